@@ -1,0 +1,14 @@
+//! specls: the engine behind the `specls` language server and `specls check`.
+//!
+//! Layers, each using only the ones before it: `syntax` (the line scanner and
+//! the tree-sitter block tree), `model` (typed per-file summaries),
+//! `workspace` (finding roots and files, the index), `rules` (diagnostics),
+//! and `cli` (the terminal front end). None of them knows about LSP.
+
+pub mod cli;
+pub mod config;
+pub mod model;
+pub mod rules;
+pub mod syntax;
+pub mod text;
+pub mod workspace;

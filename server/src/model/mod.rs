@@ -1,0 +1,121 @@
+//! Typed, immutable summaries of each file kind, computed from a file's text
+//! alone. Every element carries its byte range so that diagnostics and editor
+//! features can point at it precisely.
+
+pub mod anchor;
+pub mod delta;
+pub mod proposal;
+pub mod reader;
+pub mod spec;
+pub mod steps;
+pub mod tasks;
+
+use crate::syntax::{js, Doc};
+
+pub use delta::DeltaSpec;
+pub use proposal::Proposal;
+pub use spec::MainSpec;
+pub use tasks::TaskList;
+
+/// A byte range in one file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl From<std::ops::Range<usize>> for Span {
+    fn from(r: std::ops::Range<usize>) -> Span {
+        Span::new(r.start, r.end)
+    }
+}
+
+/// An ATX heading outside code, with its GitHub anchor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// The heading text without the `#` runs, trimmed.
+    pub title: String,
+    /// The whole heading line, trimmed.
+    pub span: Span,
+    pub line: u32,
+    pub anchor: String,
+}
+
+/// Every unmasked ATX heading of a document, with unique anchors.
+pub fn headings(doc: &Doc) -> Vec<Heading> {
+    let mut out = Vec::new();
+    let mut anchors = anchor::AnchorSet::default();
+    for i in 0..doc.len() {
+        let Some(atx) = doc.atx(i) else { continue };
+        let line = doc.line(i);
+        let title = js::strip_closing_hashes(&line[atx.level as usize..]).to_string();
+        let anchor = anchors.unique(&anchor::slug(&title));
+        out.push(Heading {
+            level: atx.level,
+            title,
+            span: doc.trimmed_range(i).into(),
+            line: i as u32,
+            anchor,
+        });
+    }
+    out
+}
+
+/// A scenario: a level-4 heading inside a requirement block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scenario {
+    /// The header text without `####`, closing hashes and `Scenario:`.
+    pub name: String,
+    pub header: Span,
+    pub name_span: Span,
+    pub line: u32,
+    /// Whether any text follows the header before the next heading of level
+    /// 1–4. OpenSpec does not count a scenario without a body.
+    pub has_body: bool,
+    pub steps: Vec<steps::Step>,
+    /// The body, from the end of the header line to the end of the scenario.
+    pub body: Span,
+}
+
+/// A `### Requirement:` block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirement {
+    /// The name, as OpenSpec normalises it; names are case-sensitive.
+    pub name: String,
+    pub header: Span,
+    pub name_span: Span,
+    pub line: u32,
+    /// `###` followed by whitespace (OpenSpec's structure checks need it; the
+    /// block reader also accepts `###Requirement:`).
+    pub spaced_header: bool,
+    /// The body text OpenSpec reads (blank, fenced and `**Key**:` lines
+    /// skipped, up to the first heading), empty when there is none.
+    pub text: String,
+    pub scenarios: Vec<Scenario>,
+    /// Level-4 headings with no body under them.
+    pub empty_scenarios: usize,
+    /// From the header to the last line of the block.
+    pub block: Span,
+    /// Lowercase must/shall/should/may used in the body.
+    pub lowercase_keywords: Vec<(Span, String)>,
+}
+
+impl Requirement {
+    pub fn scenario_count(&self) -> usize {
+        self.scenarios.iter().filter(|s| s.has_body).count()
+    }
+}

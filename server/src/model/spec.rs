@@ -1,0 +1,273 @@
+//! Main specs: `openspec/specs/<capability>/spec.md`.
+
+use super::reader::{self, SectionTree};
+use super::{headings, Heading, Requirement, Span};
+use crate::syntax::{js, Doc};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Purpose {
+    pub heading: Span,
+    /// The content, trimmed, as OpenSpec reads it.
+    pub text: String,
+    /// The content lines (first to last non-blank), or the heading when empty.
+    pub span: Span,
+    /// Where a placeholder Purpose (`TBD…`, `TODO…`, archive's sentence) is.
+    pub placeholder: Option<Span>,
+}
+
+/// A direct child heading of the Requirements section: what OpenSpec's
+/// schema reader counts as a requirement, whatever its text says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemaRequirement {
+    pub header: Span,
+    pub level: u8,
+    pub title: String,
+    /// Whether the heading is a `### Requirement:` header.
+    pub canonical: bool,
+    /// The requirement text (body, or the title when there is none), in
+    /// UTF-16 code units as OpenSpec measures it.
+    pub text_len: usize,
+    pub text_is_empty: bool,
+    /// Child headings with a body.
+    pub scenarios: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MainSpec {
+    pub headings: Vec<Heading>,
+    pub purpose: Option<Purpose>,
+    /// The `Requirements` section heading, found anywhere, any level.
+    pub requirements_heading: Option<Span>,
+    pub schema_requirements: Vec<SchemaRequirement>,
+    /// `### Requirement:` blocks inside the first `## Requirements` section.
+    pub requirements: Vec<Requirement>,
+    /// `## ADDED|MODIFIED|REMOVED|RENAMED Requirements` lines.
+    pub delta_headers: Vec<(Span, String)>,
+    /// `### Requirement:` headers outside the `## Requirements` section.
+    pub outside_requirements: Vec<(Span, String)>,
+    /// Things meant as scenarios that OpenSpec cannot see.
+    pub misplaced_scenarios: Vec<super::delta::MisplacedScenario>,
+}
+
+impl MainSpec {
+    pub fn parse(text: &str) -> MainSpec {
+        let doc = Doc::new(text);
+        let tree = SectionTree::new(&doc);
+        let purpose = tree.find("Purpose").map(|p| read_purpose(&doc, &tree, p));
+        let req_section = tree.find("Requirements");
+        let schema_requirements = req_section
+            .map(|r| {
+                tree.nodes[r]
+                    .children
+                    .iter()
+                    .map(|&c| schema_requirement(&doc, &tree, c))
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        // The block reader's region: the first `## Requirements` line to the
+        // next `## ` line.
+        let region = (0..doc.len())
+            .find(|&i| !doc.masked(i) && reader::is_requirements_header(doc.line(i)))
+            .map(|h| {
+                let end = (h + 1..doc.len())
+                    .find(|&i| !doc.masked(i) && reader::is_level2(doc.line(i)))
+                    .unwrap_or(doc.len());
+                (h, end)
+            });
+        let requirements = region
+            .map(|(h, end)| {
+                reader::requirement_blocks(&doc, h + 1, end)
+                    .into_iter()
+                    .map(|(s, e)| reader::read_requirement(&doc, s, e))
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        let mut delta_headers = Vec::new();
+        let mut outside_requirements = Vec::new();
+        for i in 0..doc.len() {
+            if doc.masked(i) {
+                continue;
+            }
+            let line = doc.line(i);
+            if super::delta::delta_section_header(line).is_some() {
+                delta_headers.push((doc.trimmed_range(i).into(), js::trim(line).to_string()));
+                continue;
+            }
+            if let Some((_, _, true)) = reader::requirement_header(line) {
+                let inside = region.is_some_and(|(h, e)| i > h && i < e);
+                if !inside {
+                    outside_requirements.push((doc.trimmed_range(i).into(), js::trim(line).to_string()));
+                }
+            }
+        }
+
+        MainSpec {
+            headings: headings(&doc),
+            purpose,
+            requirements_heading: req_section.map(|r| doc.trimmed_range(tree.nodes[r].line).into()),
+            schema_requirements,
+            requirements,
+            delta_headers,
+            outside_requirements,
+            misplaced_scenarios: super::delta::misplaced_scenarios(&doc, 0, doc.len()),
+        }
+    }
+
+    pub fn requirement(&self, name: &str) -> Option<&Requirement> {
+        self.requirements.iter().find(|r| r.name == name)
+    }
+}
+
+fn read_purpose(doc: &Doc, tree: &SectionTree, idx: usize) -> Purpose {
+    let s = &tree.nodes[idx];
+    let text = tree.content(doc, idx);
+    let heading: Span = doc.trimmed_range(s.line).into();
+    let first = (s.line + 1..s.content_end).find(|&i| !js::trim(doc.line(i)).is_empty());
+    let span = match first {
+        Some(f) => {
+            let last = reader::last_content_line(doc, f, s.content_end);
+            Span::new(doc.trimmed_range(f).start, doc.trimmed_range(last).end)
+        }
+        None => heading,
+    };
+    let placeholder = placeholder(&text).map(|kind| {
+        let lines = (s.line + 1..s.content_end).filter(|&i| !doc.masked(i));
+        let found = match kind {
+            Placeholder::Leading => lines.into_iter().find(|&i| !js::trim(doc.line(i)).is_empty()),
+            Placeholder::Generated => lines
+                .into_iter()
+                .find(|&i| doc.line(i).contains(PLACEHOLDER_PREFIX.trim_end())),
+        };
+        found.map(|i| doc.trimmed_range(i).into()).unwrap_or(span)
+    });
+    Purpose {
+        heading,
+        text,
+        span,
+        placeholder,
+    }
+}
+
+const PLACEHOLDER_PREFIX: &str = "TBD - created by archiving change ";
+const PLACEHOLDER_SUFFIX: &str = ". Update Purpose after archive.";
+
+enum Placeholder {
+    Leading,
+    Generated,
+}
+
+/// OpenSpec's placeholder test on a Purpose: archive's generated sentence, or
+/// a leading `TBD`/`TODO` marker (shouted, or any case when punctuation or the
+/// end of the line follows it).
+fn placeholder(purpose: &str) -> Option<Placeholder> {
+    let lines: Vec<&str> = purpose.split('\n').collect();
+    let mask = reader::fence_mask(&lines);
+    let prose: Vec<&str> = lines
+        .iter()
+        .zip(&mask)
+        .filter(|(_, m)| !**m)
+        .map(|(l, _)| *l)
+        .collect();
+    let prose = prose.join("\n");
+    let prose = js::trim(&prose);
+    if leading_marker(prose) {
+        return Some(Placeholder::Leading);
+    }
+    // A suffix with the prefix starting at or before it.
+    let first_prefix = prose.find(PLACEHOLDER_PREFIX)?;
+    prose[first_prefix..]
+        .contains(PLACEHOLDER_SUFFIX)
+        .then_some(Placeholder::Generated)
+}
+
+fn leading_marker(prose: &str) -> bool {
+    for marker in ["TBD", "TODO"] {
+        let Some(rest) = js::strip_prefix_ci(prose, marker) else {
+            continue;
+        };
+        let next = rest.chars().next();
+        if next.is_some_and(|c| c.is_alphanumeric() || c == '_' || is_mark(c)) {
+            continue;
+        }
+        if &prose[..marker.len()] == marker {
+            return true;
+        }
+        let after = rest.trim_start_matches([' ', '\t']);
+        match after.chars().next() {
+            None | Some('\n') => return true,
+            Some(c) if ":-\u{2013}\u{2014}.,;()[]{}".contains(c) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x300..=0x36f | 0x1ab0..=0x1aff | 0x1dc0..=0x1dff | 0x20d0..=0x20ff | 0xfe20..=0xfe2f)
+}
+
+fn schema_requirement(doc: &Doc, tree: &SectionTree, idx: usize) -> SchemaRequirement {
+    let s = &tree.nodes[idx];
+    let content = tree.content(doc, idx);
+    let lines: Vec<&str> = content.split('\n').collect();
+    let body = reader::extract_requirement_body(&lines);
+    let text = if body.is_empty() { js::trim(s.title).to_string() } else { body };
+    let scenarios = s
+        .children
+        .iter()
+        .filter(|&&c| !tree.content(doc, c).is_empty())
+        .count();
+    SchemaRequirement {
+        header: doc.trimmed_range(s.line).into(),
+        level: s.level,
+        title: s.title.to_string(),
+        canonical: reader::requirement_header(doc.line(s.line)).is_some(),
+        text_len: js::utf16_len(&text),
+        text_is_empty: text.is_empty(),
+        scenarios,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_purpose_requirements_and_scenarios() {
+        let spec = MainSpec::parse(
+            "# Voice\n\n## Purpose\nAnswer calls.\n\n## Requirements\n\n### Requirement: Answer\nThe agent SHALL answer.\n\n#### Scenario: Ring\n- **WHEN** it rings\n- **THEN** it answers\n\n#### Scenario: Empty\n\n### Requirement: Other ###\nMUST\n",
+        );
+        assert_eq!(spec.purpose.as_ref().unwrap().text, "Answer calls.");
+        assert_eq!(spec.requirements.len(), 2);
+        let r = &spec.requirements[0];
+        assert_eq!(r.name, "Answer");
+        assert_eq!(r.text, "The agent SHALL answer.");
+        assert_eq!(r.scenarios.len(), 2);
+        assert_eq!(r.scenario_count(), 1);
+        assert_eq!(r.empty_scenarios, 1);
+        assert_eq!(r.scenarios[0].steps.len(), 2);
+        assert_eq!(spec.requirements[1].name, "Other");
+        assert_eq!(spec.schema_requirements.len(), 2);
+        assert!(spec.schema_requirements.iter().all(|s| s.canonical));
+    }
+
+    #[test]
+    fn placeholder_purposes() {
+        assert!(placeholder("TBD").is_some());
+        assert!(placeholder("tbd: fill in").is_some());
+        assert!(placeholder("todo").is_some());
+        assert!(placeholder("Todo list management for agents").is_none());
+        assert!(placeholder("TODOS are tracked").is_none());
+        assert!(placeholder("TBD - created by archiving change add-x. Update Purpose after archive.").is_some());
+        assert!(placeholder("Routes calls to the right agent.").is_none());
+    }
+
+    #[test]
+    fn fenced_structure_is_ignored() {
+        let spec = MainSpec::parse("## Purpose\nx\n## Requirements\n```\n### Requirement: Fake\n## ADDED Requirements\n```\n");
+        assert!(spec.requirements.is_empty());
+        assert!(spec.delta_headers.is_empty());
+    }
+}

@@ -1,0 +1,192 @@
+//! Scenario steps (dialect 3.1): `- **WHEN** …` in OpenSpec style, or
+//! Gherkin's plain `When …`, optionally as a bullet.
+
+use super::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Keyword {
+    Given,
+    When,
+    Then,
+    And,
+    But,
+}
+
+impl Keyword {
+    pub const ALL: [Keyword; 5] = [
+        Keyword::Given,
+        Keyword::When,
+        Keyword::Then,
+        Keyword::And,
+        Keyword::But,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Keyword::Given => "GIVEN",
+            Keyword::When => "WHEN",
+            Keyword::Then => "THEN",
+            Keyword::And => "AND",
+            Keyword::But => "BUT",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// `- **WHEN** …`
+    Bold,
+    /// `When …`
+    Plain,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub keyword: Keyword,
+    /// GIVEN, WHEN or THEN: what an AND/BUT continues.
+    pub kind: Keyword,
+    pub style: Style,
+    pub keyword_span: Span,
+    pub text: String,
+    pub text_span: Span,
+    pub line: u32,
+}
+
+/// Reads a step from one line that starts at byte `offset` of the file.
+/// `previous` is the kind of the step before it in the same scenario.
+pub fn parse_step(line: &str, offset: usize, line_no: u32, previous: Option<Keyword>) -> Option<Step> {
+    let trimmed = line.trim_start();
+    let mut pos = line.len() - trimmed.len();
+    let rest = &line[pos..];
+    // Optional bullet.
+    let after_bullet = rest
+        .strip_prefix("- ")
+        .or_else(|| rest.strip_prefix("* "))
+        .or_else(|| rest.strip_prefix("+ "));
+    if let Some(a) = after_bullet {
+        pos += rest.len() - a.len();
+        let a2 = a.trim_start();
+        pos += a.len() - a2.len();
+    }
+    let rest = &line[pos..];
+    let (keyword, style, kw_start, kw_end, text_start) = if let Some(inner) = rest.strip_prefix("**") {
+        let close = inner.find("**")?;
+        let word = inner[..close].trim_end_matches(':');
+        let keyword = keyword_of(word, true)?;
+        let kw_start = pos + 2;
+        let kw_end = kw_start + word.len();
+        let mut text_start = pos + 2 + close + 2;
+        if line[text_start..].starts_with(':') {
+            text_start += 1;
+        }
+        (keyword, Style::Bold, kw_start, kw_end, text_start)
+    } else {
+        let word_len = rest
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(rest.len());
+        let word = &rest[..word_len];
+        let keyword = keyword_of(word, false)?;
+        let after = &rest[word_len..];
+        // A plain keyword must be followed by a space (or a colon) and text.
+        if !(after.starts_with(' ') || after.starts_with(':')) {
+            return None;
+        }
+        let mut text_start = pos + word_len;
+        if line[text_start..].starts_with(':') {
+            text_start += 1;
+        }
+        (keyword, Style::Plain, pos, pos + word_len, text_start)
+    };
+    let raw_text = &line[text_start..];
+    let text = raw_text.trim();
+    let lead = raw_text.len() - raw_text.trim_start().len();
+    if style == Style::Plain && text.is_empty() {
+        return None;
+    }
+    let kind = match keyword {
+        Keyword::And | Keyword::But => previous.unwrap_or(keyword),
+        k => k,
+    };
+    Some(Step {
+        keyword,
+        kind,
+        style,
+        keyword_span: Span::new(offset + kw_start, offset + kw_end),
+        text: text.to_string(),
+        text_span: Span::new(
+            offset + text_start + lead,
+            offset + text_start + lead + text.len(),
+        ),
+        line: line_no,
+    })
+}
+
+fn keyword_of(word: &str, any_case: bool) -> Option<Keyword> {
+    let upper = word.to_ascii_uppercase();
+    let k = match upper.as_str() {
+        "GIVEN" => Keyword::Given,
+        "WHEN" => Keyword::When,
+        "THEN" => Keyword::Then,
+        "AND" => Keyword::And,
+        "BUT" => Keyword::But,
+        _ => return None,
+    };
+    if any_case {
+        return Some(k);
+    }
+    // Plain style: `When` or `WHEN`, never lowercase prose.
+    let mut chars = word.chars();
+    let first_upper = chars.next().is_some_and(|c| c.is_ascii_uppercase());
+    let rest_lower = chars.clone().all(|c| c.is_ascii_lowercase());
+    let rest_upper = chars.all(|c| c.is_ascii_uppercase());
+    (first_upper && (rest_lower || rest_upper)).then_some(k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(line: &str) -> Option<(Keyword, Style, String)> {
+        parse_step(line, 0, 0, None).map(|s| (s.keyword, s.style, s.text))
+    }
+
+    #[test]
+    fn openspec_style_steps() {
+        assert_eq!(
+            step("- **WHEN** the call is received"),
+            Some((Keyword::When, Style::Bold, "the call is received".into()))
+        );
+        assert_eq!(
+            step("  * **Then**: it rings"),
+            Some((Keyword::Then, Style::Bold, "it rings".into()))
+        );
+        assert_eq!(
+            step("- **GIVEN:** a number"),
+            Some((Keyword::Given, Style::Bold, "a number".into()))
+        );
+        assert_eq!(step("- **Note** not a step"), None);
+    }
+
+    #[test]
+    fn plain_style_steps() {
+        assert_eq!(
+            step("When the call is received"),
+            Some((Keyword::When, Style::Plain, "the call is received".into()))
+        );
+        assert_eq!(
+            step("- And it is logged"),
+            Some((Keyword::And, Style::Plain, "it is logged".into()))
+        );
+        assert_eq!(step("when lowercase prose begins a line"), None);
+        assert_eq!(step("Thence we go"), None);
+        assert_eq!(step("Then"), None);
+    }
+
+    #[test]
+    fn and_continues_the_previous_kind_and_spans_point_at_text() {
+        let s = parse_step("- **AND** it hangs up", 100, 3, Some(Keyword::Then)).unwrap();
+        assert_eq!(s.kind, Keyword::Then);
+        assert_eq!(s.keyword_span, Span::new(104, 107));
+        assert_eq!(s.text_span, Span::new(110, 121));
+    }
+}

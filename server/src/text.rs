@@ -1,0 +1,67 @@
+//! Line and column arithmetic for reporting positions.
+
+/// Line starts of a text, where LF, CRLF and CR each end a line (the same
+/// line breaks the scanner and LSP clients count).
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+/// A 0-based line and a 0-based column counted in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let b = text.as_bytes();
+        let mut starts = vec![0u32];
+        let mut i = 0;
+        while let Some(off) = memchr::memchr2(b'\n', b'\r', &b[i..]) {
+            let at = i + off;
+            i = if b[at] == b'\r' && b.get(at + 1) == Some(&b'\n') { at + 2 } else { at + 1 };
+            starts.push(i as u32);
+        }
+        LineIndex { starts }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts[line] as usize
+    }
+
+    /// The line holding byte `offset`, and the column in characters.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = self.starts[line] as usize;
+        let mut end = offset;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        LineCol {
+            line: line as u32,
+            col: text[start..end].chars().count() as u32,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_across_line_endings() {
+        let text = "ab\r\n😀x\rcé\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(idx.line_col(text, 4 + 4), LineCol { line: 1, col: 1 });
+        assert_eq!(idx.line_col(text, text.find('é').unwrap() + 2), LineCol { line: 2, col: 2 });
+        assert_eq!(idx.line_col(text, 999), LineCol { line: 3, col: 0 });
+    }
+}
