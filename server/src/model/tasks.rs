@@ -81,6 +81,8 @@ pub struct TaskList {
     /// Checkbox lines counted as OpenSpec counts them: every line, code
     /// included.
     pub checkbox_lines: usize,
+    /// Of those, the ones checked.
+    pub checkbox_done: usize,
     /// The first list item outside code, comments and front matter (where
     /// OpenSpec reports a task file with no checkbox).
     pub first_list_item: Option<Span>,
@@ -93,6 +95,7 @@ impl TaskList {
         let mut groups = Vec::new();
         let mut tasks: Vec<Task> = Vec::new();
         let mut checkbox_lines = 0;
+        let mut checkbox_done = 0;
         // Open tasks by indentation, to attach sub-tasks and sub-bullets.
         let mut stack: Vec<usize> = Vec::new();
         // The open `Acceptance:` item: (task, its indentation).
@@ -101,8 +104,9 @@ impl TaskList {
             let line = doc.line(i);
             let base = doc.lines[i].start as usize;
             let task_line = parse_task_line(line);
-            if task_line.is_some() {
+            if let Some(tl) = &task_line {
                 checkbox_lines += 1;
+                checkbox_done += usize::from(tl.done);
             }
             if doc.masked(i) {
                 continue;
@@ -187,6 +191,7 @@ impl TaskList {
             groups,
             tasks,
             checkbox_lines,
+            checkbox_done,
             first_list_item: first_list_item(&doc),
             numbering: numbering(&doc),
         }

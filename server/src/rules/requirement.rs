@@ -1,0 +1,182 @@
+//! Rules about one requirement block and its scenarios, shared by main specs
+//! and the ADDED/MODIFIED sections of deltas.
+
+use std::collections::HashMap;
+
+use super::{Code, Sink};
+use crate::model::steps::Keyword;
+use crate::model::Requirement;
+use crate::syntax::js;
+
+/// `label` is how OpenSpec names the requirement in messages:
+/// `Requirement "X"`, `ADDED "X"`, `MODIFIED "X"`.
+pub fn check_text(req: &Requirement, label: &str, path: &str, sink: &mut Sink) {
+    let in_header = js::contains_shall_or_must(&req.name);
+    if req.text.is_empty() {
+        let msg = if in_header {
+            format!("{label} must contain SHALL or MUST in the requirement body, not only in the header. Move the SHALL/MUST statement to the line immediately after the \"### Requirement: ...\" header.")
+        } else if label.starts_with("Requirement ") {
+            format!("{label} must contain SHALL or MUST: it has no body text. Add a line under the header stating the requirement, e.g. \"The system SHALL …\".")
+        } else {
+            format!("{label} is missing requirement text. Add a line under the header stating the requirement, e.g. \"The system SHALL …\".")
+        };
+        sink.push(Code::RequirementMissingText, path, req.header, msg);
+    } else if !js::contains_shall_or_must(&req.text) {
+        let msg = if in_header {
+            format!("{label} should contain SHALL or MUST in the requirement body, not only in the header. Move the SHALL/MUST statement to the line immediately after the \"### Requirement: ...\" header.")
+        } else {
+            format!("{label} should contain SHALL or MUST (RFC 2119 best practice for English specs). State the requirement with an uppercase SHALL or MUST.")
+        };
+        sink.push(Code::RequirementMissingShallMust, path, req.header, msg);
+    }
+}
+
+/// ADDED/MODIFIED requirements need a scenario with a body.
+pub fn check_has_scenario(req: &Requirement, label: &str, path: &str, sink: &mut Sink) {
+    if req.scenario_count() > 0 {
+        return;
+    }
+    let hint = if req.empty_scenarios > 0 {
+        " (a scenario header with no body under it does not count; add its steps, e.g. \"- **WHEN** ...\" and \"- **THEN** ...\")"
+    } else {
+        ". Add one as \"#### Scenario: <name>\" followed by \"- **WHEN** ...\" and \"- **THEN** ...\""
+    };
+    sink.push(
+        Code::RequirementNoScenario,
+        path,
+        req.header,
+        format!("{label} must include at least one scenario{hint}"),
+    );
+}
+
+/// The extensions: empty scenarios, step structure, duplicate scenario
+/// names, lowercase RFC 2119 keywords.
+pub fn check_extensions(req: &Requirement, path: &str, sink: &mut Sink) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for s in &req.scenarios {
+        if !s.has_body {
+            sink.push(
+                Code::ScenarioEmpty,
+                path,
+                s.header,
+                format!("Scenario \"{}\" has no body, so OpenSpec does not count it. Add its steps, e.g. \"- **WHEN** ...\" and \"- **THEN** ...\".", s.name),
+            );
+        }
+        if *seen.entry(s.name.as_str()).and_modify(|n| *n += 1).or_insert(1) == 2 {
+            sink.push(
+                Code::ScenarioDuplicate,
+                path,
+                s.header,
+                format!("Requirement \"{}\" already has a scenario named \"{}\". Give each scenario its own name so links and MODIFIED blocks can tell them apart.", req.name, s.name),
+            );
+        }
+        if s.steps.is_empty() {
+            continue;
+        }
+        let has = |k: Keyword| s.steps.iter().any(|st| st.keyword == k);
+        if !has(Keyword::When) {
+            sink.push(
+                Code::ScenarioMissingWhen,
+                path,
+                s.header,
+                format!("Scenario \"{}\" has steps but no WHEN. Add the action under test, e.g. \"- **WHEN** ...\".", s.name),
+            );
+        }
+        if !has(Keyword::Then) {
+            sink.push(
+                Code::ScenarioMissingThen,
+                path,
+                s.header,
+                format!("Scenario \"{}\" has steps but no THEN. Add the expected outcome, e.g. \"- **THEN** ...\".", s.name),
+            );
+        }
+        let mut saw_when = false;
+        let mut saw_then = false;
+        for st in &s.steps {
+            match st.keyword {
+                Keyword::Given if saw_when || saw_then => sink.push(
+                    Code::ScenarioStepOrder,
+                    path,
+                    st.keyword_span,
+                    "GIVEN after a WHEN or THEN: put the preconditions first, or split this into two scenarios.",
+                ),
+                Keyword::When if saw_then => sink.push(
+                    Code::ScenarioStepOrder,
+                    path,
+                    st.keyword_span,
+                    "WHEN after a THEN: a scenario tests one action; split this into two scenarios.",
+                ),
+                _ => {}
+            }
+            saw_when |= st.keyword == Keyword::When;
+            saw_then |= st.keyword == Keyword::Then;
+        }
+    }
+    for (span, kw) in &req.lowercase_keywords {
+        let upper = kw.to_uppercase();
+        sink.push(
+            Code::Rfc2119LowercaseKeyword,
+            path,
+            *span,
+            format!("Lowercase \"{kw}\" in a requirement body: if it is normative, write \"{upper}\" (RFC 2119 keywords are uppercase, RFC 8174)."),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::fixture::{check_only, messages};
+
+    const HEAD: &str = "//- openspec/specs/voice/spec.md\n## Purpose\nThe voice agent answers every inbound call without delay.\n## Requirements\n";
+
+    #[test]
+    fn missing_text_and_keyword() {
+        let got = check_only(
+            &format!("{HEAD}### Requirement: Empty\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n### Requirement: Weak\nThe agent answers.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n### Requirement: Good\nThe agent MUST answer.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n"),
+            "requirement/",
+        );
+        assert_eq!(
+            got,
+            [
+                "requirement/missing-text openspec/specs/voice/spec.md:4 `### Requirement: Empty`",
+                "requirement/missing-shall-must openspec/specs/voice/spec.md:8 `### Requirement: Weak`",
+            ]
+        );
+    }
+
+    #[test]
+    fn keyword_only_in_header_says_where_to_move_it() {
+        let m = messages(
+            &format!("{HEAD}### Requirement: The agent SHALL answer\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n"),
+            "requirement/missing-text",
+        );
+        assert!(m[0].contains("not only in the header"), "{m:?}");
+    }
+
+    #[test]
+    fn step_rules_fire_and_stay_quiet() {
+        let got = check_only(
+            &format!("{HEAD}### Requirement: R\nIt SHALL x.\n#### Scenario: no then\n- **GIVEN** a\n- **WHEN** b\n#### Scenario: no when\n- **THEN** c\n#### Scenario: order\n- **WHEN** a\n- **THEN** b\n- **GIVEN** c\n#### Scenario: fine\nGiven a\nWhen b\nThen c\nAnd d\n#### Scenario: prose only\nJust words.\n#### Scenario: fine\n- **WHEN** x\n- **THEN** y\n#### Scenario: empty\n"),
+            "scenario/",
+        );
+        assert_eq!(
+            got,
+            [
+                "scenario/missing-then openspec/specs/voice/spec.md:6 `#### Scenario: no then`",
+                "scenario/missing-when openspec/specs/voice/spec.md:9 `#### Scenario: no when`",
+                "scenario/step-order openspec/specs/voice/spec.md:14 `GIVEN`",
+                "scenario/duplicate openspec/specs/voice/spec.md:22 `#### Scenario: fine`",
+                "scenario/empty openspec/specs/voice/spec.md:25 `#### Scenario: empty`",
+            ]
+        );
+    }
+
+    #[test]
+    fn lowercase_keywords_are_hinted_outside_code() {
+        let got = check_only(
+            &format!("{HEAD}### Requirement: R\nIt SHALL x and must y, not `must`.\n#### Scenario: s\n- **WHEN** it must\n- **THEN** b\n"),
+            "rfc2119/",
+        );
+        assert_eq!(got, ["rfc2119/lowercase-keyword openspec/specs/voice/spec.md:5 `must`"]);
+    }
+}

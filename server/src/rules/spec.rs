@@ -1,0 +1,251 @@
+//! Main-spec rules (OpenSpec's `validate <spec>`, plus the extensions).
+
+use std::collections::HashMap;
+
+use super::{requirement, Code, Sink};
+use crate::model::spec::MainSpec;
+use crate::model::Span;
+use crate::syntax::js;
+use crate::text::LineIndex;
+use crate::workspace::{Summary, Workspace};
+
+const SECTIONS_GUIDE: &str = "Expected headers: \"## Purpose\" and \"## Requirements\", with \"### Requirement: <name>\" blocks under Requirements.";
+
+pub fn check(ws: &Workspace, sink: &mut Sink) {
+    for f in &ws.files {
+        if let Summary::Main(spec) = &f.summary {
+            check_spec(spec, &f.rel, &f.text, sink);
+        }
+    }
+}
+
+fn first_line(text: &str) -> Span {
+    let end = text.find(['\n', '\r']).unwrap_or(text.len());
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    Span::new(start, end.max(start))
+}
+
+pub fn check_spec(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
+    // OpenSpec stops at a missing Purpose or Requirements section and reports
+    // nothing else; so do the rules it has, while the extensions still run.
+    let purpose = spec.purpose.as_ref().filter(|p| !p.text.is_empty());
+    let structural_ok = match (purpose, spec.requirements_heading) {
+        (None, _) => {
+            let span = spec.purpose.as_ref().map(|p| p.heading).unwrap_or(first_line(text));
+            let msg = if spec.purpose.is_some() {
+                format!("The Purpose section is empty. Say in a sentence or two what this capability is for. {SECTIONS_GUIDE}")
+            } else {
+                format!("Spec must have a Purpose section. Add \"## Purpose\" with a sentence on what this capability is for. {SECTIONS_GUIDE}")
+            };
+            sink.push(Code::SpecMissingPurpose, path, span, msg);
+            false
+        }
+        (Some(_), None) => {
+            sink.push(
+                Code::SpecMissingRequirements,
+                path,
+                first_line(text),
+                format!("Spec must have a Requirements section. Add \"## Requirements\" after the Purpose. {SECTIONS_GUIDE}"),
+            );
+            false
+        }
+        (Some(_), Some(_)) => true,
+    };
+    if structural_ok {
+        check_structure(spec, path, text, sink);
+    }
+    for req in &spec.requirements {
+        requirement::check_extensions(req, path, sink);
+    }
+    for m in &spec.misplaced_scenarios {
+        sink.push(
+            Code::ScenarioWrongLevel,
+            path,
+            m.span,
+            format!("\"{}\" is not a scenario OpenSpec can see: scenarios are level-4 headings. Rewrite it as \"#### Scenario: {}\".", m.form, m.name),
+        );
+    }
+}
+
+fn check_structure(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
+    let purpose = spec.purpose.as_ref().expect("checked by the caller");
+    let req_heading = spec.requirements_heading.expect("checked by the caller");
+    if spec.schema_requirements.is_empty() {
+        sink.push(
+            Code::SpecNoRequirements,
+            path,
+            req_heading,
+            "Spec must have at least one requirement. Add a \"### Requirement: <name>\" block with a SHALL/MUST statement and a \"#### Scenario:\".",
+        );
+    }
+    for (span, header) in &spec.delta_headers {
+        sink.push(
+            Code::SpecDeltaHeaderInMainSpec,
+            path,
+            *span,
+            format!("Main spec contains delta header \"{header}\". Delta headers are only valid inside openspec/changes/<name>/specs/<capability-path>/spec.md and truncate the parsed ## Requirements section; remove it and merge its requirements into \"## Requirements\"."),
+        );
+    }
+    for (span, header) in &spec.outside_requirements {
+        sink.push(
+            Code::RequirementOutsideSection,
+            path,
+            *span,
+            format!("Requirement header \"{header}\" appears outside the main ## Requirements section, so it is invisible to validate, list and archive. Move it under \"## Requirements\"."),
+        );
+    }
+    let lines = LineIndex::new(text);
+    let mut first: HashMap<&str, Span> = HashMap::new();
+    for req in spec.requirements.iter().filter(|r| r.spaced_header) {
+        match first.get(req.name.as_str()) {
+            Some(prev) => {
+                let line = lines.line_col(text, prev.start as usize).line + 1;
+                sink.push(
+                    Code::RequirementDuplicate,
+                    path,
+                    req.header,
+                    format!("Requirement header \"{}\" duplicates the requirement declared on line {line}. Requirement names must be unique; rename or merge one of them.", js::trim(&text[req.header.range()])),
+                );
+            }
+            None => {
+                first.insert(&req.name, req.header);
+            }
+        }
+    }
+    if let Some(at) = purpose.placeholder {
+        sink.push(
+            Code::SpecPurposePlaceholder,
+            path,
+            at,
+            "Purpose section is still a placeholder (the sentence `openspec archive` writes for a new capability, or a TBD/TODO marker). Replace it with what this capability is for.",
+        );
+    } else if js::utf16_len(&purpose.text) < 50 {
+        sink.push(
+            Code::SpecPurposeTooShort,
+            path,
+            purpose.span,
+            format!("Purpose section is too brief ({} characters; at least 50 expected). Say what the capability is for and who relies on it.", js::utf16_len(&purpose.text)),
+        );
+    }
+    for sr in &spec.schema_requirements {
+        let scenario_form = js::strip_prefix_ci(&sr.title, "scenario").is_some();
+        if !sr.canonical && !scenario_form {
+            sink.push(
+                Code::RequirementNotARequirementHeader,
+                path,
+                sr.header,
+                format!("\"{}\" sits under Requirements, so OpenSpec reads it as a requirement without scenarios. Make it \"### Requirement: {}\", or move it out of the Requirements section.", js::trim(&text[sr.header.range()]), sr.title),
+            );
+        } else if !sr.canonical && scenario_form && sr.level != 3 {
+            // A level-4 `Scenario:` directly under Requirements belongs to no
+            // requirement.
+            sink.push(
+                Code::ScenarioWrongLevel,
+                path,
+                sr.header,
+                "This scenario is not inside any \"### Requirement:\" block, so OpenSpec reads it as a requirement of its own. Move it under the requirement it belongs to.",
+            );
+        }
+        if sr.canonical && sr.scenarios == 0 {
+            sink.push(
+                Code::RequirementNoScenario,
+                path,
+                sr.header,
+                "Requirement must have at least one scenario. Scenarios are level-4 headings with steps: \"#### Scenario: <name>\" then \"- **WHEN** ...\" and \"- **THEN** ...\".",
+            );
+        }
+        if sr.text_len > 500 {
+            sink.push(
+                Code::RequirementTooLong,
+                path,
+                sr.header,
+                format!("Requirement text is very long ({} characters, more than 500). Consider splitting it into smaller requirements.", sr.text_len),
+            );
+        }
+        if !sr.canonical && sr.text_is_empty {
+            sink.push(Code::RequirementMissingText, path, sr.header, "Requirement text cannot be empty. Add a SHALL/MUST statement under the header.");
+        }
+    }
+    for req in &spec.requirements {
+        requirement::check_text(req, &format!("Requirement \"{}\"", req.name), path, sink);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::fixture::check_only;
+
+    const PURPOSE: &str = "## Purpose\nThe voice agent answers every inbound call without any delay.\n";
+
+    #[test]
+    fn missing_purpose_stops_the_other_structural_rules() {
+        let got = check_only("//- openspec/specs/a/spec.md\n# A\n## Requirements\n### Requirement: X\nno keyword\n", "spec/");
+        assert_eq!(got, ["spec/missing-purpose openspec/specs/a/spec.md:1 `# A`"]);
+        let got = check_only("//- openspec/specs/a/spec.md\n## Purpose\n\n## Requirements\n", "spec/");
+        assert_eq!(got, ["spec/missing-purpose openspec/specs/a/spec.md:1 `## Purpose`"]);
+    }
+
+    #[test]
+    fn missing_and_empty_requirements() {
+        let got = check_only(&format!("//- openspec/specs/a/spec.md\n# A\n{PURPOSE}"), "spec/");
+        assert_eq!(got, ["spec/missing-requirements openspec/specs/a/spec.md:1 `# A`"]);
+        let got = check_only(&format!("//- openspec/specs/a/spec.md\n{PURPOSE}## Requirements\nNothing yet.\n"), "spec/");
+        assert_eq!(got, ["spec/no-requirements openspec/specs/a/spec.md:3 `## Requirements`"]);
+    }
+
+    #[test]
+    fn purpose_too_short_and_placeholder() {
+        let reqs = "## Requirements\n### Requirement: R\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n";
+        let got = check_only(&format!("//- openspec/specs/a/spec.md\n## Purpose\nShort.\n{reqs}"), "spec/");
+        assert_eq!(got, ["spec/purpose-too-short openspec/specs/a/spec.md:2 `Short.`"]);
+        let got = check_only(
+            &format!("//- openspec/specs/a/spec.md\n## Purpose\nTBD - created by archiving change add-x. Update Purpose after archive.\n{reqs}"),
+            "spec/",
+        );
+        assert_eq!(got.len(), 1);
+        assert!(got[0].starts_with("spec/purpose-placeholder openspec/specs/a/spec.md:2"), "{got:?}");
+        assert!(check_only(&format!("//- openspec/specs/a/spec.md\n{PURPOSE}{reqs}"), "spec/").is_empty());
+    }
+
+    #[test]
+    fn structure_rules() {
+        let got = check_only(
+            &format!("//- openspec/specs/a/spec.md\n### Requirement: Early\nIt SHALL x.\n{PURPOSE}## Requirements\n### Requirement: R\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n### Requirement: R ###\nIt SHALL y.\n#### Scenario: t\n- **WHEN** a\n- **THEN** b\n### Notes\n#### Scenario: u\n- **WHEN** a\n- **THEN** b\n## ADDED Requirements\n"),
+            "",
+        );
+        assert_eq!(
+            got,
+            [
+                "requirement/outside-section openspec/specs/a/spec.md:1 `### Requirement: Early`",
+                "requirement/duplicate openspec/specs/a/spec.md:11 `### Requirement: R ###`",
+                "requirement/not-a-requirement-header openspec/specs/a/spec.md:16 `### Notes`",
+                "spec/delta-header-in-main-spec openspec/specs/a/spec.md:20 `## ADDED Requirements`",
+            ]
+        );
+    }
+
+    #[test]
+    fn wrong_level_scenario_and_no_scenario() {
+        let got = check_only(
+            &format!("//- openspec/specs/a/spec.md\n{PURPOSE}## Requirements\n### Requirement: R\nIt SHALL x.\n### Scenario: too high\n- **WHEN** a\n- **THEN** b\n"),
+            "",
+        );
+        assert_eq!(
+            got,
+            [
+                "requirement/no-scenario openspec/specs/a/spec.md:4 `### Requirement: R`",
+                "scenario/wrong-level openspec/specs/a/spec.md:6 `### Scenario: too high`",
+            ]
+        );
+    }
+
+    #[test]
+    fn long_requirement_text_is_info() {
+        let long = "The system SHALL ".to_string() + &"x".repeat(500);
+        let got = check_only(
+            &format!("//- openspec/specs/a/spec.md\n{PURPOSE}## Requirements\n### Requirement: R\n{long}\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n"),
+            "requirement/too-long",
+        );
+        assert_eq!(got, ["requirement/too-long openspec/specs/a/spec.md:4 `### Requirement: R`"]);
+    }
+}
