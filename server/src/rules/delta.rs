@@ -1,3 +1,396 @@
-use super::Sink;
-use crate::workspace::Workspace;
-pub fn check(_ws: &Workspace, _sink: &mut Sink) {}
+//! Delta-spec rules: the file's own structure, and the delta against the
+//! main spec it will be merged into (as `openspec archive` would do it).
+
+use std::collections::{HashMap, HashSet};
+
+use super::{did_you_mean, requirement, Code, Sink};
+use crate::model::delta::{DeltaSpec, Op};
+use crate::model::spec::MainSpec;
+use crate::model::{Requirement, Span};
+use crate::workspace::{FileKind, Summary, Workspace};
+
+pub fn check(ws: &Workspace, sink: &mut Sink) {
+    for f in &ws.files {
+        let (FileKind::DeltaSpec { change, capability }, Summary::Delta(delta)) = (&f.kind, &f.summary) else {
+            continue;
+        };
+        if change.archived {
+            continue;
+        }
+        check_file(delta, &f.rel, sink);
+        let main = ws.main_spec(capability).map(|(_, s)| s);
+        check_against_main(delta, main, capability, &f.rel, sink);
+    }
+}
+
+fn first_line_span(delta: &DeltaSpec) -> Span {
+    delta.sections.first().map(|s| s.heading).unwrap_or_default()
+}
+
+pub fn check_file(delta: &DeltaSpec, path: &str, sink: &mut Sink) {
+    let scenario_lines: HashSet<Span> = delta.misplaced_scenarios.iter().map(|m| m.span).collect();
+    for s in &delta.skipped_headers {
+        if scenario_lines.contains(&s.span) {
+            continue;
+        }
+        let msg = if s.header.trim_end_matches(':').eq_ignore_ascii_case("requirement") {
+            format!("Header \"### {}\" in {} is missing a requirement name and is ignored by validation. Add a name, e.g. \"### Requirement: <name>\".", s.header, s.section)
+        } else {
+            format!("Header \"### {}\" in {} is not a \"### Requirement:\" header and is ignored by validation. Use \"### Requirement: {}\" if it should be validated as a requirement.", s.header, s.section, s.header)
+        };
+        let mut d = super::Diagnostic::new(Code::RequirementNotARequirementHeader, path, s.span, msg);
+        // In a delta OpenSpec ignores such a heading rather than failing.
+        d.severity = super::Severity::Info;
+        sink.diagnostics.push(d);
+    }
+    for m in &delta.misplaced_scenarios {
+        sink.push(
+            Code::ScenarioWrongLevel,
+            path,
+            m.span,
+            format!("\"{}\" is not a scenario OpenSpec can see: scenarios are level-4 headings. Rewrite it as \"#### Scenario: {}\".", m.form, m.name),
+        );
+    }
+    for u in &delta.unpaired {
+        let missing = if u.side == "FROM" { "TO" } else { "FROM" };
+        sink.push(
+            Code::DeltaUnpairedRename,
+            path,
+            u.span,
+            format!("RENAMED {}: \"{}\" has no matching {missing}: line. Write each rename as a FROM: line followed immediately by its TO: line.", u.side, u.name),
+        );
+    }
+    for o in &delta.orphans {
+        let place = match &o.section {
+            Some(s) => format!("under \"## {s}\""),
+            None => "above the first \"## \" section".to_string(),
+        };
+        sink.push(
+            Code::DeltaOrphanRequirement,
+            path,
+            o.span,
+            format!("Requirement \"{}\" is {place}, which is not a delta section, so it is ignored. Move it under \"## ADDED Requirements\", \"## MODIFIED Requirements\", \"## REMOVED Requirements\", or \"## RENAMED Requirements\".", o.name),
+        );
+    }
+    let present: Vec<Op> = Op::ALL.into_iter().filter(|&op| delta.has_section(op)).collect();
+    if delta.entry_count() == 0 {
+        if present.is_empty() {
+            sink.push(
+                Code::DeltaNoSections,
+                path,
+                first_line_span(delta),
+                "No delta sections found. Add headers such as \"## ADDED Requirements\" or move non-delta notes outside specs/.",
+            );
+        } else {
+            let names: Vec<String> = present.iter().map(|op| format!("## {} Requirements", op.as_str())).collect();
+            let span = delta
+                .sections
+                .iter()
+                .find(|s| s.op.is_some())
+                .map(|s| s.heading)
+                .unwrap_or_default();
+            sink.push(
+                Code::DeltaEmpty,
+                path,
+                span,
+                format!("Delta sections {} were found, but no requirement entries parsed. Ensure each section includes at least one \"### Requirement:\" block (REMOVED may use bullet list syntax).", list(&names)),
+            );
+        }
+    }
+    let mut added: HashMap<&str, Span> = HashMap::new();
+    let mut modified: HashMap<&str, Span> = HashMap::new();
+    let mut removed: HashMap<&str, Span> = HashMap::new();
+    for (op, reqs, names) in [(Op::Added, &delta.added, &mut added), (Op::Modified, &delta.modified, &mut modified)] {
+        for r in reqs {
+            let label = format!("{} \"{}\"", op.as_str(), r.name);
+            if names.insert(&r.name, r.header).is_some() {
+                sink.push(
+                    Code::RequirementDuplicate,
+                    path,
+                    r.header,
+                    format!("Duplicate requirement in {}: \"{}\". Each requirement may appear once per section; merge the two blocks.", op.as_str(), r.name),
+                );
+            }
+            requirement::check_text(r, &label, path, sink);
+            requirement::check_has_scenario(r, &label, path, sink);
+            requirement::check_extensions(r, path, sink);
+        }
+    }
+    for r in &delta.removed {
+        if removed.insert(&r.name, r.span).is_some() {
+            sink.push(Code::RequirementDuplicate, path, r.span, format!("Duplicate requirement in REMOVED: \"{}\".", r.name));
+        }
+    }
+    let mut from_seen = HashSet::new();
+    let mut to_seen = HashSet::new();
+    for rn in &delta.renamed {
+        if !from_seen.insert(rn.from.name.as_str()) {
+            sink.push(Code::DeltaConflict, path, rn.from.span, format!("Duplicate FROM in RENAMED: \"{}\". Rename a requirement once.", rn.from.name));
+        }
+        if !to_seen.insert(rn.to.name.as_str()) {
+            sink.push(Code::DeltaConflict, path, rn.to.span, format!("Duplicate TO in RENAMED: \"{}\". Two requirements cannot take the same new name.", rn.to.name));
+        }
+    }
+    for (name, span) in sorted(&modified) {
+        if removed.contains_key(name) {
+            sink.push(Code::DeltaConflict, path, span, format!("Requirement present in both MODIFIED and REMOVED: \"{name}\". Keep one of the two operations."));
+        }
+        if added.contains_key(name) {
+            sink.push(Code::DeltaConflict, path, span, format!("Requirement present in both MODIFIED and ADDED: \"{name}\". Keep one of the two operations."));
+        }
+    }
+    for (name, span) in sorted(&added) {
+        if removed.contains_key(name) {
+            sink.push(Code::DeltaConflict, path, span, format!("Requirement present in both ADDED and REMOVED: \"{name}\". Keep one of the two operations."));
+        }
+    }
+    let fold = |s: &str| s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    for rn in &delta.renamed {
+        if let Some(span) = modified.get(rn.from.name.as_str()) {
+            sink.push(Code::DeltaConflict, path, *span, format!("MODIFIED references old name from RENAMED. Use new header for \"{}\".", rn.to.name));
+        }
+        if added.contains_key(rn.to.name.as_str()) {
+            sink.push(Code::DeltaConflict, path, rn.to.span, format!("RENAMED TO collides with ADDED for \"{}\". Pick another name or drop one of them.", rn.to.name));
+        }
+        if let Some(r) = delta.removed.iter().find(|r| fold(&r.name) == fold(&rn.from.name)) {
+            let note = if r.name == rn.from.name { String::new() } else { format!(" (REMOVED spells it \"{}\")", r.name) };
+            sink.push(Code::DeltaConflict, path, rn.from.span, format!("Requirement present in both RENAMED and REMOVED: \"{}\"{note}. Keep one of the two operations.", rn.from.name));
+        }
+    }
+}
+
+fn sorted<'a>(m: &HashMap<&'a str, Span>) -> Vec<(&'a str, Span)> {
+    let mut v: Vec<(&str, Span)> = m.iter().map(|(k, v)| (*k, *v)).collect();
+    v.sort_by_key(|(_, s)| *s);
+    v
+}
+
+fn list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [head @ .., last] => format!("{} and {last}", head.join(", ")),
+    }
+}
+
+/// Checks the delta as archive would apply it: RENAMED, then REMOVED, then
+/// MODIFIED, then ADDED, against the main spec of the same capability.
+pub fn check_against_main(delta: &DeltaSpec, main: Option<&MainSpec>, capability: &str, path: &str, sink: &mut Sink) {
+    let Some(main) = main else {
+        let spec_path = format!("openspec/specs/{capability}/spec.md");
+        for r in &delta.modified {
+            sink.push(Code::DeltaUnknownTarget, path, r.name_span, format!("MODIFIED \"{}\": {spec_path} does not exist, so there is nothing to modify. A new capability takes only ADDED requirements.", r.name));
+        }
+        for r in &delta.removed {
+            sink.push(Code::DeltaUnknownTarget, path, r.name_span, format!("REMOVED \"{}\": {spec_path} does not exist, so there is nothing to remove.", r.name));
+        }
+        for rn in &delta.renamed {
+            sink.push(Code::DeltaUnknownTarget, path, rn.from.name_span, format!("RENAMED FROM \"{}\": {spec_path} does not exist, so there is nothing to rename.", rn.from.name));
+        }
+        return;
+    };
+    let current: HashMap<&str, &Requirement> = main.requirements.iter().map(|r| (r.name.as_str(), r)).collect();
+    let mut names: HashSet<String> = current.keys().map(|s| s.to_string()).collect();
+    let all: Vec<&str> = main.requirements.iter().map(|r| r.name.as_str()).collect();
+    for rn in &delta.renamed {
+        let (from, to) = (&rn.from.name, &rn.to.name);
+        if !names.contains(from) {
+            if names.contains(to) {
+                continue; // already applied by hand: archive treats it as done
+            }
+            sink.push(Code::DeltaUnknownTarget, path, rn.from.name_span, format!("RENAMED FROM \"{from}\" names no requirement of the main spec, so archive would refuse it.{}", did_you_mean(from, all.iter().copied())));
+            continue;
+        }
+        if names.contains(to) {
+            sink.push(Code::DeltaAlreadyExists, path, rn.to.name_span, format!("RENAMED TO \"{to}\": the main spec already has a requirement with that name, so archive would refuse the rename."));
+            continue;
+        }
+        names.remove(from);
+        names.insert(to.clone());
+    }
+    for r in &delta.removed {
+        if !names.remove(&r.name) {
+            sink.push(Code::DeltaUnknownTarget, path, r.name_span, format!("REMOVED \"{}\" names no requirement of the main spec.{}", r.name, did_you_mean(&r.name, all.iter().copied())));
+        }
+    }
+    let renamed_away: HashSet<&str> = delta.renamed.iter().map(|r| r.from.name.as_str()).collect();
+    let renamed_from: HashMap<&str, &str> = delta.renamed.iter().map(|r| (r.to.name.as_str(), r.from.name.as_str())).collect();
+    for r in &delta.modified {
+        if renamed_away.contains(r.name.as_str()) {
+            continue; // reported as a conflict
+        }
+        if !names.contains(&r.name) {
+            sink.push(Code::DeltaUnknownTarget, path, r.name_span, format!("MODIFIED \"{}\" names no requirement of the main spec, so archive would refuse it.{}", r.name, did_you_mean(&r.name, all.iter().copied())));
+            continue;
+        }
+        // Follow renames back to the block that holds the current scenarios.
+        let mut key = r.name.as_str();
+        let mut seen = HashSet::new();
+        let cur = loop {
+            if let Some(c) = current.get(key) {
+                break Some(*c);
+            }
+            if !seen.insert(key) {
+                break None;
+            }
+            match renamed_from.get(key) {
+                Some(k) => key = k,
+                None => break None,
+            }
+        };
+        if let Some(cur) = cur {
+            check_scenario_loss(cur, r, path, sink);
+        }
+    }
+    for r in &delta.added {
+        if let Some(existing) = current.get(r.name.as_str()) {
+            if names.contains(&r.name) && !same_block(existing, r) {
+                sink.push(Code::DeltaAlreadyExists, path, r.name_span, format!("ADDED \"{}\": the main spec already has this requirement. Use MODIFIED to change it, or pick a new name.", r.name));
+            }
+        } else if names.contains(&r.name) {
+            sink.push(Code::DeltaAlreadyExists, path, r.name_span, format!("ADDED \"{}\": a RENAMED entry already gives a requirement this name.", r.name));
+        }
+    }
+}
+
+fn same_block(a: &Requirement, b: &Requirement) -> bool {
+    a.text == b.text
+        && a.scenarios.len() == b.scenarios.len()
+        && a.scenarios.iter().zip(&b.scenarios).all(|(x, y)| x.name == y.name && x.steps == y.steps)
+}
+
+fn check_scenario_loss(current: &Requirement, modified: &Requirement, path: &str, sink: &mut Sink) {
+    let unmatched = |names: &[&str], against: &[&str]| -> Vec<String> {
+        let mut left: HashMap<&str, usize> = HashMap::new();
+        for n in against {
+            *left.entry(n).or_default() += 1;
+        }
+        let mut out = Vec::new();
+        for n in names {
+            match left.get_mut(n) {
+                Some(c) if *c > 0 => *c -= 1,
+                _ => out.push(n.to_string()),
+            }
+        }
+        out
+    };
+    let cur: Vec<&str> = current.scenarios.iter().map(|s| s.name.as_str()).collect();
+    let inc: Vec<&str> = modified.scenarios.iter().map(|s| s.name.as_str()).collect();
+    let missing = unmatched(&cur, &inc);
+    if missing.is_empty() {
+        return;
+    }
+    let added = unmatched(&inc, &cur);
+    let count = |n: usize| format!("{n} {}", if n == 1 { "scenario" } else { "scenarios" });
+    let quoted = |v: &[String]| v.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let adds = if added.is_empty() {
+        "It adds none.".to_string()
+    } else {
+        format!("It adds {} not in the current spec: {}.", count(added.len()), quoted(&added))
+    };
+    sink.push(
+        Code::DeltaDropsScenarios,
+        path,
+        modified.header,
+        format!(
+            "MODIFIED \"{}\" omits scenario(s) the current spec still has: {}. The modified block has {}; the current spec has {}. {adds} Copy the omitted scenarios into the MODIFIED block (a MODIFIED requirement replaces the whole block, so archive refuses to drop them).",
+            modified.name,
+            quoted(&missing),
+            count(inc.len()),
+            count(cur.len())
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::fixture::{check_only, messages};
+
+    const MAIN: &str = "//- openspec/specs/voice/spec.md\n## Purpose\nThe voice agent answers every inbound call without any delay.\n## Requirements\n### Requirement: Answer\nIt SHALL answer.\n#### Scenario: Ring\n- **WHEN** it rings\n- **THEN** it answers\n#### Scenario: Busy\n- **WHEN** busy\n- **THEN** queue\n### Requirement: Hang up\nIt SHALL hang up.\n#### Scenario: Bye\n- **WHEN** bye\n- **THEN** hang up\n";
+    const DELTA: &str = "//- openspec/changes/c/specs/voice/spec.md\n";
+
+    #[test]
+    fn a_clean_delta_has_no_delta_diagnostics() {
+        let got = check_only(
+            &format!("{MAIN}{DELTA}## MODIFIED Requirements\n### Requirement: Answer\nIt SHALL answer fast.\n#### Scenario: Ring\n- **WHEN** it rings\n- **THEN** it answers\n#### Scenario: Busy\n- **WHEN** busy\n- **THEN** queue\n## ADDED Requirements\n### Requirement: Transfer\nIt SHALL transfer.\n#### Scenario: t\n- **WHEN** asked\n- **THEN** transfer\n## RENAMED Requirements\n- FROM: `### Requirement: Hang up`\n- TO: `### Requirement: End call`\n"),
+            "delta/",
+        );
+        assert!(got.is_empty(), "{got:#?}");
+    }
+
+    #[test]
+    fn dropped_scenarios_are_reported_with_their_names() {
+        let fx = format!("{MAIN}{DELTA}## MODIFIED Requirements\n### Requirement: Answer\nIt SHALL answer.\n#### Scenario: Ring\n- **WHEN** it rings\n- **THEN** it answers\n");
+        assert_eq!(
+            check_only(&fx, "delta/"),
+            ["delta/drops-scenarios openspec/changes/c/specs/voice/spec.md:2 `### Requirement: Answer`"]
+        );
+        let m = messages(&fx, "delta/drops-scenarios");
+        assert!(m[0].contains("omits scenario(s) the current spec still has: \"Busy\". The modified block has 1 scenario; the current spec has 2 scenarios. It adds none."), "{m:?}");
+    }
+
+    #[test]
+    fn unknown_targets_and_existing_names() {
+        let fx = format!("{MAIN}{DELTA}## MODIFIED Requirements\n### Requirement: Answr\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n## ADDED Requirements\n### Requirement: Hang up\nIt SHALL differ.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n## REMOVED Requirements\n- `### Requirement: Nope`\n");
+        assert_eq!(
+            check_only(&fx, "delta/"),
+            [
+                "delta/unknown-target openspec/changes/c/specs/voice/spec.md:2 `Answr`",
+                "delta/already-exists openspec/changes/c/specs/voice/spec.md:8 `Hang up`",
+                "delta/unknown-target openspec/changes/c/specs/voice/spec.md:14 `Nope`",
+            ]
+        );
+        assert!(messages(&fx, "delta/unknown-target")[0].contains("Did you mean \"Answer\"?"));
+        // Without a main spec, only ADDED is possible.
+        let got = check_only(&format!("{DELTA}## MODIFIED Requirements\n### Requirement: X\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n"), "delta/");
+        assert_eq!(got, ["delta/unknown-target openspec/changes/c/specs/voice/spec.md:2 `X`"]);
+    }
+
+    #[test]
+    fn structure_of_the_delta_file() {
+        let got = check_only(&format!("{DELTA}# Notes only\n"), "delta/");
+        assert_eq!(got, ["delta/no-sections openspec/changes/c/specs/voice/spec.md:1 ``"]);
+        let got = check_only(&format!("{DELTA}## ADDED Requirements\nnothing\n"), "delta/");
+        assert_eq!(got, ["delta/empty openspec/changes/c/specs/voice/spec.md:1 `## ADDED Requirements`"]);
+        let got = check_only(
+            &format!("{DELTA}### Requirement: Lost\nIt SHALL x.\n## RENAMED Requirements\n- FROM: `### Requirement: A`\n- FROM: `### Requirement: B`\n- TO: `### Requirement: C`\n"),
+            "delta/",
+        );
+        assert_eq!(
+            got,
+            [
+                "delta/orphan-requirement openspec/changes/c/specs/voice/spec.md:1 `### Requirement: Lost`",
+                "delta/unpaired-rename openspec/changes/c/specs/voice/spec.md:4 `- FROM: `### Requirement: A``",
+                "delta/unknown-target openspec/changes/c/specs/voice/spec.md:5 `B`",
+            ]
+        );
+    }
+
+    #[test]
+    fn conflicts_between_operations() {
+        let fx = format!("{MAIN}{DELTA}## MODIFIED Requirements\n### Requirement: Answer\nIt SHALL x.\n#### Scenario: Ring\n- **WHEN** a\n- **THEN** b\n#### Scenario: Busy\n- **WHEN** a\n- **THEN** b\n## REMOVED Requirements\n### Requirement: Answer\n## ADDED Requirements\n### Requirement: New\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n### Requirement: New\nIt SHALL y.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n");
+        let got: Vec<String> = check_only(&fx, "").into_iter().filter(|d| d.starts_with("delta/conflict") || d.starts_with("requirement/duplicate")).collect();
+        assert_eq!(
+            got,
+            [
+                "delta/conflict openspec/changes/c/specs/voice/spec.md:2 `### Requirement: Answer`",
+                "requirement/duplicate openspec/changes/c/specs/voice/spec.md:18 `### Requirement: New`",
+            ]
+        );
+    }
+
+    #[test]
+    fn stray_level3_headings_are_info_and_scenarios_at_level3_are_wrong_level() {
+        let got = check_only(
+            &format!("{DELTA}## ADDED Requirements\n### Requirement: R\nIt SHALL x.\n#### Scenario: ok\n- **WHEN** a\n- **THEN** b\n### Scenario: too high\n- **WHEN** a\n### Notes\n"),
+            "",
+        );
+        assert_eq!(
+            got,
+            [
+                "scenario/wrong-level openspec/changes/c/specs/voice/spec.md:7 `### Scenario: too high`",
+                "requirement/not-a-requirement-header openspec/changes/c/specs/voice/spec.md:9 `### Notes`",
+            ]
+        );
+    }
+}

@@ -1,3 +1,92 @@
-use super::Sink;
-use crate::workspace::Workspace;
-pub fn check(_ws: &Workspace, _sink: &mut Sink) {}
+//! Proposal rules. OpenSpec checks these only when archiving (as warnings);
+//! specls reports them while the proposal is written.
+
+use super::{did_you_mean, Code, Sink};
+use crate::model::proposal::CapabilityKind;
+use crate::model::Span;
+use crate::syntax::js;
+use crate::workspace::{FileKind, Summary, Workspace};
+
+pub fn check(ws: &Workspace, sink: &mut Sink) {
+    for f in &ws.files {
+        let (FileKind::Proposal { change }, Summary::Proposal(p)) = (&f.kind, &f.summary) else {
+            continue;
+        };
+        if change.archived {
+            continue;
+        }
+        let top = Span::default();
+        match &p.why {
+            Some(w) if !w.text.is_empty() => {
+                let n = js::utf16_len(&w.text);
+                if n < 50 {
+                    sink.push(Code::ProposalWhyLength, &f.rel, w.heading, format!("Why section is {n} characters; it must be at least 50. Say what problem this change solves and for whom."));
+                } else if n > 1000 {
+                    sink.push(Code::ProposalWhyLength, &f.rel, w.heading, format!("Why section is {n} characters; it should not exceed 1000. Keep the motivation short and move detail to design.md."));
+                }
+            }
+            Some(w) => sink.push(Code::ProposalMissingWhy, &f.rel, w.heading, "The Why section is empty. Say what problem this change solves (50 to 1000 characters)."),
+            None => sink.push(Code::ProposalMissingWhy, &f.rel, top, "Change must have a Why section. Add \"## Why\" saying what problem this change solves."),
+        }
+        match &p.what_changes {
+            Some(w) if !w.text.is_empty() => {}
+            Some(w) => sink.push(Code::ProposalMissingWhatChanges, &f.rel, w.heading, "The What Changes section is empty. List what this change adds, modifies or removes."),
+            None => sink.push(Code::ProposalMissingWhatChanges, &f.rel, top, "Change must have a What Changes section. Add \"## What Changes\" listing what this change adds, modifies or removes."),
+        }
+        let known: Vec<&str> = ws.main_specs.keys().map(String::as_str).collect();
+        for cap in &p.capabilities {
+            let exists = ws.main_specs.contains_key(&cap.name);
+            match cap.kind {
+                CapabilityKind::Modified if !exists => sink.push(
+                    Code::ProposalUnknownCapability,
+                    &f.rel,
+                    cap.span,
+                    format!("Modified capability \"{}\" has no main spec (openspec/specs/{}/spec.md).{} If it is new, list it under New Capabilities.", cap.name, cap.name, did_you_mean(&cap.name, known.iter().copied())),
+                ),
+                CapabilityKind::New if exists => sink.push(
+                    Code::ProposalUnknownCapability,
+                    &f.rel,
+                    cap.span,
+                    format!("New capability \"{}\" already has a main spec (openspec/specs/{}/spec.md). List it under Modified Capabilities.", cap.name, cap.name),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::fixture::check_only;
+
+    const WHY: &str = "## Why\nCallers wait too long when the agent cannot help them, so they hang up.\n## What Changes\n- Add transfer\n";
+
+    #[test]
+    fn sections() {
+        let got = check_only("//- openspec/changes/c/proposal.md\n# Title\n", "proposal/");
+        assert_eq!(
+            got,
+            [
+                "proposal/missing-why openspec/changes/c/proposal.md:1 ``",
+                "proposal/missing-what-changes openspec/changes/c/proposal.md:1 ``",
+            ]
+        );
+        let got = check_only("//- openspec/changes/c/proposal.md\n## Why\nToo short.\n## What Changes\n- x\n", "proposal/");
+        assert_eq!(got, ["proposal/why-length openspec/changes/c/proposal.md:1 `## Why`"]);
+        assert!(check_only(&format!("//- openspec/changes/c/proposal.md\n{WHY}"), "proposal/").is_empty());
+        // Archived proposals are history.
+        assert!(check_only("//- openspec/changes/archive/2026-01-01-c/proposal.md\n# T\n", "proposal/").is_empty());
+    }
+
+    #[test]
+    fn capabilities_must_match_main_specs() {
+        let fx = format!("//- openspec/specs/voice-agent/spec.md\n## Purpose\n//- openspec/changes/c/proposal.md\n{WHY}## Capabilities\n### New Capabilities\n- `voice-agent`: x\n- `transfer`: y\n### Modified Capabilities\n- `voice-agnt`: z\n- `voice-agent`: ok\n");
+        assert_eq!(
+            check_only(&fx, "proposal/"),
+            [
+                "proposal/unknown-capability openspec/changes/c/proposal.md:7 `voice-agent`",
+                "proposal/unknown-capability openspec/changes/c/proposal.md:10 `voice-agnt`",
+            ]
+        );
+    }
+}
