@@ -1,3 +1,36 @@
-use super::Sink;
-use crate::workspace::Workspace;
-pub fn check(_ws: &Workspace, _sink: &mut Sink) {}
+//! Archived changes are history: only their task completion is checked
+//! (OpenSpec's `validate --archived`).
+
+use super::{Code, Sink};
+use crate::workspace::{FileKind, Summary, Workspace};
+
+pub fn check(ws: &Workspace, sink: &mut Sink) {
+    for f in &ws.files {
+        let (FileKind::Tasks { change }, Summary::Tasks(t)) = (&f.kind, &f.summary) else {
+            continue;
+        };
+        if !change.archived || t.checkbox_done == t.checkbox_lines {
+            continue;
+        }
+        let open = t.checkbox_lines - t.checkbox_done;
+        let span = t.tasks.iter().find(|t| !t.done).map(|t| t.span).unwrap_or_default();
+        sink.push(
+            Code::ArchiveIncompleteTasks,
+            &f.rel,
+            span,
+            format!("{open} incomplete tasks ({}/{} completed) in an archived change. Check them off if they were done, or move the open work into a new change.", t.checkbox_done, t.checkbox_lines),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::fixture::check_only;
+
+    #[test]
+    fn archived_changes_report_only_open_tasks() {
+        let got = check_only("//- openspec/changes/archive/2026-01-01-x/tasks.md\n## 1. A\n- [x] 1.1 a\n- [ ] 1.2 b (requires 9.9)\n", "");
+        assert_eq!(got, ["archive/incomplete-tasks openspec/changes/archive/2026-01-01-x/tasks.md:3 `- [ ] 1.2 b (requires 9.9)`"]);
+        assert!(check_only("//- openspec/changes/archive/2026-01-01-x/tasks.md\n- [x] 1.1 a\n", "").is_empty());
+    }
+}
