@@ -21,7 +21,11 @@ impl LineIndex {
         let mut i = 0;
         while let Some(off) = memchr::memchr2(b'\n', b'\r', &b[i..]) {
             let at = i + off;
-            i = if b[at] == b'\r' && b.get(at + 1) == Some(&b'\n') { at + 2 } else { at + 1 };
+            i = if b[at] == b'\r' && b.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            };
             starts.push(i as u32);
         }
         LineIndex { starts }
@@ -61,7 +65,10 @@ mod tests {
         let idx = LineIndex::new(text);
         assert_eq!(idx.line_count(), 4);
         assert_eq!(idx.line_col(text, 4 + 4), LineCol { line: 1, col: 1 });
-        assert_eq!(idx.line_col(text, text.find('é').unwrap() + 2), LineCol { line: 2, col: 2 });
+        assert_eq!(
+            idx.line_col(text, text.find('é').unwrap() + 2),
+            LineCol { line: 2, col: 2 }
+        );
         assert_eq!(idx.line_col(text, 999), LineCol { line: 3, col: 0 });
     }
 }

@@ -1,1 +1,4 @@
+//! The terminal front end.
+
 pub mod check;
+pub mod render;

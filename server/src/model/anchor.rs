@@ -49,7 +49,10 @@ mod tests {
             slug("Scenario: Caller dials a claimed number"),
             "scenario-caller-dials-a-claimed-number"
         );
-        assert_eq!(slug("Requirement: `API` keys (v2)!"), "requirement-api-keys-v2");
+        assert_eq!(
+            slug("Requirement: `API` keys (v2)!"),
+            "requirement-api-keys-v2"
+        );
         assert_eq!(slug("Ünïcode ok_1"), "ünïcode-ok_1");
         assert_eq!(slug("a  b"), "a--b");
     }

@@ -167,7 +167,8 @@ impl DeltaSpec {
                 .clone();
             match op {
                 Op::Added | Op::Modified => {
-                    out.skipped_headers.extend(skipped_headers(&doc, h + 1, end, &section_title));
+                    out.skipped_headers
+                        .extend(skipped_headers(&doc, h + 1, end, &section_title));
                     let blocks = reader::requirement_blocks(&doc, h + 1, end)
                         .into_iter()
                         .map(|(s, e)| reader::read_requirement(&doc, s, e));
@@ -188,7 +189,8 @@ impl DeltaSpec {
                 Op::Renamed => read_renames(&doc, h + 1, end, &mut out.renamed, &mut out.unpaired),
             }
             if matches!(op, Op::Added | Op::Modified) {
-                out.misplaced_scenarios.extend(misplaced_scenarios(&doc, h + 1, end));
+                out.misplaced_scenarios
+                    .extend(misplaced_scenarios(&doc, h + 1, end));
             }
         }
         out.orphans = orphans(&doc);
@@ -207,7 +209,11 @@ impl DeltaSpec {
 fn name_ref(doc: &Doc, i: usize, name: &str) -> NameRef {
     let line = doc.line(i);
     let base = doc.lines[i].start as usize;
-    let at = if name.is_empty() { None } else { line.rfind(name) };
+    let at = if name.is_empty() {
+        None
+    } else {
+        line.rfind(name)
+    };
     let name_span = match at {
         Some(a) => Span::new(base + a, base + a + name.len()),
         None => doc.trimmed_range(i).into(),
@@ -228,7 +234,7 @@ fn skipped_headers(doc: &Doc, from: usize, to: usize, section: &str) -> Vec<Skip
         }
         let line = doc.line(i);
         // `/^###\s+(.+?)\s*$/` and not a requirement header.
-        if !doc.atx(i).is_some_and(|a| a.level == 3) || reader::requirement_header(line).is_some() {
+        if doc.atx(i).is_none_or(|a| a.level != 3) || reader::requirement_header(line).is_some() {
             continue;
         }
         let rest = &line[3..];
@@ -266,7 +272,11 @@ fn bulleted_requirement(line: &str, label: &str, bullet_required: bool) -> Optio
     let t = t.strip_suffix('`').unwrap_or(t);
     if t.is_empty() {
         // `(.+?)` needs one character: a lone backtick or space is the name.
-        return if rest.is_empty() { None } else { Some(String::new()) };
+        return if rest.is_empty() {
+            None
+        } else {
+            Some(String::new())
+        };
     }
     Some(js::strip_closing_hashes(t).to_string())
 }
@@ -287,7 +297,13 @@ fn removed_names(doc: &Doc, from: usize, to: usize) -> Vec<NameRef> {
     out
 }
 
-fn read_renames(doc: &Doc, from: usize, to: usize, pairs: &mut Vec<Rename>, unpaired: &mut Vec<Unpaired>) {
+fn read_renames(
+    doc: &Doc,
+    from: usize,
+    to: usize,
+    pairs: &mut Vec<Rename>,
+    unpaired: &mut Vec<Unpaired>,
+) {
     let mut pending: Option<NameRef> = None;
     for i in from..to {
         if doc.masked(i) {
@@ -413,7 +429,13 @@ mod tests {
         let removed: Vec<_> = d.removed.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(removed, ["Gone", "Also gone"]);
         assert_eq!(d.renamed.len(), 1);
-        assert_eq!((d.renamed[0].from.name.as_str(), d.renamed[0].to.name.as_str()), ("A", "B"));
+        assert_eq!(
+            (
+                d.renamed[0].from.name.as_str(),
+                d.renamed[0].to.name.as_str()
+            ),
+            ("A", "B")
+        );
         assert_eq!(d.unpaired.len(), 1);
         assert_eq!(d.unpaired[0].side, "TO");
         assert_eq!(d.entry_count(), 5);
@@ -426,7 +448,11 @@ mod tests {
         );
         let names: Vec<_> = d.added.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, ["One", "Two"]);
-        let orphans: Vec<_> = d.orphans.iter().map(|o| (o.name.as_str(), o.section.as_deref())).collect();
+        let orphans: Vec<_> = d
+            .orphans
+            .iter()
+            .map(|o| (o.name.as_str(), o.section.as_deref()))
+            .collect();
         assert_eq!(orphans, [("Above", None), ("Noted", Some("Notes"))]);
         assert_eq!(d.skipped_headers.len(), 1);
         assert_eq!(d.skipped_headers[0].header, "Divider");
@@ -435,8 +461,14 @@ mod tests {
 
     #[test]
     fn delta_section_header_matches_exact_words() {
-        assert_eq!(delta_section_header("## ADDED Requirements"), Some(Op::Added));
-        assert_eq!(delta_section_header("##  renamed   requirements "), Some(Op::Renamed));
+        assert_eq!(
+            delta_section_header("## ADDED Requirements"),
+            Some(Op::Added)
+        );
+        assert_eq!(
+            delta_section_header("##  renamed   requirements "),
+            Some(Op::Renamed)
+        );
         assert_eq!(delta_section_header("## ADDED"), None);
         assert_eq!(delta_section_header("### ADDED Requirements"), None);
     }

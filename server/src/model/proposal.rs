@@ -85,7 +85,8 @@ fn capability_bullet(line: &str) -> Option<(&str, usize)> {
     if name.is_empty() || name.contains(char::is_whitespace) {
         return None;
     }
-    let at = inner.as_ptr() as usize - line.as_ptr() as usize + (inner[..close].len() - inner[..close].trim_start().len());
+    let at = inner.as_ptr() as usize - line.as_ptr() as usize
+        + (inner[..close].len() - inner[..close].trim_start().len());
     Some((name, at))
 }
 
@@ -100,10 +101,17 @@ mod tests {
         );
         assert_eq!(p.why.unwrap().text, "Because.");
         assert_eq!(p.what_changes.unwrap().text, "- x");
-        let caps: Vec<_> = p.capabilities.iter().map(|c| (c.kind, c.name.as_str())).collect();
+        let caps: Vec<_> = p
+            .capabilities
+            .iter()
+            .map(|c| (c.kind, c.name.as_str()))
+            .collect();
         assert_eq!(
             caps,
-            [(CapabilityKind::New, "call-transfer"), (CapabilityKind::Modified, "voice-agent")]
+            [
+                (CapabilityKind::New, "call-transfer"),
+                (CapabilityKind::Modified, "voice-agent")
+            ]
         );
     }
 }

@@ -103,10 +103,14 @@ pub fn fence_mask(lines: &[&str]) -> Vec<bool> {
     let mut open: Option<(char, usize)> = None;
     for (i, line) in lines.iter().enumerate() {
         let rest = js::trim_start(line);
-        let run = rest.chars().next().filter(|c| *c == '`' || *c == '~').map(|c| {
-            let n = rest.chars().take_while(|&x| x == c).count();
-            (c, n)
-        });
+        let run = rest
+            .chars()
+            .next()
+            .filter(|c| *c == '`' || *c == '~')
+            .map(|c| {
+                let n = rest.chars().take_while(|&x| x == c).count();
+                (c, n)
+            });
         let run = run.filter(|&(_, n)| n >= 3);
         match open {
             None => {
@@ -212,7 +216,7 @@ pub fn requirement_blocks(doc: &Doc, from: usize, to: usize) -> Vec<(usize, usiz
         }
         let start = i;
         i += 1;
-        while i < to && !is_header(i) && !(!doc.masked(i) && is_level2(doc.line(i))) {
+        while i < to && !is_header(i) && (doc.masked(i) || !is_level2(doc.line(i))) {
             i += 1;
         }
         out.push((start, i));
@@ -288,7 +292,7 @@ fn read_scenarios(doc: &Doc, from: usize, to: usize) -> (Vec<Scenario>, usize) {
         }
         let h = i;
         let mut end = h + 1;
-        while end < to && !doc.atx(end).is_some_and(|a| a.level <= 4) {
+        while end < to && doc.atx(end).is_none_or(|a| a.level > 4) {
             end += 1;
         }
         let has_body = (h + 1..end).any(|k| !js::trim(doc.line(k)).is_empty());
@@ -304,7 +308,9 @@ fn read_scenarios(doc: &Doc, from: usize, to: usize) -> (Vec<Scenario>, usize) {
             if doc.masked(k) {
                 continue;
             }
-            if let Some(s) = steps::parse_step(doc.line(k), doc.lines[k].start as usize, k as u32, kind) {
+            if let Some(s) =
+                steps::parse_step(doc.line(k), doc.lines[k].start as usize, k as u32, kind)
+            {
                 kind = Some(s.kind);
                 steps.push(s);
             }
@@ -317,7 +323,10 @@ fn read_scenarios(doc: &Doc, from: usize, to: usize) -> (Vec<Scenario>, usize) {
             line: h as u32,
             has_body,
             steps,
-            body: Span::new(doc.next_start(h).min(doc.lines[last].end as usize), doc.lines[last].end as usize),
+            body: Span::new(
+                doc.next_start(h).min(doc.lines[last].end as usize),
+                doc.lines[last].end as usize,
+            ),
         });
         i = end;
     }
@@ -375,7 +384,10 @@ mod tests {
             Some("lower".into())
         );
         assert!(requirement_header("### Requirement:").is_none());
-        assert_eq!(requirement_header("### Requirement:  ").map(|r| r.0), Some("".into()));
+        assert_eq!(
+            requirement_header("### Requirement:  ").map(|r| r.0),
+            Some("".into())
+        );
         assert!(requirement_header("#### Requirement: X").is_none());
         assert!(requirement_header("### Scenario: X").is_none());
     }
@@ -392,17 +404,33 @@ mod tests {
     #[test]
     fn body_reader_skips_metadata_unless_alone() {
         assert_eq!(
-            extract_requirement_body(&["**ID**: R1", "", "The system SHALL x.", "#### Scenario: a"]),
+            extract_requirement_body(&[
+                "**ID**: R1",
+                "",
+                "The system SHALL x.",
+                "#### Scenario: a"
+            ]),
             "The system SHALL x."
         );
-        assert_eq!(extract_requirement_body(&["**Constraint**: It MUST y"]), "**Constraint**: It MUST y");
-        assert_eq!(extract_requirement_body(&["```", "SHALL", "```", "#### S"]), "");
-        assert_eq!(extract_requirement_body(&["line one", "  line two  "]), "line one\nline two");
+        assert_eq!(
+            extract_requirement_body(&["**Constraint**: It MUST y"]),
+            "**Constraint**: It MUST y"
+        );
+        assert_eq!(
+            extract_requirement_body(&["```", "SHALL", "```", "#### S"]),
+            ""
+        );
+        assert_eq!(
+            extract_requirement_body(&["line one", "  line two  "]),
+            "line one\nline two"
+        );
     }
 
     #[test]
     fn section_tree_nests_and_finds_case_insensitively() {
-        let doc = Doc::new("# T\n## Purpose\ntext\n## requirements\n### Requirement: A\nbody\n#### S\nx\n");
+        let doc = Doc::new(
+            "# T\n## Purpose\ntext\n## requirements\n### Requirement: A\nbody\n#### S\nx\n",
+        );
         let tree = SectionTree::new(&doc);
         let p = tree.find("Purpose").unwrap();
         assert_eq!(tree.content(&doc, p), "text");
@@ -414,7 +442,10 @@ mod tests {
 
     #[test]
     fn scenario_names_drop_prefix_and_closing_hashes() {
-        assert_eq!(scenario_name("#### Scenario: Busy line ####").0, "Busy line");
+        assert_eq!(
+            scenario_name("#### Scenario: Busy line ####").0,
+            "Busy line"
+        );
         assert_eq!(scenario_name("####  Edge case").0, "Edge case");
         assert_eq!(scenario_name("#### scenario:x").0, "x");
     }

@@ -98,7 +98,8 @@ impl MainSpec {
             if let Some((_, _, true)) = reader::requirement_header(line) {
                 let inside = region.is_some_and(|(h, e)| i > h && i < e);
                 if !inside {
-                    outside_requirements.push((doc.trimmed_range(i).into(), js::trim(line).to_string()));
+                    outside_requirements
+                        .push((doc.trimmed_range(i).into(), js::trim(line).to_string()));
                 }
             }
         }
@@ -135,7 +136,9 @@ fn read_purpose(doc: &Doc, tree: &SectionTree, idx: usize) -> Purpose {
     let placeholder = placeholder(&text).map(|kind| {
         let lines = (s.line + 1..s.content_end).filter(|&i| !doc.masked(i));
         let found = match kind {
-            Placeholder::Leading => lines.into_iter().find(|&i| !js::trim(doc.line(i)).is_empty()),
+            Placeholder::Leading => lines
+                .into_iter()
+                .find(|&i| !js::trim(doc.line(i)).is_empty()),
             Placeholder::Generated => lines
                 .into_iter()
                 .find(|&i| doc.line(i).contains(PLACEHOLDER_PREFIX.trim_end())),
@@ -213,7 +216,11 @@ fn schema_requirement(doc: &Doc, tree: &SectionTree, idx: usize) -> SchemaRequir
     let content = tree.content(doc, idx);
     let lines: Vec<&str> = content.split('\n').collect();
     let body = reader::extract_requirement_body(&lines);
-    let text = if body.is_empty() { js::trim(s.title).to_string() } else { body };
+    let text = if body.is_empty() {
+        js::trim(s.title).to_string()
+    } else {
+        body
+    };
     let scenarios = s
         .children
         .iter()
@@ -260,7 +267,10 @@ mod tests {
         assert!(placeholder("todo").is_some());
         assert!(placeholder("Todo list management for agents").is_none());
         assert!(placeholder("TODOS are tracked").is_none());
-        assert!(placeholder("TBD - created by archiving change add-x. Update Purpose after archive.").is_some());
+        assert!(placeholder(
+            "TBD - created by archiving change add-x. Update Purpose after archive."
+        )
+        .is_some());
         assert!(placeholder("Routes calls to the right agent.").is_none());
     }
 

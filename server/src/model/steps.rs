@@ -54,7 +54,12 @@ pub struct Step {
 
 /// Reads a step from one line that starts at byte `offset` of the file.
 /// `previous` is the kind of the step before it in the same scenario.
-pub fn parse_step(line: &str, offset: usize, line_no: u32, previous: Option<Keyword>) -> Option<Step> {
+pub fn parse_step(
+    line: &str,
+    offset: usize,
+    line_no: u32,
+    previous: Option<Keyword>,
+) -> Option<Step> {
     let trimmed = line.trim_start();
     let mut pos = line.len() - trimmed.len();
     let rest = &line[pos..];
@@ -69,34 +74,35 @@ pub fn parse_step(line: &str, offset: usize, line_no: u32, previous: Option<Keyw
         pos += a.len() - a2.len();
     }
     let rest = &line[pos..];
-    let (keyword, style, kw_start, kw_end, text_start) = if let Some(inner) = rest.strip_prefix("**") {
-        let close = inner.find("**")?;
-        let word = inner[..close].trim_end_matches(':');
-        let keyword = keyword_of(word, true)?;
-        let kw_start = pos + 2;
-        let kw_end = kw_start + word.len();
-        let mut text_start = pos + 2 + close + 2;
-        if line[text_start..].starts_with(':') {
-            text_start += 1;
-        }
-        (keyword, Style::Bold, kw_start, kw_end, text_start)
-    } else {
-        let word_len = rest
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .unwrap_or(rest.len());
-        let word = &rest[..word_len];
-        let keyword = keyword_of(word, false)?;
-        let after = &rest[word_len..];
-        // A plain keyword must be followed by a space (or a colon) and text.
-        if !(after.starts_with(' ') || after.starts_with(':')) {
-            return None;
-        }
-        let mut text_start = pos + word_len;
-        if line[text_start..].starts_with(':') {
-            text_start += 1;
-        }
-        (keyword, Style::Plain, pos, pos + word_len, text_start)
-    };
+    let (keyword, style, kw_start, kw_end, text_start) =
+        if let Some(inner) = rest.strip_prefix("**") {
+            let close = inner.find("**")?;
+            let word = inner[..close].trim_end_matches(':');
+            let keyword = keyword_of(word, true)?;
+            let kw_start = pos + 2;
+            let kw_end = kw_start + word.len();
+            let mut text_start = pos + 2 + close + 2;
+            if line[text_start..].starts_with(':') {
+                text_start += 1;
+            }
+            (keyword, Style::Bold, kw_start, kw_end, text_start)
+        } else {
+            let word_len = rest
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .unwrap_or(rest.len());
+            let word = &rest[..word_len];
+            let keyword = keyword_of(word, false)?;
+            let after = &rest[word_len..];
+            // A plain keyword must be followed by a space (or a colon) and text.
+            if !(after.starts_with(' ') || after.starts_with(':')) {
+                return None;
+            }
+            let mut text_start = pos + word_len;
+            if line[text_start..].starts_with(':') {
+                text_start += 1;
+            }
+            (keyword, Style::Plain, pos, pos + word_len, text_start)
+        };
     let raw_text = &line[text_start..];
     let text = raw_text.trim();
     let lead = raw_text.len() - raw_text.trim_start().len();

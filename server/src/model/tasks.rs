@@ -140,7 +140,9 @@ impl TaskList {
                 let description = js::trim(&line[desc_at..]);
                 let (id, id_span) = match task_id(description) {
                     Some(id) => {
-                        let at = base + desc_at + (line[desc_at..].len() - js::trim_start(&line[desc_at..]).len());
+                        let at = base
+                            + desc_at
+                            + (line[desc_at..].len() - js::trim_start(&line[desc_at..]).len());
                         (Some(id.to_string()), Some(Span::new(at, at + id.len())))
                     }
                     None => (None, None),
@@ -165,11 +167,18 @@ impl TaskList {
                 continue;
             }
             let Some(&owner) = stack.last() else { continue };
-            let Some(item) = bullet_text(line) else { continue };
+            let Some(item) = bullet_text(line) else {
+                continue;
+            };
             let item_at = base + (line.len() - item.len());
             if let Some((task, _)) = open_acceptance {
                 let links = parse_links(item, item_at);
-                tasks[task].acceptance.last_mut().expect("open item").links.extend(links);
+                tasks[task]
+                    .acceptance
+                    .last_mut()
+                    .expect("open item")
+                    .links
+                    .extend(links);
                 continue;
             }
             if let Some(rest) = label_value(item, &["acceptance criteria", "acceptance"]) {
@@ -290,7 +299,10 @@ pub fn task_id(description: &str) -> Option<&str> {
     if parts == 0 {
         return None;
     }
-    let letters = b[p..].iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    let letters = b[p..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
     if !b[0].is_ascii_uppercase() {
         p += letters;
     }
@@ -303,9 +315,12 @@ fn group_id(title: &str) -> Option<String> {
     if digits > 0 && title[digits..].starts_with('.') {
         return Some(title[..digits].to_string());
     }
-    let t = js::strip_prefix_ci(title, "phase ").map(js::trim_start).unwrap_or(title);
+    let t = js::strip_prefix_ci(title, "phase ")
+        .map(js::trim_start)
+        .unwrap_or(title);
     let b = t.as_bytes();
-    if b.first().is_some_and(u8::is_ascii_uppercase) && matches!(b.get(1), Some(b'.') | Some(b':')) {
+    if b.first().is_some_and(u8::is_ascii_uppercase) && matches!(b.get(1), Some(b'.') | Some(b':'))
+    {
         return Some(t[..1].to_string());
     }
     if t.len() < title.len() {
@@ -395,7 +410,11 @@ fn id_list(s: &str, at: usize) -> Option<Vec<DepRef>> {
         let piece_at = pos;
         pos += piece.len() + 1;
         for (k, word) in piece.split(" and ").enumerate() {
-            let offset = if k == 0 { 0 } else { piece.find(word).unwrap_or(0) };
+            let offset = if k == 0 {
+                0
+            } else {
+                piece.find(word).unwrap_or(0)
+            };
             let id = word.trim().trim_end_matches('.');
             if id.is_empty() {
                 if k == 0 && piece.trim().is_empty() && out.is_empty() {
@@ -598,7 +617,11 @@ fn numbering(doc: &Doc) -> Vec<Numbering> {
     }
     let strip_zeros = |s: &str| -> String {
         let t = s.trim_start_matches('0');
-        if t.is_empty() { "0".into() } else { t.into() }
+        if t.is_empty() {
+            "0".into()
+        } else {
+            t.into()
+        }
     };
     let mut out = Vec::new();
     let mut first: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
@@ -609,7 +632,9 @@ fn numbering(doc: &Doc) -> Vec<Numbering> {
             current = numbered_group(line);
         }
         let Some(group) = &current else { continue };
-        let Some(tl) = parse_task_line(line) else { continue };
+        let Some(tl) = parse_task_line(line) else {
+            continue;
+        };
         let desc = js::trim(&line[tl.description_at..]);
         let Some(id) = task_id(desc).filter(|id| id.as_bytes()[0].is_ascii_digit()) else {
             continue;
@@ -680,9 +705,25 @@ mod tests {
         );
         assert_eq!(t.groups.len(), 2);
         assert_eq!(t.groups[1].id.as_deref(), Some("C"));
-        let deps: Vec<Vec<&str>> = t.tasks.iter().map(|t| t.deps.iter().map(|d| d.id.as_str()).collect()).collect();
-        assert_eq!(deps, [vec![], vec!["1.1", "1.1", "2"], vec![], vec![], vec!["1.2", "C.2"]]);
-        assert_eq!(t.tasks[1].acceptance[0].links[0].fragment.as_deref(), Some("scenario-ring"));
+        let deps: Vec<Vec<&str>> = t
+            .tasks
+            .iter()
+            .map(|t| t.deps.iter().map(|d| d.id.as_str()).collect())
+            .collect();
+        assert_eq!(
+            deps,
+            [
+                vec![],
+                vec!["1.1", "1.1", "2"],
+                vec![],
+                vec![],
+                vec!["1.2", "C.2"]
+            ]
+        );
+        assert_eq!(
+            t.tasks[1].acceptance[0].links[0].fragment.as_deref(),
+            Some("scenario-ring")
+        );
         assert_eq!(t.tasks[2].acceptance[0].links.len(), 2);
         assert_eq!(t.tasks[3].parent, Some(2));
         assert_eq!(t.tasks[3].id.as_deref(), Some("1.3.1"));
@@ -693,15 +734,22 @@ mod tests {
 
     #[test]
     fn numbering_lint() {
-        let t = TaskList::parse("## 1. A\n- [ ] 1.1 a\n- [ ] 2.1 b\n- [ ] 1.1 c\n## Notes\n- [ ] 9.9 free\n");
+        let t = TaskList::parse(
+            "## 1. A\n- [ ] 1.1 a\n- [ ] 2.1 b\n- [ ] 1.1 c\n## Notes\n- [ ] 9.9 free\n",
+        );
         assert_eq!(t.numbering.len(), 2);
         assert!(matches!(&t.numbering[0], Numbering::GroupMismatch { id, .. } if id == "2.1"));
-        assert!(matches!(&t.numbering[1], Numbering::Duplicate { first_line: 1, .. }));
+        assert!(matches!(
+            &t.numbering[1],
+            Numbering::Duplicate { first_line: 1, .. }
+        ));
     }
 
     #[test]
     fn first_list_item_skips_code_comments_and_front_matter() {
-        let t = TaskList::parse("---\nx: - a\n---\n```\n- code\n```\n<!--\n- c\n-->\n    - indented\n- real\n");
+        let t = TaskList::parse(
+            "---\nx: - a\n---\n```\n- code\n```\n<!--\n- c\n-->\n    - indented\n- real\n",
+        );
         assert_eq!(t.checkbox_lines, 0);
         assert!(t.first_list_item.is_some());
         let text = "---\nx: - a\n---\n```\n- code\n```\n<!--\n- c\n-->\n    - indented\n- real\n";

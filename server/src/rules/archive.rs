@@ -13,7 +13,12 @@ pub fn check(ws: &Workspace, sink: &mut Sink) {
             continue;
         }
         let open = t.checkbox_lines - t.checkbox_done;
-        let span = t.tasks.iter().find(|t| !t.done).map(|t| t.span).unwrap_or_default();
+        let span = t
+            .tasks
+            .iter()
+            .find(|t| !t.done)
+            .map(|t| t.span)
+            .unwrap_or_default();
         sink.push(
             Code::ArchiveIncompleteTasks,
             &f.rel,
@@ -31,6 +36,10 @@ mod tests {
     fn archived_changes_report_only_open_tasks() {
         let got = check_only("//- openspec/changes/archive/2026-01-01-x/tasks.md\n## 1. A\n- [x] 1.1 a\n- [ ] 1.2 b (requires 9.9)\n", "");
         assert_eq!(got, ["archive/incomplete-tasks openspec/changes/archive/2026-01-01-x/tasks.md:3 `- [ ] 1.2 b (requires 9.9)`"]);
-        assert!(check_only("//- openspec/changes/archive/2026-01-01-x/tasks.md\n- [x] 1.1 a\n", "").is_empty());
+        assert!(check_only(
+            "//- openspec/changes/archive/2026-01-01-x/tasks.md\n- [x] 1.1 a\n",
+            ""
+        )
+        .is_empty());
     }
 }

@@ -8,7 +8,11 @@ use crate::workspace::{ChangeRef, FileKind, Summary, Workspace};
 /// Where a diagnostic about a whole change is drawn: the proposal's first
 /// line, else the first file of the change, else the folder itself.
 pub fn anchor(ws: &Workspace, change: &ChangeRef) -> String {
-    let files = ws.changes.get(change).map(|c| c.files.as_slice()).unwrap_or(&[]);
+    let files = ws
+        .changes
+        .get(change)
+        .map(|c| c.files.as_slice())
+        .unwrap_or(&[]);
     files
         .iter()
         .map(|&i| &ws.files[i])
@@ -47,9 +51,17 @@ pub fn check(ws: &Workspace, sink: &mut Sink) {
                         misplaced += 1;
                         let capability = match rel.rsplit_once('/') {
                             Some((dir, _)) => dir.to_string(),
-                            None => rel.trim_end_matches(".md").trim_end_matches(".MD").to_string(),
+                            None => rel
+                                .trim_end_matches(".md")
+                                .trim_end_matches(".MD")
+                                .to_string(),
                         };
-                        let span = d.sections.iter().find(|s| s.op.is_some()).map(|s| s.heading).unwrap_or_default();
+                        let span = d
+                            .sections
+                            .iter()
+                            .find(|s| s.op.is_some())
+                            .map(|s| s.heading)
+                            .unwrap_or_default();
                         sink.push(Code::ChangeMisplacedDelta, &f.rel, span, format!("Delta spec found at specs/{rel}. Delta specs must be a spec.md inside a capability folder; this file is ignored when the change is applied or archived. Move its requirements into specs/{capability}/spec.md."));
                     }
                 }
@@ -57,7 +69,11 @@ pub fn check(ws: &Workspace, sink: &mut Sink) {
             }
         }
         let meta_path = format!("openspec/{}/.openspec.yaml", change.dir());
-        let skip = info.meta.as_ref().map(|m| m.skip_specs.clone()).unwrap_or_default();
+        let skip = info
+            .meta
+            .as_ref()
+            .map(|m| m.skip_specs.clone())
+            .unwrap_or_default();
         if let Some(reason) = &skip.invalid_reason {
             sink.push(Code::ChangeSkipSpecsConflict, &meta_path, Span::default(), format!("skip_specs is set but .openspec.yaml is not valid change metadata, so the marker is not honored. Fix the metadata ({reason})."));
         }
@@ -79,7 +95,10 @@ mod tests {
     #[test]
     fn no_deltas() {
         let got = check_only("//- openspec/changes/c/proposal.md\n## Why\nx\n", "change/");
-        assert_eq!(got, ["change/no-deltas openspec/changes/c/proposal.md:1 ``"]);
+        assert_eq!(
+            got,
+            ["change/no-deltas openspec/changes/c/proposal.md:1 ``"]
+        );
         let got = check_only(&format!("//- openspec/changes/c/proposal.md\n## Why\n//- openspec/changes/c/specs/a/spec.md\n{ADDED}"), "change/");
         assert!(got.is_empty(), "{got:?}");
     }
@@ -89,8 +108,14 @@ mod tests {
         let got = check_only("//- openspec/changes/c/.openspec.yaml\nschema: spec-driven\nskip_specs: true\n//- openspec/changes/c/tasks.md\n- [ ] 1.1 x\n", "change/");
         assert!(got.is_empty(), "{got:?}");
         let got = check_only(&format!("//- openspec/changes/c/.openspec.yaml\nschema: spec-driven\nskip_specs: true\n//- openspec/changes/c/specs/a/spec.md\n{ADDED}"), "change/");
-        assert_eq!(got, ["change/skip-specs-conflict openspec/changes/c/.openspec.yaml:1 ``"]);
-        let got = check_only("//- openspec/changes/c/.openspec.yaml\nskip_specs: true\n", "change/");
+        assert_eq!(
+            got,
+            ["change/skip-specs-conflict openspec/changes/c/.openspec.yaml:1 ``"]
+        );
+        let got = check_only(
+            "//- openspec/changes/c/.openspec.yaml\nskip_specs: true\n",
+            "change/",
+        );
         assert_eq!(got.len(), 2, "{got:?}"); // not honoured, so also no deltas
     }
 

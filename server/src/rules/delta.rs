@@ -11,7 +11,9 @@ use crate::workspace::{FileKind, Summary, Workspace};
 
 pub fn check(ws: &Workspace, sink: &mut Sink) {
     for f in &ws.files {
-        let (FileKind::DeltaSpec { change, capability }, Summary::Delta(delta)) = (&f.kind, &f.summary) else {
+        let (FileKind::DeltaSpec { change, capability }, Summary::Delta(delta)) =
+            (&f.kind, &f.summary)
+        else {
             continue;
         };
         if change.archived {
@@ -24,7 +26,11 @@ pub fn check(ws: &Workspace, sink: &mut Sink) {
 }
 
 fn first_line_span(delta: &DeltaSpec) -> Span {
-    delta.sections.first().map(|s| s.heading).unwrap_or_default()
+    delta
+        .sections
+        .first()
+        .map(|s| s.heading)
+        .unwrap_or_default()
 }
 
 pub fn check_file(delta: &DeltaSpec, path: &str, sink: &mut Sink) {
@@ -33,12 +39,17 @@ pub fn check_file(delta: &DeltaSpec, path: &str, sink: &mut Sink) {
         if scenario_lines.contains(&s.span) {
             continue;
         }
-        let msg = if s.header.trim_end_matches(':').eq_ignore_ascii_case("requirement") {
+        let msg = if s
+            .header
+            .trim_end_matches(':')
+            .eq_ignore_ascii_case("requirement")
+        {
             format!("Header \"### {}\" in {} is missing a requirement name and is ignored by validation. Add a name, e.g. \"### Requirement: <name>\".", s.header, s.section)
         } else {
             format!("Header \"### {}\" in {} is not a \"### Requirement:\" header and is ignored by validation. Use \"### Requirement: {}\" if it should be validated as a requirement.", s.header, s.section, s.header)
         };
-        let mut d = super::Diagnostic::new(Code::RequirementNotARequirementHeader, path, s.span, msg);
+        let mut d =
+            super::Diagnostic::new(Code::RequirementNotARequirementHeader, path, s.span, msg);
         // In a delta OpenSpec ignores such a heading rather than failing.
         d.severity = super::Severity::Info;
         sink.diagnostics.push(d);
@@ -72,7 +83,10 @@ pub fn check_file(delta: &DeltaSpec, path: &str, sink: &mut Sink) {
             format!("Requirement \"{}\" is {place}, which is not a delta section, so it is ignored. Move it under \"## ADDED Requirements\", \"## MODIFIED Requirements\", \"## REMOVED Requirements\", or \"## RENAMED Requirements\".", o.name),
         );
     }
-    let present: Vec<Op> = Op::ALL.into_iter().filter(|&op| delta.has_section(op)).collect();
+    let present: Vec<Op> = Op::ALL
+        .into_iter()
+        .filter(|&op| delta.has_section(op))
+        .collect();
     if delta.entry_count() == 0 {
         if present.is_empty() {
             sink.push(
@@ -82,7 +96,10 @@ pub fn check_file(delta: &DeltaSpec, path: &str, sink: &mut Sink) {
                 "No delta sections found. Add headers such as \"## ADDED Requirements\" or move non-delta notes outside specs/.",
             );
         } else {
-            let names: Vec<String> = present.iter().map(|op| format!("## {} Requirements", op.as_str())).collect();
+            let names: Vec<String> = present
+                .iter()
+                .map(|op| format!("## {} Requirements", op.as_str()))
+                .collect();
             let span = delta
                 .sections
                 .iter()
@@ -100,7 +117,10 @@ pub fn check_file(delta: &DeltaSpec, path: &str, sink: &mut Sink) {
     let mut added: HashMap<&str, Span> = HashMap::new();
     let mut modified: HashMap<&str, Span> = HashMap::new();
     let mut removed: HashMap<&str, Span> = HashMap::new();
-    for (op, reqs, names) in [(Op::Added, &delta.added, &mut added), (Op::Modified, &delta.modified, &mut modified)] {
+    for (op, reqs, names) in [
+        (Op::Added, &delta.added, &mut added),
+        (Op::Modified, &delta.modified, &mut modified),
+    ] {
         for r in reqs {
             let label = format!("{} \"{}\"", op.as_str(), r.name);
             if names.insert(&r.name, r.header).is_some() {
@@ -118,14 +138,27 @@ pub fn check_file(delta: &DeltaSpec, path: &str, sink: &mut Sink) {
     }
     for r in &delta.removed {
         if removed.insert(&r.name, r.span).is_some() {
-            sink.push(Code::RequirementDuplicate, path, r.span, format!("Duplicate requirement in REMOVED: \"{}\".", r.name));
+            sink.push(
+                Code::RequirementDuplicate,
+                path,
+                r.span,
+                format!("Duplicate requirement in REMOVED: \"{}\".", r.name),
+            );
         }
     }
     let mut from_seen = HashSet::new();
     let mut to_seen = HashSet::new();
     for rn in &delta.renamed {
         if !from_seen.insert(rn.from.name.as_str()) {
-            sink.push(Code::DeltaConflict, path, rn.from.span, format!("Duplicate FROM in RENAMED: \"{}\". Rename a requirement once.", rn.from.name));
+            sink.push(
+                Code::DeltaConflict,
+                path,
+                rn.from.span,
+                format!(
+                    "Duplicate FROM in RENAMED: \"{}\". Rename a requirement once.",
+                    rn.from.name
+                ),
+            );
         }
         if !to_seen.insert(rn.to.name.as_str()) {
             sink.push(Code::DeltaConflict, path, rn.to.span, format!("Duplicate TO in RENAMED: \"{}\". Two requirements cannot take the same new name.", rn.to.name));
@@ -144,16 +177,37 @@ pub fn check_file(delta: &DeltaSpec, path: &str, sink: &mut Sink) {
             sink.push(Code::DeltaConflict, path, span, format!("Requirement present in both ADDED and REMOVED: \"{name}\". Keep one of the two operations."));
         }
     }
-    let fold = |s: &str| s.to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ");
+    let fold = |s: &str| {
+        s.to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     for rn in &delta.renamed {
         if let Some(span) = modified.get(rn.from.name.as_str()) {
-            sink.push(Code::DeltaConflict, path, *span, format!("MODIFIED references old name from RENAMED. Use new header for \"{}\".", rn.to.name));
+            sink.push(
+                Code::DeltaConflict,
+                path,
+                *span,
+                format!(
+                    "MODIFIED references old name from RENAMED. Use new header for \"{}\".",
+                    rn.to.name
+                ),
+            );
         }
         if added.contains_key(rn.to.name.as_str()) {
             sink.push(Code::DeltaConflict, path, rn.to.span, format!("RENAMED TO collides with ADDED for \"{}\". Pick another name or drop one of them.", rn.to.name));
         }
-        if let Some(r) = delta.removed.iter().find(|r| fold(&r.name) == fold(&rn.from.name)) {
-            let note = if r.name == rn.from.name { String::new() } else { format!(" (REMOVED spells it \"{}\")", r.name) };
+        if let Some(r) = delta
+            .removed
+            .iter()
+            .find(|r| fold(&r.name) == fold(&rn.from.name))
+        {
+            let note = if r.name == rn.from.name {
+                String::new()
+            } else {
+                format!(" (REMOVED spells it \"{}\")", r.name)
+            };
             sink.push(Code::DeltaConflict, path, rn.from.span, format!("Requirement present in both RENAMED and REMOVED: \"{}\"{note}. Keep one of the two operations.", rn.from.name));
         }
     }
@@ -175,21 +229,39 @@ fn list(names: &[String]) -> String {
 
 /// Checks the delta as archive would apply it: RENAMED, then REMOVED, then
 /// MODIFIED, then ADDED, against the main spec of the same capability.
-pub fn check_against_main(delta: &DeltaSpec, main: Option<&MainSpec>, capability: &str, path: &str, sink: &mut Sink) {
+pub fn check_against_main(
+    delta: &DeltaSpec,
+    main: Option<&MainSpec>,
+    capability: &str,
+    path: &str,
+    sink: &mut Sink,
+) {
     let Some(main) = main else {
         let spec_path = format!("openspec/specs/{capability}/spec.md");
         for r in &delta.modified {
             sink.push(Code::DeltaUnknownTarget, path, r.name_span, format!("MODIFIED \"{}\": {spec_path} does not exist, so there is nothing to modify. A new capability takes only ADDED requirements.", r.name));
         }
         for r in &delta.removed {
-            sink.push(Code::DeltaUnknownTarget, path, r.name_span, format!("REMOVED \"{}\": {spec_path} does not exist, so there is nothing to remove.", r.name));
+            sink.push(
+                Code::DeltaUnknownTarget,
+                path,
+                r.name_span,
+                format!(
+                    "REMOVED \"{}\": {spec_path} does not exist, so there is nothing to remove.",
+                    r.name
+                ),
+            );
         }
         for rn in &delta.renamed {
             sink.push(Code::DeltaUnknownTarget, path, rn.from.name_span, format!("RENAMED FROM \"{}\": {spec_path} does not exist, so there is nothing to rename.", rn.from.name));
         }
         return;
     };
-    let current: HashMap<&str, &Requirement> = main.requirements.iter().map(|r| (r.name.as_str(), r)).collect();
+    let current: HashMap<&str, &Requirement> = main
+        .requirements
+        .iter()
+        .map(|r| (r.name.as_str(), r))
+        .collect();
     let mut names: HashSet<String> = current.keys().map(|s| s.to_string()).collect();
     let all: Vec<&str> = main.requirements.iter().map(|r| r.name.as_str()).collect();
     for rn in &delta.renamed {
@@ -210,11 +282,24 @@ pub fn check_against_main(delta: &DeltaSpec, main: Option<&MainSpec>, capability
     }
     for r in &delta.removed {
         if !names.remove(&r.name) {
-            sink.push(Code::DeltaUnknownTarget, path, r.name_span, format!("REMOVED \"{}\" names no requirement of the main spec.{}", r.name, did_you_mean(&r.name, all.iter().copied())));
+            sink.push(
+                Code::DeltaUnknownTarget,
+                path,
+                r.name_span,
+                format!(
+                    "REMOVED \"{}\" names no requirement of the main spec.{}",
+                    r.name,
+                    did_you_mean(&r.name, all.iter().copied())
+                ),
+            );
         }
     }
     let renamed_away: HashSet<&str> = delta.renamed.iter().map(|r| r.from.name.as_str()).collect();
-    let renamed_from: HashMap<&str, &str> = delta.renamed.iter().map(|r| (r.to.name.as_str(), r.from.name.as_str())).collect();
+    let renamed_from: HashMap<&str, &str> = delta
+        .renamed
+        .iter()
+        .map(|r| (r.to.name.as_str(), r.from.name.as_str()))
+        .collect();
     for r in &delta.modified {
         if renamed_away.contains(r.name.as_str()) {
             continue; // reported as a conflict
@@ -248,7 +333,15 @@ pub fn check_against_main(delta: &DeltaSpec, main: Option<&MainSpec>, capability
                 sink.push(Code::DeltaAlreadyExists, path, r.name_span, format!("ADDED \"{}\": the main spec already has this requirement. Use MODIFIED to change it, or pick a new name.", r.name));
             }
         } else if names.contains(&r.name) {
-            sink.push(Code::DeltaAlreadyExists, path, r.name_span, format!("ADDED \"{}\": a RENAMED entry already gives a requirement this name.", r.name));
+            sink.push(
+                Code::DeltaAlreadyExists,
+                path,
+                r.name_span,
+                format!(
+                    "ADDED \"{}\": a RENAMED entry already gives a requirement this name.",
+                    r.name
+                ),
+            );
         }
     }
 }
@@ -256,7 +349,10 @@ pub fn check_against_main(delta: &DeltaSpec, main: Option<&MainSpec>, capability
 fn same_block(a: &Requirement, b: &Requirement) -> bool {
     a.text == b.text
         && a.scenarios.len() == b.scenarios.len()
-        && a.scenarios.iter().zip(&b.scenarios).all(|(x, y)| x.name == y.name && x.steps == y.steps)
+        && a.scenarios
+            .iter()
+            .zip(&b.scenarios)
+            .all(|(x, y)| x.name == y.name && x.steps == y.steps)
 }
 
 fn check_scenario_loss(current: &Requirement, modified: &Requirement, path: &str, sink: &mut Sink) {
@@ -282,11 +378,20 @@ fn check_scenario_loss(current: &Requirement, modified: &Requirement, path: &str
     }
     let added = unmatched(&inc, &cur);
     let count = |n: usize| format!("{n} {}", if n == 1 { "scenario" } else { "scenarios" });
-    let quoted = |v: &[String]| v.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let quoted = |v: &[String]| {
+        v.iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let adds = if added.is_empty() {
         "It adds none.".to_string()
     } else {
-        format!("It adds {} not in the current spec: {}.", count(added.len()), quoted(&added))
+        format!(
+            "It adds {} not in the current spec: {}.",
+            count(added.len()),
+            quoted(&added)
+        )
     };
     sink.push(
         Code::DeltaDropsScenarios,
@@ -343,15 +448,27 @@ mod tests {
         assert!(messages(&fx, "delta/unknown-target")[0].contains("Did you mean \"Answer\"?"));
         // Without a main spec, only ADDED is possible.
         let got = check_only(&format!("{DELTA}## MODIFIED Requirements\n### Requirement: X\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n"), "delta/");
-        assert_eq!(got, ["delta/unknown-target openspec/changes/c/specs/voice/spec.md:2 `X`"]);
+        assert_eq!(
+            got,
+            ["delta/unknown-target openspec/changes/c/specs/voice/spec.md:2 `X`"]
+        );
     }
 
     #[test]
     fn structure_of_the_delta_file() {
         let got = check_only(&format!("{DELTA}# Notes only\n"), "delta/");
-        assert_eq!(got, ["delta/no-sections openspec/changes/c/specs/voice/spec.md:1 ``"]);
-        let got = check_only(&format!("{DELTA}## ADDED Requirements\nnothing\n"), "delta/");
-        assert_eq!(got, ["delta/empty openspec/changes/c/specs/voice/spec.md:1 `## ADDED Requirements`"]);
+        assert_eq!(
+            got,
+            ["delta/no-sections openspec/changes/c/specs/voice/spec.md:1 ``"]
+        );
+        let got = check_only(
+            &format!("{DELTA}## ADDED Requirements\nnothing\n"),
+            "delta/",
+        );
+        assert_eq!(
+            got,
+            ["delta/empty openspec/changes/c/specs/voice/spec.md:1 `## ADDED Requirements`"]
+        );
         let got = check_only(
             &format!("{DELTA}### Requirement: Lost\nIt SHALL x.\n## RENAMED Requirements\n- FROM: `### Requirement: A`\n- FROM: `### Requirement: B`\n- TO: `### Requirement: C`\n"),
             "delta/",
@@ -369,7 +486,10 @@ mod tests {
     #[test]
     fn conflicts_between_operations() {
         let fx = format!("{MAIN}{DELTA}## MODIFIED Requirements\n### Requirement: Answer\nIt SHALL x.\n#### Scenario: Ring\n- **WHEN** a\n- **THEN** b\n#### Scenario: Busy\n- **WHEN** a\n- **THEN** b\n## REMOVED Requirements\n### Requirement: Answer\n## ADDED Requirements\n### Requirement: New\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n### Requirement: New\nIt SHALL y.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n");
-        let got: Vec<String> = check_only(&fx, "").into_iter().filter(|d| d.starts_with("delta/conflict") || d.starts_with("requirement/duplicate")).collect();
+        let got: Vec<String> = check_only(&fx, "")
+            .into_iter()
+            .filter(|d| d.starts_with("delta/conflict") || d.starts_with("requirement/duplicate"))
+            .collect();
         assert_eq!(
             got,
             [

@@ -25,14 +25,26 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_reported_and_still_analysed() {
-        let got = check_bytes("openspec/specs/a/spec.md", b"## Purpose\nshort \xff\n## Requirements\n");
-        assert!(got.contains(&"file/not-utf8 openspec/specs/a/spec.md:2 `\u{fffd}`".to_string()), "{got:#?}");
-        assert!(got.iter().any(|d| d.starts_with("spec/no-requirements")), "{got:#?}");
+        let got = check_bytes(
+            "openspec/specs/a/spec.md",
+            b"## Purpose\nshort \xff\n## Requirements\n",
+        );
+        assert!(
+            got.contains(&"file/not-utf8 openspec/specs/a/spec.md:2 `\u{fffd}`".to_string()),
+            "{got:#?}"
+        );
+        assert!(
+            got.iter().any(|d| d.starts_with("spec/no-requirements")),
+            "{got:#?}"
+        );
     }
 
     #[test]
     fn valid_utf8_is_not_reported() {
-        let got = check_bytes("openspec/specs/a/spec.md", "## Purpose\n😀 Ünïcode\n".as_bytes());
+        let got = check_bytes(
+            "openspec/specs/a/spec.md",
+            "## Purpose\n😀 Ünïcode\n".as_bytes(),
+        );
         assert!(!got.iter().any(|d| d.starts_with("file/")), "{got:#?}");
     }
 }

@@ -22,7 +22,10 @@ pub fn render(ws: &Workspace, diags: &[Diagnostic]) -> Vec<String> {
         .iter()
         .map(|d| {
             let text = ws.file(&d.path).map(|f| f.text.as_str()).unwrap_or("");
-            let line = LineIndex::new(text).line_col(text, d.span.start as usize).line + 1;
+            let line = LineIndex::new(text)
+                .line_col(text, d.span.start as usize)
+                .line
+                + 1;
             let marked = text.get(d.span.range()).unwrap_or("");
             format!("{} {}:{} `{}`", d.code.as_str(), d.path, line, marked)
         })
@@ -37,7 +40,10 @@ pub fn check(fixture: &str) -> Vec<String> {
 
 /// Diagnostics of a fixture whose code starts with `prefix`.
 pub fn check_only(fixture: &str, prefix: &str) -> Vec<String> {
-    check(fixture).into_iter().filter(|d| d.starts_with(prefix)).collect()
+    check(fixture)
+        .into_iter()
+        .filter(|d| d.starts_with(prefix))
+        .collect()
 }
 
 /// Diagnostics and messages, for tests that read the message.
@@ -51,6 +57,9 @@ pub fn messages(fixture: &str, prefix: &str) -> Vec<String> {
 }
 
 pub fn check_bytes(path: &str, bytes: &[u8]) -> Vec<String> {
-    let ws = Workspace::from_memory(Path::new("/fixture"), vec![(path.to_string(), bytes.to_vec())]);
+    let ws = Workspace::from_memory(
+        Path::new("/fixture"),
+        vec![(path.to_string(), bytes.to_vec())],
+    );
     render(&ws, &check_workspace(&ws))
 }

@@ -71,11 +71,25 @@ mod tests {
                 "proposal/missing-what-changes openspec/changes/c/proposal.md:1 ``",
             ]
         );
-        let got = check_only("//- openspec/changes/c/proposal.md\n## Why\nToo short.\n## What Changes\n- x\n", "proposal/");
-        assert_eq!(got, ["proposal/why-length openspec/changes/c/proposal.md:1 `## Why`"]);
-        assert!(check_only(&format!("//- openspec/changes/c/proposal.md\n{WHY}"), "proposal/").is_empty());
+        let got = check_only(
+            "//- openspec/changes/c/proposal.md\n## Why\nToo short.\n## What Changes\n- x\n",
+            "proposal/",
+        );
+        assert_eq!(
+            got,
+            ["proposal/why-length openspec/changes/c/proposal.md:1 `## Why`"]
+        );
+        assert!(check_only(
+            &format!("//- openspec/changes/c/proposal.md\n{WHY}"),
+            "proposal/"
+        )
+        .is_empty());
         // Archived proposals are history.
-        assert!(check_only("//- openspec/changes/archive/2026-01-01-c/proposal.md\n# T\n", "proposal/").is_empty());
+        assert!(check_only(
+            "//- openspec/changes/archive/2026-01-01-c/proposal.md\n# T\n",
+            "proposal/"
+        )
+        .is_empty());
     }
 
     #[test]

@@ -62,7 +62,12 @@ pub fn check_extensions(req: &Requirement, path: &str, sink: &mut Sink) {
                 format!("Scenario \"{}\" has no body, so OpenSpec does not count it. Add its steps, e.g. \"- **WHEN** ...\" and \"- **THEN** ...\".", s.name),
             );
         }
-        if *seen.entry(s.name.as_str()).and_modify(|n| *n += 1).or_insert(1) == 2 {
+        if *seen
+            .entry(s.name.as_str())
+            .and_modify(|n| *n += 1)
+            .or_insert(1)
+            == 2
+        {
             sink.push(
                 Code::ScenarioDuplicate,
                 path,
@@ -177,6 +182,9 @@ mod tests {
             &format!("{HEAD}### Requirement: R\nIt SHALL x and must y, not `must`.\n#### Scenario: s\n- **WHEN** it must\n- **THEN** b\n"),
             "rfc2119/",
         );
-        assert_eq!(got, ["rfc2119/lowercase-keyword openspec/specs/voice/spec.md:5 `must`"]);
+        assert_eq!(
+            got,
+            ["rfc2119/lowercase-keyword openspec/specs/voice/spec.md:5 `must`"]
+        );
     }
 }

@@ -31,7 +31,11 @@ pub fn check_spec(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
     let purpose = spec.purpose.as_ref().filter(|p| !p.text.is_empty());
     let structural_ok = match (purpose, spec.requirements_heading) {
         (None, _) => {
-            let span = spec.purpose.as_ref().map(|p| p.heading).unwrap_or(first_line(text));
+            let span = spec
+                .purpose
+                .as_ref()
+                .map(|p| p.heading)
+                .unwrap_or(first_line(text));
             let msg = if spec.purpose.is_some() {
                 format!("The Purpose section is empty. Say in a sentence or two what this capability is for. {SECTIONS_GUIDE}")
             } else {
@@ -163,7 +167,12 @@ fn check_structure(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
             );
         }
         if !sr.canonical && sr.text_is_empty {
-            sink.push(Code::RequirementMissingText, path, sr.header, "Requirement text cannot be empty. Add a SHALL/MUST statement under the header.");
+            sink.push(
+                Code::RequirementMissingText,
+                path,
+                sr.header,
+                "Requirement text cannot be empty. Add a SHALL/MUST statement under the header.",
+            );
         }
     }
     for req in &spec.requirements {
@@ -175,36 +184,74 @@ fn check_structure(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
 mod tests {
     use crate::rules::fixture::check_only;
 
-    const PURPOSE: &str = "## Purpose\nThe voice agent answers every inbound call without any delay.\n";
+    const PURPOSE: &str =
+        "## Purpose\nThe voice agent answers every inbound call without any delay.\n";
 
     #[test]
     fn missing_purpose_stops_the_other_structural_rules() {
-        let got = check_only("//- openspec/specs/a/spec.md\n# A\n## Requirements\n### Requirement: X\nno keyword\n", "spec/");
-        assert_eq!(got, ["spec/missing-purpose openspec/specs/a/spec.md:1 `# A`"]);
-        let got = check_only("//- openspec/specs/a/spec.md\n## Purpose\n\n## Requirements\n", "spec/");
-        assert_eq!(got, ["spec/missing-purpose openspec/specs/a/spec.md:1 `## Purpose`"]);
+        let got = check_only(
+            "//- openspec/specs/a/spec.md\n# A\n## Requirements\n### Requirement: X\nno keyword\n",
+            "spec/",
+        );
+        assert_eq!(
+            got,
+            ["spec/missing-purpose openspec/specs/a/spec.md:1 `# A`"]
+        );
+        let got = check_only(
+            "//- openspec/specs/a/spec.md\n## Purpose\n\n## Requirements\n",
+            "spec/",
+        );
+        assert_eq!(
+            got,
+            ["spec/missing-purpose openspec/specs/a/spec.md:1 `## Purpose`"]
+        );
     }
 
     #[test]
     fn missing_and_empty_requirements() {
-        let got = check_only(&format!("//- openspec/specs/a/spec.md\n# A\n{PURPOSE}"), "spec/");
-        assert_eq!(got, ["spec/missing-requirements openspec/specs/a/spec.md:1 `# A`"]);
-        let got = check_only(&format!("//- openspec/specs/a/spec.md\n{PURPOSE}## Requirements\nNothing yet.\n"), "spec/");
-        assert_eq!(got, ["spec/no-requirements openspec/specs/a/spec.md:3 `## Requirements`"]);
+        let got = check_only(
+            &format!("//- openspec/specs/a/spec.md\n# A\n{PURPOSE}"),
+            "spec/",
+        );
+        assert_eq!(
+            got,
+            ["spec/missing-requirements openspec/specs/a/spec.md:1 `# A`"]
+        );
+        let got = check_only(
+            &format!("//- openspec/specs/a/spec.md\n{PURPOSE}## Requirements\nNothing yet.\n"),
+            "spec/",
+        );
+        assert_eq!(
+            got,
+            ["spec/no-requirements openspec/specs/a/spec.md:3 `## Requirements`"]
+        );
     }
 
     #[test]
     fn purpose_too_short_and_placeholder() {
         let reqs = "## Requirements\n### Requirement: R\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n";
-        let got = check_only(&format!("//- openspec/specs/a/spec.md\n## Purpose\nShort.\n{reqs}"), "spec/");
-        assert_eq!(got, ["spec/purpose-too-short openspec/specs/a/spec.md:2 `Short.`"]);
+        let got = check_only(
+            &format!("//- openspec/specs/a/spec.md\n## Purpose\nShort.\n{reqs}"),
+            "spec/",
+        );
+        assert_eq!(
+            got,
+            ["spec/purpose-too-short openspec/specs/a/spec.md:2 `Short.`"]
+        );
         let got = check_only(
             &format!("//- openspec/specs/a/spec.md\n## Purpose\nTBD - created by archiving change add-x. Update Purpose after archive.\n{reqs}"),
             "spec/",
         );
         assert_eq!(got.len(), 1);
-        assert!(got[0].starts_with("spec/purpose-placeholder openspec/specs/a/spec.md:2"), "{got:?}");
-        assert!(check_only(&format!("//- openspec/specs/a/spec.md\n{PURPOSE}{reqs}"), "spec/").is_empty());
+        assert!(
+            got[0].starts_with("spec/purpose-placeholder openspec/specs/a/spec.md:2"),
+            "{got:?}"
+        );
+        assert!(check_only(
+            &format!("//- openspec/specs/a/spec.md\n{PURPOSE}{reqs}"),
+            "spec/"
+        )
+        .is_empty());
     }
 
     #[test]
@@ -246,6 +293,9 @@ mod tests {
             &format!("//- openspec/specs/a/spec.md\n{PURPOSE}## Requirements\n### Requirement: R\n{long}\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n"),
             "requirement/too-long",
         );
-        assert_eq!(got, ["requirement/too-long openspec/specs/a/spec.md:4 `### Requirement: R`"]);
+        assert_eq!(
+            got,
+            ["requirement/too-long openspec/specs/a/spec.md:4 `### Requirement: R`"]
+        );
     }
 }

@@ -49,7 +49,7 @@ fn check_openspec_lints(tasks: &TaskList, path: &str, sink: &mut Sink) {
 }
 
 /// Tasks a dependency id stands for: the task, or every task of a group.
-fn targets<'a>(tasks: &'a TaskList, id: &str) -> Vec<usize> {
+fn targets(tasks: &TaskList, id: &str) -> Vec<usize> {
     if let Some(i) = tasks.tasks.iter().position(|t| t.id.as_deref() == Some(id)) {
         return vec![i];
     }
@@ -63,7 +63,8 @@ fn targets<'a>(tasks: &'a TaskList, id: &str) -> Vec<usize> {
 }
 
 fn label(t: &Task) -> String {
-    t.id.clone().unwrap_or_else(|| t.description.chars().take(40).collect())
+    t.id.clone()
+        .unwrap_or_else(|| t.description.chars().take(40).collect())
 }
 
 fn check_dependencies(tasks: &TaskList, path: &str, sink: &mut Sink) {
@@ -78,7 +79,12 @@ fn check_dependencies(tasks: &TaskList, path: &str, sink: &mut Sink) {
                     Code::TasksUnknownDependency,
                     path,
                     dep.span,
-                    format!("Task {} depends on \"{}\", but no task or group has that id.{}", label(t), dep.id, did_you_mean(&dep.id, ids.iter().copied())),
+                    format!(
+                        "Task {} depends on \"{}\", but no task or group has that id.{}",
+                        label(t),
+                        dep.id,
+                        did_you_mean(&dep.id, ids.iter().copied())
+                    ),
                 );
                 continue;
             }
@@ -206,29 +212,49 @@ pub fn resolve_link<'a>(ws: &'a Workspace, from: &str, link: &Link) -> Target<'a
         resolve_path(from, &percent_decode(&link.path))
     };
     let Some(file) = path.as_deref().and_then(|p| ws.file(p)) else {
-        return Target::Broken(format!("\"{}\" is not a file of this workspace (paths are relative to the tasks file).", link.path));
+        return Target::Broken(format!(
+            "\"{}\" is not a file of this workspace (paths are relative to the tasks file).",
+            link.path
+        ));
     };
     let Some(fragment) = link.fragment.as_deref().filter(|f| !f.is_empty()) else {
         return Target::Broken(format!("\"{}\" has no #anchor: link to a scenario or requirement heading, e.g. {}#scenario-<name>.", link.path, link.path));
     };
     let Some(heading) = file.headings().iter().find(|h| h.anchor == fragment) else {
         let anchors = file.headings().iter().map(|h| h.anchor.as_str());
-        return Target::Broken(format!("No heading of {} has the anchor #{fragment}.{}", file.rel, did_you_mean(fragment, anchors)));
+        return Target::Broken(format!(
+            "No heading of {} has the anchor #{fragment}.{}",
+            file.rel,
+            did_you_mean(fragment, anchors)
+        ));
     };
     let reqs: Vec<&crate::model::Requirement> = match &file.summary {
         Summary::Main(s) => s.requirements.iter().collect(),
-        Summary::Delta(d) => d.added.iter().chain(&d.modified).chain(&d.removed_blocks).collect(),
+        Summary::Delta(d) => d
+            .added
+            .iter()
+            .chain(&d.modified)
+            .chain(&d.removed_blocks)
+            .collect(),
         _ => Vec::new(),
     };
     for r in &reqs {
         if r.line == heading.line {
-            return Target::Scenarios(r.scenarios.iter().map(|s| (file.rel.as_str(), r.name.as_str(), s.name.as_str())).collect());
+            return Target::Scenarios(
+                r.scenarios
+                    .iter()
+                    .map(|s| (file.rel.as_str(), r.name.as_str(), s.name.as_str()))
+                    .collect(),
+            );
         }
         if let Some(s) = r.scenarios.iter().find(|s| s.line == heading.line) {
             return Target::Scenarios(vec![(file.rel.as_str(), r.name.as_str(), s.name.as_str())]);
         }
     }
-    Target::Broken(format!("#{fragment} is the heading \"{}\", which is not a requirement or a scenario.", heading.title))
+    Target::Broken(format!(
+        "#{fragment} is the heading \"{}\", which is not a requirement or a scenario.",
+        heading.title
+    ))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -249,7 +275,13 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn check_acceptance(ws: &Workspace, change: &ChangeRef, tasks: &TaskList, path: &str, sink: &mut Sink) {
+fn check_acceptance(
+    ws: &Workspace,
+    change: &ChangeRef,
+    tasks: &TaskList,
+    path: &str,
+    sink: &mut Sink,
+) {
     let mut covered: HashSet<(String, String, String)> = HashSet::new();
     let mut any_links = false;
     for t in &tasks.tasks {
@@ -260,15 +292,27 @@ fn check_acceptance(ws: &Workspace, change: &ChangeRef, tasks: &TaskList, path: 
             for link in &a.links {
                 any_links = true;
                 match resolve_link(ws, path, link) {
-                    Target::Scenarios(s) => covered.extend(s.into_iter().map(|(f, r, n)| (f.to_string(), r.to_string(), n.to_string()))),
-                    Target::Broken(why) => sink.push(Code::TasksBrokenAcceptanceLink, path, link.target_span, format!("Broken acceptance link: {why}")),
+                    Target::Scenarios(s) => covered.extend(
+                        s.into_iter()
+                            .map(|(f, r, n)| (f.to_string(), r.to_string(), n.to_string())),
+                    ),
+                    Target::Broken(why) => sink.push(
+                        Code::TasksBrokenAcceptanceLink,
+                        path,
+                        link.target_span,
+                        format!("Broken acceptance link: {why}"),
+                    ),
                 }
             }
         }
     }
     let with_acceptance = tasks.tasks.iter().any(|t| !t.acceptance.is_empty());
     if with_acceptance {
-        for t in tasks.tasks.iter().filter(|t| t.parent.is_none() && t.acceptance.is_empty()) {
+        for t in tasks
+            .tasks
+            .iter()
+            .filter(|t| t.parent.is_none() && t.acceptance.is_empty())
+        {
             sink.push(Code::TasksNoAcceptance, path, t.span, format!("Task {} has no acceptance criteria, while other tasks here do. Add \"- Acceptance: [scenario](specs/…#scenario-…)\" under it.", label(t)));
         }
     }
@@ -276,7 +320,9 @@ fn check_acceptance(ws: &Workspace, change: &ChangeRef, tasks: &TaskList, path: 
     if !any_links {
         return;
     }
-    let Some(info) = ws.changes.get(change) else { return };
+    let Some(info) = ws.changes.get(change) else {
+        return;
+    };
     let mut seen: HashMap<(String, String), ()> = HashMap::new();
     for &i in &info.files {
         let f = &ws.files[i];
@@ -286,7 +332,9 @@ fn check_acceptance(ws: &Workspace, change: &ChangeRef, tasks: &TaskList, path: 
         for r in d.added.iter().chain(&d.modified) {
             for s in r.scenarios.iter().filter(|s| s.has_body) {
                 let key = (f.rel.clone(), r.name.clone(), s.name.clone());
-                if covered.contains(&key) || seen.insert((r.name.clone(), s.name.clone()), ()).is_some() {
+                if covered.contains(&key)
+                    || seen.insert((r.name.clone(), s.name.clone()), ()).is_some()
+                {
                     continue;
                 }
                 sink.push(Code::TasksUncoveredScenario, &f.rel, s.header, format!("No task of this change links scenario \"{}\". Add it to a task's \"Acceptance:\" so the work that satisfies it is tracked.", s.name));
@@ -320,13 +368,20 @@ mod tests {
         let got = check_only(fx, "tasks/dependency-cycle");
         assert_eq!(got.len(), 3, "{got:?}");
         assert!(messages(fx, "tasks/dependency-cycle")[0].contains("1.1 → 1.2 → 1.3 → 1.1"));
-        assert!(check_only("//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n- [ ] 1.2 b (requires 1)\n", "tasks/dependency-cycle").is_empty());
+        assert!(check_only(
+            "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n- [ ] 1.2 b (requires 1)\n",
+            "tasks/dependency-cycle"
+        )
+        .is_empty());
     }
 
     #[test]
     fn done_before_dependency() {
         let fx = "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n- [x] 1.2 b (requires 1.1)\n- [x] 1.3 c (requires 1.2)\n";
-        assert_eq!(check_only(fx, "tasks/done"), ["tasks/done-before-dependency openspec/changes/c/tasks.md:3 `1.1`"]);
+        assert_eq!(
+            check_only(fx, "tasks/done"),
+            ["tasks/done-before-dependency openspec/changes/c/tasks.md:3 `1.1`"]
+        );
     }
 
     #[test]
@@ -349,7 +404,11 @@ mod tests {
     #[test]
     fn a_requirement_link_covers_all_its_scenarios() {
         let fx = format!("{SPEC}//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n  - Acceptance: [all](specs/voice/spec.md#requirement-transfer)\n");
-        assert!(check_only(&fx, "tasks/").is_empty(), "{:?}", check_only(&fx, "tasks/"));
+        assert!(
+            check_only(&fx, "tasks/").is_empty(),
+            "{:?}",
+            check_only(&fx, "tasks/")
+        );
     }
 
     #[test]
@@ -366,7 +425,10 @@ mod tests {
         let custom = format!("//- openspec/config.yaml\nschema: mine\n{fx}");
         assert!(check_only(&custom, "tasks/").is_empty());
         assert_eq!(
-            check_only("//- openspec/changes/c/tasks.md\n# Tasks\n- do a thing\n", "tasks/"),
+            check_only(
+                "//- openspec/changes/c/tasks.md\n# Tasks\n- do a thing\n",
+                "tasks/"
+            ),
             ["tasks/no-checkboxes openspec/changes/c/tasks.md:2 `- do a thing`"]
         );
     }

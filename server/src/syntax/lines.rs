@@ -120,9 +120,7 @@ pub fn section_heading(line: &str) -> Option<(u8, &str)> {
     let rest = &line[level as usize..];
     // `\s+` then `.+`: at least one whitespace character and one more
     // character of any kind must follow the hashes.
-    if rest.chars().nth(1).is_none() {
-        return None;
-    }
+    rest.chars().nth(1)?;
     Some((level, js::trim(rest)))
 }
 

@@ -95,7 +95,9 @@ pub fn list(root: &Path) -> Listing {
         .require_git(false)
         .follow_links(false)
         .filter_entry(|e| {
-            !(e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && e.file_name().to_string_lossy().starts_with('.'))
+            !(e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir())
+                && e.file_name().to_string_lossy().starts_with('.'))
         })
         .build();
     for entry in walker {
@@ -110,7 +112,9 @@ pub fn list(root: &Path) -> Listing {
                 continue;
             }
         };
-        let Some(ft) = entry.file_type() else { continue };
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
         let rel = rel_of(root, entry.path());
         let inner = rel.strip_prefix("openspec/").unwrap_or(&rel).to_string();
         if ft.is_dir() {
@@ -134,7 +138,10 @@ pub fn list(root: &Path) -> Listing {
         } else {
             entry.metadata().map(|m| m.len()).unwrap_or(0)
         };
-        if let Some(name) = inner.strip_prefix("schemas/").and_then(|r| r.strip_suffix("/schema.yaml")) {
+        if let Some(name) = inner
+            .strip_prefix("schemas/")
+            .and_then(|r| r.strip_suffix("/schema.yaml"))
+        {
             if !name.contains('/') {
                 out.local_schemas.insert(name.to_string());
             }
@@ -142,7 +149,12 @@ pub fn list(root: &Path) -> Listing {
         let kind = FileKind::classify(&inner);
         let wanted = inner.to_lowercase().ends_with(".md")
             || matches!(kind, FileKind::ChangeMeta { .. } | FileKind::ProjectConfig);
-        out.files.push(ListedFile { rel, kind, size, wanted });
+        out.files.push(ListedFile {
+            rel,
+            kind,
+            size,
+            wanted,
+        });
     }
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     out
@@ -221,14 +233,19 @@ pub fn nested_changes(listing: &Listing) -> Vec<(ChangeRef, Vec<String>)> {
         let files = files_by_change.get(c).cloned().unwrap_or_default();
         let looks_like_change = |prefix: &str| {
             files.iter().any(|f| {
-                let Some(r) = f.strip_prefix(prefix) else { return false };
-                CHANGE_MARKERS.contains(&r) || (r.starts_with("specs/") && !r.split('/').any(|s| s.starts_with('.')))
+                let Some(r) = f.strip_prefix(prefix) else {
+                    return false;
+                };
+                CHANGE_MARKERS.contains(&r)
+                    || (r.starts_with("specs/") && !r.split('/').any(|s| s.starts_with('.')))
             })
         };
         if looks_like_change("") {
             continue;
         }
-        let own_file = files.iter().any(|f| !f.contains('/') && !f.starts_with('.'));
+        let own_file = files
+            .iter()
+            .any(|f| !f.contains('/') && !f.starts_with('.'));
         if own_file {
             continue;
         }

@@ -3,16 +3,32 @@
 /// The kind of a file, from its path relative to the `openspec/` folder.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FileKind {
-    MainSpec { capability: String },
-    DeltaSpec { change: ChangeRef, capability: String },
-    Proposal { change: ChangeRef },
-    Design { change: ChangeRef },
-    Tasks { change: ChangeRef },
+    MainSpec {
+        capability: String,
+    },
+    DeltaSpec {
+        change: ChangeRef,
+        capability: String,
+    },
+    Proposal {
+        change: ChangeRef,
+    },
+    Design {
+        change: ChangeRef,
+    },
+    Tasks {
+        change: ChangeRef,
+    },
     /// `.openspec.yaml` of a change.
-    ChangeMeta { change: ChangeRef },
+    ChangeMeta {
+        change: ChangeRef,
+    },
     /// Another Markdown file inside a change's `specs/` folder (a
     /// `specs/spec.md`, or a note beside a delta).
-    StrayDelta { change: ChangeRef, rel: String },
+    StrayDelta {
+        change: ChangeRef,
+        rel: String,
+    },
     /// `openspec/config.yaml` / `config.yml`.
     ProjectConfig,
     Other,
@@ -53,7 +69,10 @@ impl FileKind {
     /// Classifies `rel`, a `/`-separated path relative to `openspec/`.
     pub fn classify(rel: &str) -> FileKind {
         let parts: Vec<&str> = rel.split('/').collect();
-        if parts.iter().any(|p| p.starts_with('.') && *p != ".openspec.yaml") {
+        if parts
+            .iter()
+            .any(|p| p.starts_with('.') && *p != ".openspec.yaml")
+        {
             return FileKind::Other;
         }
         match parts.as_slice() {
@@ -90,7 +109,11 @@ fn classify_in_change(change: ChangeRef, rest: &[&str]) -> FileKind {
             change,
             capability: cap.join("/"),
         },
-        ["specs", inner @ ..] if inner.last().is_some_and(|f| f.to_lowercase().ends_with(".md")) => {
+        ["specs", inner @ ..]
+            if inner
+                .last()
+                .is_some_and(|f| f.to_lowercase().ends_with(".md")) =>
+        {
             FileKind::StrayDelta {
                 change,
                 rel: inner.join("/"),
@@ -140,7 +163,10 @@ mod tests {
                 rel: "spec.md".into()
             }
         );
-        assert_eq!(FileKind::classify("changes/add-x/notes.md"), FileKind::Other);
+        assert_eq!(
+            FileKind::classify("changes/add-x/notes.md"),
+            FileKind::Other
+        );
         assert_eq!(FileKind::classify("specs/.hidden/spec.md"), FileKind::Other);
         assert_eq!(FileKind::classify("config.yaml"), FileKind::ProjectConfig);
     }

@@ -26,7 +26,11 @@ pub fn parse_change_meta(raw: &str, known_schema: &dyn Fn(&str) -> bool) -> Chan
             let mentioned = raw.lines().any(|l| {
                 let t = l.trim_start();
                 let t = t.trim_start_matches(['\'', '"']);
-                t.starts_with("skip_specs") && t["skip_specs".len()..].trim_start_matches(['\'', '"']).trim_start().starts_with(':')
+                t.starts_with("skip_specs")
+                    && t["skip_specs".len()..]
+                        .trim_start_matches(['\'', '"'])
+                        .trim_start()
+                        .starts_with(':')
             });
             return ChangeMeta {
                 schema: None,
@@ -37,7 +41,10 @@ pub fn parse_change_meta(raw: &str, known_schema: &dyn Fn(&str) -> bool) -> Chan
             };
         }
     };
-    let schema = parsed.get("schema").and_then(Value::as_str).map(str::to_string);
+    let schema = parsed
+        .get("schema")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let marker = parsed.get("skip_specs");
     let problem = validate(&parsed);
     let skip_specs = match (problem, marker) {
@@ -103,7 +110,9 @@ fn is_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// The `schema:` of `openspec/config.yaml`, if any.
@@ -122,16 +131,29 @@ mod tests {
 
     #[test]
     fn skip_specs_is_honoured_only_with_valid_metadata() {
-        let m = parse_change_meta("schema: spec-driven\ncreated: 2026-10-02\nskip_specs: true\n", &known);
+        let m = parse_change_meta(
+            "schema: spec-driven\ncreated: 2026-10-02\nskip_specs: true\n",
+            &known,
+        );
         assert!(m.skip_specs.declared);
         let m = parse_change_meta("schema: spec-driven\nskip_specs: \"yes\"\n", &known);
         assert!(!m.skip_specs.declared);
-        assert!(m.skip_specs.invalid_reason.unwrap().starts_with("skip_specs:"));
+        assert!(m
+            .skip_specs
+            .invalid_reason
+            .unwrap()
+            .starts_with("skip_specs:"));
         let m = parse_change_meta("schema: mine\nskip_specs: true\n", &known);
-        assert_eq!(m.skip_specs.invalid_reason.as_deref(), Some("schema: unknown schema 'mine'"));
+        assert_eq!(
+            m.skip_specs.invalid_reason.as_deref(),
+            Some("schema: unknown schema 'mine'")
+        );
         let m = parse_change_meta("created: 2026-10-02\n", &known);
         assert_eq!(m.skip_specs, SkipSpecs::default());
         let m = parse_change_meta("skip_specs: [\n", &known);
-        assert_eq!(m.skip_specs.invalid_reason.as_deref(), Some("the file is not valid YAML"));
+        assert_eq!(
+            m.skip_specs.invalid_reason.as_deref(),
+            Some("the file is not valid YAML")
+        );
     }
 }
