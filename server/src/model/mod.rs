@@ -110,6 +110,9 @@ pub struct Requirement {
     pub empty_scenarios: usize,
     /// From the header to the last line of the block.
     pub block: Span,
+    /// A hash of the block's text (line endings normalised, trimmed): two
+    /// blocks with equal hashes are the same requirement, written twice.
+    pub raw_hash: u64,
     /// Lowercase must/shall/should/may used in the body.
     pub lowercase_keywords: Vec<(Span, String)>,
 }

@@ -235,6 +235,13 @@ pub fn read_requirement(doc: &Doc, h: usize, end: usize) -> Requirement {
     let (scenarios, empty_scenarios) = read_scenarios(doc, h + 1, end);
     let last = last_content_line(doc, h, end);
     let lowercase_keywords = lowercase_keywords(doc, h + 1, end);
+    let raw_hash = {
+        use std::hash::{Hash, Hasher};
+        let raw: Vec<&str> = (h..end).map(|i| doc.line(i)).collect();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        js::trim(&raw.join("\n")).hash(&mut hasher);
+        hasher.finish()
+    };
     Requirement {
         name,
         header: doc.trimmed_range(h).into(),
@@ -245,6 +252,7 @@ pub fn read_requirement(doc: &Doc, h: usize, end: usize) -> Requirement {
         scenarios,
         empty_scenarios,
         block: Span::new(base, doc.lines[last].end as usize),
+        raw_hash,
         lowercase_keywords,
     }
 }

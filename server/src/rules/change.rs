@@ -8,18 +8,18 @@ use crate::workspace::{ChangeRef, FileKind, Summary, Workspace};
 /// Where a diagnostic about a whole change is drawn: the proposal's first
 /// line, else the first file of the change, else the folder itself.
 pub fn anchor(ws: &Workspace, change: &ChangeRef) -> String {
-    let files = ws
-        .changes
-        .get(change)
-        .map(|c| c.files.as_slice())
-        .unwrap_or(&[]);
-    files
+    let dir = format!("openspec/{}/", change.dir());
+    let proposal = format!("{dir}proposal.md");
+    if ws.file(&proposal).is_some() {
+        return proposal;
+    }
+    ws.files
         .iter()
-        .map(|&i| &ws.files[i])
-        .find(|f| matches!(f.kind, FileKind::Proposal { .. }))
-        .or_else(|| files.first().map(|&i| &ws.files[i]))
-        .map(|f| f.rel.clone())
-        .unwrap_or_else(|| format!("openspec/{}", change.dir()))
+        .map(|f| &f.rel)
+        .filter(|rel| rel.starts_with(&dir))
+        .min()
+        .cloned()
+        .unwrap_or_else(|| dir.trim_end_matches('/').to_string())
 }
 
 pub fn check(ws: &Workspace, sink: &mut Sink) {
@@ -134,6 +134,6 @@ mod tests {
     #[test]
     fn nested_change_folders() {
         let got = check_only(&format!("//- openspec/changes/team/add-x/proposal.md\n## Why\n//- openspec/changes/team/add-x/specs/a/spec.md\n{ADDED}"), "change/");
-        assert_eq!(got, ["change/nested openspec/changes/team:1 ``"]);
+        assert_eq!(got, ["change/nested openspec/changes/team/add-x/proposal.md:1 ``"]);
     }
 }

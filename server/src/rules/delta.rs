@@ -257,6 +257,29 @@ pub fn check_against_main(
         }
         return;
     };
+    if !main.delta_headers.is_empty() || !main.outside_requirements.is_empty() {
+        // Archive refuses to touch a main spec whose requirements it cannot
+        // all see; say so once, where the delta starts.
+        let first = delta
+            .sections
+            .iter()
+            .find(|s| s.op.is_some())
+            .map(|s| s.heading)
+            .unwrap_or_default();
+        sink.push(
+            Code::DeltaUnknownTarget,
+            path,
+            first,
+            format!("openspec/specs/{capability}/spec.md is structurally invalid (a delta header, or a requirement outside \"## Requirements\"), so archive cannot apply this delta to it. Fix the main spec first."),
+        );
+        return;
+    }
+    let fold = |s: &str| {
+        s.to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let current: HashMap<&str, &Requirement> = main
         .requirements
         .iter()
@@ -342,17 +365,19 @@ pub fn check_against_main(
                     r.name
                 ),
             );
+        } else if let Some(existing) = names.iter().find(|n| fold(n) == fold(&r.name)) {
+            sink.push(
+                Code::DeltaAlreadyExists,
+                path,
+                r.name_span,
+                format!("ADDED \"{}\": the main spec already has \"{existing}\", which differs only in case or spacing. Use MODIFIED with that exact name, or choose a distinct one.", r.name),
+            );
         }
     }
 }
 
 fn same_block(a: &Requirement, b: &Requirement) -> bool {
-    a.text == b.text
-        && a.scenarios.len() == b.scenarios.len()
-        && a.scenarios
-            .iter()
-            .zip(&b.scenarios)
-            .all(|(x, y)| x.name == y.name && x.steps == y.steps)
+    a.raw_hash == b.raw_hash
 }
 
 fn check_scenario_loss(current: &Requirement, modified: &Requirement, path: &str, sink: &mut Sink) {
