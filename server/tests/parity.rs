@@ -332,6 +332,10 @@ fn agrees_with_openspec_validate_on_the_corpus() {
         .collect();
     trees.sort();
     assert_eq!(trees.len(), 11, "expected the eleven corpus trees");
+    // scripts/openspec-parity.sh points this at a fresh run of the real CLI.
+    let recorded_dir = std::env::var_os("SPECLS_OPENSPEC_VALIDATE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| corpus.join("_openspec-1.13.2-validate"));
     let mut agree = 0;
     let mut differences: Vec<(String, String, &'static str, String)> = Vec::new();
     let mut by_code: BTreeMap<&'static str, (usize, usize, usize)> = BTreeMap::new();
@@ -340,12 +344,7 @@ fn agrees_with_openspec_validate_on_the_corpus() {
         let mut ws = Workspace::load(tree);
         ws.sort();
         let recorded: Value = serde_json::from_str(
-            &std::fs::read_to_string(
-                corpus
-                    .join("_openspec-1.13.2-validate")
-                    .join(format!("{name}.json")),
-            )
-            .unwrap(),
+            &std::fs::read_to_string(recorded_dir.join(format!("{name}.json"))).unwrap(),
         )
         .unwrap();
         let mut their_keys: Vec<Key> = Vec::new();
@@ -440,4 +439,38 @@ fn agrees_with_openspec_validate_on_the_corpus() {
         unexplained.len()
     );
     assert!(agree > 300, "only {agree} findings agree");
+}
+
+#[test]
+fn every_corpus_file_is_read_and_non_utf8_files_are_reported() {
+    let Some(corpus) = corpus() else { return };
+    let mut not_utf8 = 0;
+    let mut files = 0;
+    for entry in std::fs::read_dir(&corpus).unwrap().flatten() {
+        if !entry.path().join("openspec").is_dir() {
+            continue;
+        }
+        let ws = Workspace::load(&entry.path());
+        assert!(ws.problems.is_empty(), "{:?}", ws.problems);
+        files += ws.files.iter().filter(|f| f.rel.ends_with(".md")).count();
+        let lossy: Vec<&str> = ws
+            .files
+            .iter()
+            .filter(|f| f.not_utf8)
+            .map(|f| f.rel.as_str())
+            .collect();
+        let reported: Vec<String> = check_workspace(&ws)
+            .into_iter()
+            .filter(|d| d.code == Code::FileNotUtf8)
+            .map(|d| d.path)
+            .collect();
+        assert_eq!(lossy.len(), reported.len());
+        not_utf8 += lossy.len();
+    }
+    // 2,454 Markdown files in all, one of them outside any openspec/ folder.
+    assert_eq!(files, 2453);
+    assert!(
+        not_utf8 > 0,
+        "the corpus has files that are not UTF-8 (Kinex)"
+    );
 }
