@@ -134,6 +134,9 @@ mod tests {
     #[test]
     fn nested_change_folders() {
         let got = check_only(&format!("//- openspec/changes/team/add-x/proposal.md\n## Why\n//- openspec/changes/team/add-x/specs/a/spec.md\n{ADDED}"), "change/");
-        assert_eq!(got, ["change/nested openspec/changes/team/add-x/proposal.md:1 ``"]);
+        assert_eq!(
+            got,
+            ["change/nested openspec/changes/team/add-x/proposal.md:1 ``"]
+        );
     }
 }
