@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use super::kind::{ChangeRef, FileKind};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+
 use super::ReadProblem;
 
 /// A folder is a workspace root when it holds an `openspec/` folder with
@@ -65,7 +67,6 @@ pub struct ListedFile {
     /// Relative to the root, starting with `openspec/`.
     pub rel: String,
     pub kind: FileKind,
-    pub size: u64,
     /// Whether the file is read (Markdown and change metadata).
     pub wanted: bool,
 }
@@ -82,91 +83,119 @@ pub struct Listing {
     pub local_schemas: BTreeSet<String>,
 }
 
-/// Lists the files under `root/openspec`, honouring `.gitignore`, skipping
-/// hidden folders, and never following a link to a folder (so link loops
-/// cannot trap the walk). A link to a file is read when it stays inside the
-/// workspace.
+/// Lists the files under `root/openspec`, honouring `.gitignore` files (the
+/// root's and any below it), skipping hidden folders, and never following a
+/// link to a folder (so link loops cannot trap the walk). A link to a file is
+/// read when it stays inside the workspace.
+///
+/// The walk is written out rather than left to a generic walker because
+/// system calls dominate the cost of a check: each folder is listed once and
+/// only the `.gitignore` files that exist are opened.
 pub fn list(root: &Path) -> Listing {
     let mut out = Listing::default();
-    let base = root.join("openspec");
-    let canonical_root = std::fs::canonicalize(root).unwrap_or(root.to_path_buf());
-    let walker = ignore::WalkBuilder::new(&base)
-        .hidden(false)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(|e| {
-            !(e.depth() > 0
-                && e.file_type().is_some_and(|t| t.is_dir())
-                && e.file_name().to_string_lossy().starts_with('.'))
-        })
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
+    let mut canonical_root: Option<PathBuf> = None;
+    let mut matchers: Vec<(PathBuf, Gitignore)> = Vec::new();
+    if let Some(g) = load_gitignore(root) {
+        matchers.push((root.to_path_buf(), g));
+    }
+    // (folder, number of matchers that apply to it)
+    let mut stack: Vec<(PathBuf, usize)> = vec![(root.join("openspec"), matchers.len())];
+    while let Some((dir, depth)) = stack.pop() {
+        matchers.truncate(depth);
+        let entries: Vec<std::fs::DirEntry> = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd.flatten().collect(),
             Err(err) => {
-                let rel = err_path(&err).map(|p| rel_of(root, &p)).unwrap_or_default();
                 out.problems.push(ReadProblem {
-                    rel,
-                    message: format!("could not list: {err}"),
+                    rel: rel_of(root, &dir),
+                    message: format!("could not list the folder: {err}"),
                 });
                 continue;
             }
         };
-        let Some(ft) = entry.file_type() else {
-            continue;
-        };
-        let rel = rel_of(root, entry.path());
-        let inner = rel.strip_prefix("openspec/").unwrap_or(&rel).to_string();
-        if ft.is_dir() {
-            record_dir(&mut out, &inner);
-            continue;
+        if entries.iter().any(|e| e.file_name() == ".gitignore") {
+            if let Some(g) = load_gitignore(&dir) {
+                matchers.push((dir.clone(), g));
+            }
         }
-        let size = if ft.is_symlink() {
-            match std::fs::canonicalize(entry.path()) {
-                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {
-                    target.metadata().map(|m| m.len()).unwrap_or(0)
-                }
-                Ok(target) if target.is_dir() => continue,
-                _ => {
-                    out.problems.push(ReadProblem {
-                        rel,
-                        message: "skipped: the link points outside the workspace or nowhere".into(),
-                    });
+        let depth = matchers.len();
+        let mut subdirs = Vec::new();
+        for entry in entries {
+            let Ok(ft) = entry.file_type() else { continue };
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let path = entry.path();
+            if ft.is_dir() {
+                if name.starts_with('.') || ignored(&matchers, &path, true) {
                     continue;
                 }
+                let rel = rel_of(root, &path);
+                record_dir(&mut out, rel.strip_prefix("openspec/").unwrap_or(&rel));
+                subdirs.push(path);
+                continue;
             }
-        } else {
-            entry.metadata().map(|m| m.len()).unwrap_or(0)
-        };
-        if let Some(name) = inner
-            .strip_prefix("schemas/")
-            .and_then(|r| r.strip_suffix("/schema.yaml"))
-        {
-            if !name.contains('/') {
-                out.local_schemas.insert(name.to_string());
+            if ignored(&matchers, &path, false) {
+                continue;
             }
+            let rel = rel_of(root, &path);
+            if ft.is_symlink() {
+                let croot = canonical_root.get_or_insert_with(|| {
+                    std::fs::canonicalize(root).unwrap_or(root.to_path_buf())
+                });
+                match std::fs::canonicalize(&path) {
+                    Ok(target) if target.is_dir() => continue,
+                    Ok(target) if target.starts_with(&*croot) && target.is_file() => {}
+                    _ => {
+                        out.problems.push(ReadProblem {
+                            rel,
+                            message: "skipped: the link points outside the workspace or nowhere"
+                                .into(),
+                        });
+                        continue;
+                    }
+                }
+            }
+            let inner = rel.strip_prefix("openspec/").unwrap_or(&rel).to_string();
+            if let Some(name) = inner
+                .strip_prefix("schemas/")
+                .and_then(|r| r.strip_suffix("/schema.yaml"))
+            {
+                if !name.contains('/') {
+                    out.local_schemas.insert(name.to_string());
+                }
+            }
+            let kind = FileKind::classify(&inner);
+            let wanted = inner.to_lowercase().ends_with(".md")
+                || matches!(kind, FileKind::ChangeMeta { .. } | FileKind::ProjectConfig);
+            out.files.push(ListedFile { rel, kind, wanted });
         }
-        let kind = FileKind::classify(&inner);
-        let wanted = inner.to_lowercase().ends_with(".md")
-            || matches!(kind, FileKind::ChangeMeta { .. } | FileKind::ProjectConfig);
-        out.files.push(ListedFile {
-            rel,
-            kind,
-            size,
-            wanted,
-        });
+        subdirs.sort();
+        for d in subdirs.into_iter().rev() {
+            stack.push((d, depth));
+        }
     }
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    out.change_dirs.sort();
     out
 }
 
-fn err_path(err: &ignore::Error) -> Option<PathBuf> {
-    match err {
-        ignore::Error::WithPath { path, .. } => Some(path.clone()),
-        ignore::Error::WithDepth { err, .. } => err_path(err),
-        ignore::Error::WithLineNumber { err, .. } => err_path(err),
-        _ => None,
+fn load_gitignore(dir: &Path) -> Option<Gitignore> {
+    let mut b = GitignoreBuilder::new(dir);
+    if b.add(dir.join(".gitignore")).is_some() {
+        return None;
     }
+    b.build().ok().filter(|g| !g.is_empty())
+}
+
+/// The deepest `.gitignore` with an opinion decides.
+fn ignored(matchers: &[(PathBuf, Gitignore)], path: &Path, is_dir: bool) -> bool {
+    for (_, g) in matchers.iter().rev() {
+        match g.matched(path, is_dir) {
+            ignore::Match::Ignore(_) => return true,
+            ignore::Match::Whitelist(_) => return false,
+            ignore::Match::None => {}
+        }
+    }
+    false
 }
 
 fn rel_of(root: &Path, p: &Path) -> String {
@@ -271,4 +300,76 @@ pub fn nested_changes(listing: &Listing) -> Vec<(ChangeRef, Vec<String>)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn gitignore_files_at_the_root_and_below_are_honoured() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, ".gitignore", "openspec/changes/scratch/\n");
+        write(root, "openspec/specs/a/spec.md", "x");
+        write(root, "openspec/changes/scratch/proposal.md", "x");
+        write(
+            root,
+            "openspec/changes/c/.gitignore",
+            "*.tmp.md\n!keep.tmp.md\n",
+        );
+        write(root, "openspec/changes/c/notes.tmp.md", "x");
+        write(root, "openspec/changes/c/keep.tmp.md", "x");
+        write(
+            root,
+            "openspec/changes/c/.openspec.yaml",
+            "schema: spec-driven\n",
+        );
+        write(root, "openspec/.hidden/spec.md", "x");
+        let l = list(root);
+        let rels: Vec<&str> = l.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(
+            rels,
+            [
+                "openspec/changes/c/.gitignore",
+                "openspec/changes/c/.openspec.yaml",
+                "openspec/changes/c/keep.tmp.md",
+                "openspec/specs/a/spec.md"
+            ]
+        );
+        assert!(l.problems.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn link_loops_and_links_outside_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "openspec/specs/a/spec.md", "x");
+        write(outside.path(), "secret.md", "x");
+        std::os::unix::fs::symlink(root.join("openspec"), root.join("openspec/specs/a/loop"))
+            .unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.md"),
+            root.join("openspec/specs/a/out.md"),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(
+            root.join("openspec/specs/a/spec.md"),
+            root.join("openspec/specs/a/in.md"),
+        )
+        .unwrap();
+        let l = list(root);
+        let rels: Vec<&str> = l.files.iter().map(|f| f.rel.as_str()).collect();
+        assert_eq!(rels, ["openspec/specs/a/in.md", "openspec/specs/a/spec.md"]);
+        assert_eq!(l.problems.len(), 1);
+        assert_eq!(l.problems[0].rel, "openspec/specs/a/out.md");
+    }
 }
