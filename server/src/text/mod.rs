@@ -1,4 +1,7 @@
-//! Line and column arithmetic for reporting positions.
+//! Text: line and column arithmetic, and the rope-backed documents an editor
+//! edits.
+
+pub mod document;
 
 /// Line starts of a text, where LF, CRLF and CR each end a line (the same
 /// line breaks the scanner and LSP clients count).

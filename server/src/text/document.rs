@@ -1,0 +1,177 @@
+//! An open document: its text in a rope, edited in place, with positions
+//! converted between byte offsets and LSP's (line, character) in either
+//! negotiated encoding. Line breaks are LF, CRLF and CR, as everywhere else.
+
+use ropey::Rope;
+
+/// How a client counts characters in a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+/// A position as a client sends it: 0-based line, and a column in the
+/// negotiated encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: u32,
+    pub character: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Document {
+    rope: Rope,
+    pub version: i32,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32) -> Document {
+        Document {
+            rope: Rope::from_str(text),
+            version,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+
+    pub fn len_bytes(&self) -> usize {
+        self.rope.len_bytes()
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.rope.len_lines()
+    }
+
+    /// The byte offset of `pos`. A column past the end of its line clamps to
+    /// the line end (before the line break), a line past the end to the end
+    /// of the text, and a column inside a surrogate pair or a multi-byte
+    /// character to the character's start: clients send such positions, and
+    /// they must never crash the server.
+    pub fn offset(&self, pos: Position, enc: Encoding) -> usize {
+        let line = pos.line as usize;
+        if line >= self.rope.len_lines() {
+            return self.rope.len_bytes();
+        }
+        let start = self.rope.line_to_byte(line);
+        let slice = self.rope.line(line);
+        let mut units = 0usize;
+        let mut offset = start;
+        for c in slice.chars() {
+            if c == '\n' || c == '\r' {
+                break;
+            }
+            let w = match enc {
+                Encoding::Utf8 => c.len_utf8(),
+                Encoding::Utf16 => c.len_utf16(),
+            };
+            if units + w > pos.character as usize {
+                break;
+            }
+            units += w;
+            offset += c.len_utf8();
+        }
+        offset
+    }
+
+    /// The position of byte `offset` (clamped to the text, and back to a
+    /// character boundary).
+    pub fn position(&self, offset: usize, enc: Encoding) -> Position {
+        let mut offset = offset.min(self.rope.len_bytes());
+        let char_idx = self.rope.byte_to_char(offset);
+        offset = self.rope.char_to_byte(char_idx);
+        let line = self.rope.byte_to_line(offset);
+        let start = self.rope.line_to_byte(line);
+        let character = match enc {
+            Encoding::Utf8 => offset - start,
+            Encoding::Utf16 => {
+                let c0 = self.rope.byte_to_char(start);
+                self.rope.char_to_utf16_cu(char_idx) - self.rope.char_to_utf16_cu(c0)
+            }
+        };
+        Position {
+            line: line as u32,
+            character: character as u32,
+        }
+    }
+
+    /// Replaces the range `start..end` (positions in `enc`) with `text`, and
+    /// returns the byte range that was replaced.
+    pub fn edit(
+        &mut self,
+        start: Position,
+        end: Position,
+        text: &str,
+        enc: Encoding,
+    ) -> (usize, usize) {
+        let a = self.offset(start, enc);
+        let b = self.offset(end, enc).max(a);
+        let ca = self.rope.byte_to_char(a);
+        let cb = self.rope.byte_to_char(b);
+        self.rope.remove(ca..cb);
+        self.rope.insert(ca, text);
+        (a, b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(line: u32, character: u32) -> Position {
+        Position { line, character }
+    }
+
+    const TEXT: &str = "a😀b\r\n漢字x\r\tz\nend";
+
+    #[test]
+    fn positions_round_trip_in_both_encodings() {
+        let d = Document::new(TEXT, 1);
+        assert_eq!(d.line_count(), 4);
+        // 'b' on line 0: after 'a' and an emoji (4 UTF-8 bytes, 2 UTF-16 units).
+        let b = TEXT.find('b').unwrap();
+        assert_eq!(d.position(b, Encoding::Utf16), p(0, 3));
+        assert_eq!(d.position(b, Encoding::Utf8), p(0, 5));
+        assert_eq!(d.offset(p(0, 3), Encoding::Utf16), b);
+        assert_eq!(d.offset(p(0, 5), Encoding::Utf8), b);
+        // CJK: three UTF-8 bytes, one UTF-16 unit each.
+        let x = TEXT.find('x').unwrap();
+        assert_eq!(d.position(x, Encoding::Utf16), p(1, 2));
+        assert_eq!(d.position(x, Encoding::Utf8), p(1, 6));
+        // A tab is one character; a lone CR ends a line.
+        let z = TEXT.find('z').unwrap();
+        assert_eq!(d.position(z, Encoding::Utf16), p(2, 1));
+        assert_eq!(d.offset(p(3, 0), Encoding::Utf8), TEXT.find("end").unwrap());
+    }
+
+    #[test]
+    fn out_of_range_and_mid_character_positions_clamp() {
+        let d = Document::new(TEXT, 1);
+        // Past the end of line 0 clamps before its CRLF.
+        assert_eq!(
+            d.offset(p(0, 99), Encoding::Utf16),
+            TEXT.find('\r').unwrap()
+        );
+        // Inside the emoji's surrogate pair clamps to its start.
+        assert_eq!(d.offset(p(0, 2), Encoding::Utf16), 1);
+        assert_eq!(d.offset(p(0, 3), Encoding::Utf8), 1);
+        assert_eq!(d.offset(p(99, 0), Encoding::Utf8), TEXT.len());
+        assert_eq!(d.position(9999, Encoding::Utf16), p(3, 3));
+        // An offset inside a multi-byte character maps to its start.
+        assert_eq!(d.position(2, Encoding::Utf8), p(0, 1));
+    }
+
+    #[test]
+    fn edits_apply_in_either_encoding() {
+        let mut d = Document::new(TEXT, 1);
+        d.edit(p(0, 1), p(0, 3), "-", Encoding::Utf16);
+        assert!(d.text().starts_with("a-b\r\n"));
+        d.edit(p(1, 6), p(1, 6), "!", Encoding::Utf8);
+        assert!(d.text().contains("漢字!x"));
+        // Splitting a CRLF in two keeps line counting consistent.
+        d.edit(p(0, 3), p(0, 3), "\r", Encoding::Utf8);
+        assert_eq!(d.line_count(), Document::new(&d.text(), 1).line_count());
+    }
+}
