@@ -41,5 +41,17 @@ for tree in "$corpus"/*/; do
   fi
 done
 echo "openspec validate re-run: $same trees as recorded, $changed differ"
+
+# The rule fixture: a workspace that triggers every mirrored rule.
+fixture=$root/server/tests/parity-fixture
+(cd "$fixture" && OPENSPEC_TELEMETRY=0 "$openspec" validate --all --json --no-interactive 2>/dev/null || true) |
+  python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop("root",None); [i.pop("durationMs",None) for i in d["items"]]; print(json.dumps(d,indent=1,sort_keys=True))' >"$out/parity-fixture.json"
+if diff -q <(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])),indent=1,sort_keys=True))' "$root/server/tests/parity-fixture.openspec-1.13.2.json") "$out/parity-fixture.json" >/dev/null; then
+  echo "rule fixture: the CLI's output equals the recorded output"
+else
+  echo "rule fixture: the CLI's output differs from server/tests/parity-fixture.openspec-1.13.2.json" >&2
+fi
+
 cd "$root"
-SPECLS_OPENSPEC_VALIDATE_DIR=$out SPECLS_CORPUS=$corpus cargo test -q -p specls --test parity -- --nocapture
+SPECLS_OPENSPEC_VALIDATE_DIR=$out SPECLS_OPENSPEC_FIXTURE_OUTPUT=$out/parity-fixture.json SPECLS_CORPUS=$corpus \
+  cargo test -q -p specls --test parity -- --nocapture --test-threads 1
