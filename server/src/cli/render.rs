@@ -3,6 +3,8 @@
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Config as TermConfig};
+use std::collections::HashMap;
+
 use serde_json::json;
 
 use super::check::{display_root, Counts, RootReport};
@@ -83,13 +85,17 @@ pub fn json(reports: &[RootReport], counts: Counts) -> String {
     let mut problems = Vec::new();
     for r in reports {
         let root = display_root(&r.root);
+        // One line index per file: a large file can carry many diagnostics.
+        let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
         for d in &r.diagnostics {
             let text = r
                 .workspace
                 .file(&d.path)
                 .map(|f| f.text.as_str())
                 .unwrap_or("");
-            let idx = LineIndex::new(text);
+            let idx = indexes
+                .entry(d.path.as_str())
+                .or_insert_with(|| LineIndex::new(text));
             let s = idx.line_col(text, d.span.start as usize);
             let e = idx.line_col(text, d.span.end as usize);
             diags.push(json!({
