@@ -26,6 +26,20 @@ pub fn summary_line(c: Counts) -> String {
     )
 }
 
+/// The text the renderer is given: without a leading BOM (it is not a
+/// column), and with lone CRs turned into LFs, which the renderer counts as
+/// line breaks and which keep every byte offset where it was.
+fn renderable(text: &str) -> String {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut bytes = body.as_bytes().to_vec();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    String::from_utf8(bytes).expect("replacing ASCII keeps UTF-8 valid")
+}
+
 pub fn human(reports: &[RootReport], counts: Counts) -> String {
     let config = TermConfig::default();
     let mut out = String::new();
@@ -55,13 +69,20 @@ pub fn human(reports: &[RootReport], counts: Counts) -> String {
                 ));
                 continue;
             };
-            let id = *ids
-                .entry(d.path.clone())
-                .or_insert_with(|| files.add(format!("{prefix}{}", d.path), file.text.clone()));
+            let shift = if file.text.starts_with('\u{feff}') {
+                3
+            } else {
+                0
+            };
+            let id = *ids.entry(d.path.clone()).or_insert_with(|| {
+                files.add(format!("{prefix}{}", d.path), renderable(&file.text))
+            });
+            let range = d.span.start.saturating_sub(shift) as usize
+                ..d.span.end.saturating_sub(shift) as usize;
             let cs = CsDiagnostic::new(sev)
                 .with_code(d.code.as_str())
                 .with_message(d.message.clone())
-                .with_labels(vec![Label::primary(id, d.span.range())]);
+                .with_labels(vec![Label::primary(id, range)]);
             match term::emit_into_string(&config, &files, &cs) {
                 Ok(s) => out.push_str(&s),
                 Err(_) => out.push_str(&format!(

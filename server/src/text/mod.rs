@@ -20,8 +20,10 @@ pub struct LineCol {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let b = text.as_bytes();
-        let mut starts = vec![0u32];
-        let mut i = 0;
+        // A leading BOM is not content: columns on line 1 start after it.
+        let first = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut starts = vec![first];
+        let mut i = first as usize;
         while let Some(off) = memchr::memchr2(b'\n', b'\r', &b[i..]) {
             let at = i + off;
             i = if b[at] == b'\r' && b.get(at + 1) == Some(&b'\n') {
@@ -44,7 +46,7 @@ impl LineIndex {
 
     /// The line holding byte `offset`, and the column in characters.
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
-        let offset = offset.min(text.len());
+        let offset = offset.min(text.len()).max(self.starts[0] as usize);
         let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
         let start = self.starts[line] as usize;
         let mut end = offset;
@@ -73,5 +75,14 @@ mod tests {
             LineCol { line: 2, col: 2 }
         );
         assert_eq!(idx.line_col(text, 999), LineCol { line: 3, col: 0 });
+    }
+
+    #[test]
+    fn a_leading_bom_is_not_a_column() {
+        let text = "\u{feff}ab\ncd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_col(text, 4), LineCol { line: 0, col: 1 });
+        assert_eq!(idx.line_col(text, 0), LineCol { line: 0, col: 0 });
+        assert_eq!(idx.line_col(text, 7), LineCol { line: 1, col: 1 });
     }
 }

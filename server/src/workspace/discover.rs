@@ -91,6 +91,9 @@ pub struct Listing {
 /// The walk is written out rather than left to a generic walker because
 /// system calls dominate the cost of a check: each folder is listed once and
 /// only the `.gitignore` files that exist are opened.
+/// Names that OpenSpec reads as files; a folder with one of them is a mistake.
+const FILE_NAMES: &[&str] = &["spec.md", "tasks.md", "proposal.md", "design.md"];
+
 pub fn list(root: &Path) -> Listing {
     let mut out = Listing::default();
     let mut canonical_root: Option<PathBuf> = None;
@@ -129,6 +132,13 @@ pub fn list(root: &Path) -> Listing {
                     continue;
                 }
                 let rel = rel_of(root, &path);
+                if FILE_NAMES.contains(&name.as_ref()) {
+                    out.problems.push(ReadProblem {
+                        rel: rel.clone(),
+                        message: "this is a folder where a file is expected; it cannot be read"
+                            .into(),
+                    });
+                }
                 record_dir(&mut out, rel.strip_prefix("openspec/").unwrap_or(&rel));
                 subdirs.push(path);
                 continue;
@@ -137,6 +147,14 @@ pub fn list(root: &Path) -> Listing {
                 continue;
             }
             let rel = rel_of(root, &path);
+            if !ft.is_file() && !ft.is_symlink() {
+                // Reading a pipe would wait for a writer forever.
+                out.problems.push(ReadProblem {
+                    rel,
+                    message: "skipped: not a regular file (a pipe, socket or device)".into(),
+                });
+                continue;
+            }
             if ft.is_symlink() {
                 let croot = canonical_root.get_or_insert_with(|| {
                     std::fs::canonicalize(root).unwrap_or(root.to_path_buf())
