@@ -1,15 +1,33 @@
 //! GitHub heading anchors, which acceptance links use as fragments.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The anchor GitHub computes for a heading: lowercase, characters other than
 /// letters, digits, spaces, `-` and `_` dropped, spaces turned into `-`.
 pub fn slug(title: &str) -> String {
+    if title.is_ascii() {
+        let mut out = Vec::with_capacity(title.len());
+        for &b in title.as_bytes() {
+            match b {
+                b' ' => out.push(b'-'),
+                b'A'..=b'Z' => out.push(b.to_ascii_lowercase()),
+                b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => out.push(b),
+                _ => {}
+            }
+        }
+        return String::from_utf8(out).expect("ASCII in, ASCII out");
+    }
     let mut out = String::with_capacity(title.len());
     for c in title.chars() {
-        if c == ' ' {
-            out.push('-');
-        } else if c.is_alphanumeric() || c == '-' || c == '_' {
+        // Headings are mostly ASCII; keep that path free of Unicode tables.
+        if c.is_ascii() {
+            match c {
+                ' ' => out.push('-'),
+                'A'..='Z' => out.push(c.to_ascii_lowercase()),
+                'a'..='z' | '0'..='9' | '-' | '_' => out.push(c),
+                _ => {}
+            }
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
         }
     }
@@ -19,15 +37,15 @@ pub fn slug(title: &str) -> String {
 /// Hands out anchors in document order, suffixing repeats with `-1`, `-2`…
 #[derive(Default)]
 pub struct AnchorSet {
-    seen: HashMap<String, usize>,
+    seen: FxHashMap<String, usize>,
 }
 
 impl AnchorSet {
-    pub fn unique(&mut self, base: &str) -> String {
-        match self.seen.get_mut(base) {
+    pub fn unique(&mut self, base: String) -> String {
+        match self.seen.get_mut(&base) {
             None => {
-                self.seen.insert(base.to_string(), 0);
-                base.to_string()
+                self.seen.insert(base.clone(), 0);
+                base
             }
             Some(n) => {
                 *n += 1;
@@ -60,9 +78,9 @@ mod tests {
     #[test]
     fn repeated_anchors_are_numbered() {
         let mut set = AnchorSet::default();
-        assert_eq!(set.unique("x"), "x");
-        assert_eq!(set.unique("x"), "x-1");
-        assert_eq!(set.unique("x"), "x-2");
-        assert_eq!(set.unique("x-1"), "x-1-1");
+        assert_eq!(set.unique("x".into()), "x");
+        assert_eq!(set.unique("x".into()), "x-1");
+        assert_eq!(set.unique("x".into()), "x-2");
+        assert_eq!(set.unique("x-1".into()), "x-1-1");
     }
 }

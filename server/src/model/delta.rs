@@ -24,11 +24,25 @@ impl Op {
         }
     }
 
+    /// The operation of a `## ` section title, folded as OpenSpec folds it
+    /// (`toLowerCase`, exact words, one space).
     fn from_title(title: &str) -> Option<Op> {
-        let t = title.to_lowercase();
-        Op::ALL
-            .into_iter()
-            .find(|op| t == format!("{} requirements", op.as_str().to_lowercase()))
+        let (word, rest) = title.split_once(' ')?;
+        let rest_matches = if rest.is_ascii() {
+            rest.eq_ignore_ascii_case("requirements")
+        } else {
+            rest.to_lowercase() == "requirements"
+        };
+        if !rest_matches {
+            return None;
+        }
+        Op::ALL.into_iter().find(|op| {
+            if word.is_ascii() {
+                word.eq_ignore_ascii_case(op.as_str())
+            } else {
+                word.to_lowercase() == op.as_str().to_lowercase()
+            }
+        })
     }
 }
 
@@ -343,15 +357,17 @@ fn read_renames(
 fn orphans(doc: &Doc) -> Vec<Orphan> {
     let mut out = Vec::new();
     let mut section: Option<&str> = None;
+    let mut in_delta_section = false;
     for i in 0..doc.len() {
         if doc.masked(i) {
             continue;
         }
         if let Some((2, t)) = doc.section_heading(i) {
             section = Some(t);
+            in_delta_section = Op::from_title(t).is_some();
             continue;
         }
-        if section.is_some_and(|s| Op::from_title(s).is_some()) {
+        if in_delta_section {
             continue;
         }
         if let Some((name, _, _)) = reader::requirement_header(doc.line(i)) {

@@ -48,7 +48,7 @@ impl From<std::ops::Range<usize>> for Span {
 pub struct Heading {
     pub level: u8,
     /// The heading text without the `#` runs, trimmed.
-    pub title: String,
+    pub title: Span,
     /// The whole heading line, trimmed.
     pub span: Span,
     pub line: u32,
@@ -62,11 +62,12 @@ pub fn headings(doc: &Doc) -> Vec<Heading> {
     for i in 0..doc.len() {
         let Some(atx) = doc.atx(i) else { continue };
         let line = doc.line(i);
-        let title = js::strip_closing_hashes(&line[atx.level as usize..]).to_string();
-        let anchor = anchors.unique(&anchor::slug(&title));
+        let title = js::strip_closing_hashes(&line[atx.level as usize..]);
+        let anchor = anchors.unique(anchor::slug(title));
+        let at = doc.lines[i].start as usize + (title.as_ptr() as usize - line.as_ptr() as usize);
         out.push(Heading {
             level: atx.level,
-            title,
+            title: Span::new(at, at + title.len()),
             span: doc.trimmed_range(i).into(),
             line: i as u32,
             anchor,
@@ -110,9 +111,6 @@ pub struct Requirement {
     pub empty_scenarios: usize,
     /// From the header to the last line of the block.
     pub block: Span,
-    /// A hash of the block's text (line endings normalised, trimmed): two
-    /// blocks with equal hashes are the same requirement, written twice.
-    pub raw_hash: u64,
     /// Lowercase must/shall/should/may used in the body.
     pub lowercase_keywords: Vec<(Span, String)>,
 }

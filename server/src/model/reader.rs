@@ -68,9 +68,14 @@ impl<'a> SectionTree<'a> {
     /// The first section in document order whose title equals `title`,
     /// ignoring case (OpenSpec's `findSection`).
     pub fn find(&self, title: &str) -> Option<usize> {
-        self.nodes
-            .iter()
-            .position(|s| s.title.to_lowercase() == title.to_lowercase())
+        let wanted = title.to_lowercase();
+        self.nodes.iter().position(|s| {
+            if s.title.is_ascii() {
+                s.title.eq_ignore_ascii_case(&wanted)
+            } else {
+                s.title.to_lowercase() == wanted
+            }
+        })
     }
 
     /// The section's content as OpenSpec sees it: its lines joined and trimmed.
@@ -94,6 +99,49 @@ pub fn content_text(doc: &Doc, from: usize, to: usize) -> String {
     } else {
         trimmed.to_string()
     }
+}
+
+/// Whether lines `from..to` hold anything but whitespace (OpenSpec's test
+/// for a section with a body: its content, trimmed, is not empty).
+pub fn has_content(doc: &Doc, from: usize, to: usize) -> bool {
+    (from..to).any(|k| !js::trim(doc.line(k)).is_empty())
+}
+
+/// The length (UTF-16 units) of the requirement text OpenSpec's schema
+/// reader takes from a section's content, lines `from..to`: the same walk as
+/// `extract_requirement_body`, without building the text. OpenSpec trims the
+/// content before splitting it, so the first non-blank line is read trimmed.
+pub fn requirement_body_len(doc: &Doc, from: usize, to: usize) -> usize {
+    let mut captured = (0usize, 0usize); // (units, lines)
+    let mut metadata = (0usize, 0usize);
+    let mut first = true;
+    for k in from..to {
+        let line = doc.line(k);
+        let t = js::trim(line);
+        if first && t.is_empty() {
+            continue;
+        }
+        let shown = if first { js::trim_start(line) } else { line };
+        first = false;
+        if doc.masked(k) {
+            continue;
+        }
+        if atx(shown).is_some() {
+            break;
+        }
+        if t.is_empty() {
+            continue;
+        }
+        let slot = if is_metadata_line(t) {
+            &mut metadata
+        } else {
+            &mut captured
+        };
+        slot.0 += js::utf16_len(t);
+        slot.1 += 1;
+    }
+    let (units, lines) = if captured.1 > 0 { captured } else { metadata };
+    units + lines.saturating_sub(1)
 }
 
 /// The code-fence mask over a slice of lines (OpenSpec recomputes it for each
@@ -235,13 +283,6 @@ pub fn read_requirement(doc: &Doc, h: usize, end: usize) -> Requirement {
     let (scenarios, empty_scenarios) = read_scenarios(doc, h + 1, end);
     let last = last_content_line(doc, h, end);
     let lowercase_keywords = lowercase_keywords(doc, h + 1, end);
-    let raw_hash = {
-        use std::hash::{Hash, Hasher};
-        let raw: Vec<&str> = (h..end).map(|i| doc.line(i)).collect();
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        js::trim(&raw.join("\n")).hash(&mut hasher);
-        hasher.finish()
-    };
     Requirement {
         name,
         header: doc.trimmed_range(h).into(),
@@ -252,7 +293,6 @@ pub fn read_requirement(doc: &Doc, h: usize, end: usize) -> Requirement {
         scenarios,
         empty_scenarios,
         block: Span::new(base, doc.lines[last].end as usize),
-        raw_hash,
         lowercase_keywords,
     }
 }
@@ -432,6 +472,28 @@ mod tests {
             extract_requirement_body(&["line one", "  line two  "]),
             "line one\nline two"
         );
+    }
+
+    #[test]
+    fn body_length_walk_matches_the_text_reader() {
+        let cases = [
+            "\n  first line  \nsecond\n",
+            "**ID**: R1\n\nThe system SHALL x.\n#### Scenario: a\nb",
+            "**Only**: metadata\n**More**: lines",
+            "```\nSHALL\n```\nafter the fence\n",
+            "\n    # indented heading-like first line\nnext",
+            "😀 wide\nCJK 漢字\n",
+            "",
+            "\n\n",
+        ];
+        for body in cases {
+            let text = format!("### Requirement: X\n{body}");
+            let doc = Doc::new(&text);
+            let content = content_text(&doc, 1, doc.len());
+            let lines: Vec<&str> = content.split('\n').collect();
+            let want = js::utf16_len(&extract_requirement_body(&lines));
+            assert_eq!(requirement_body_len(&doc, 1, doc.len()), want, "{body:?}");
+        }
     }
 
     #[test]

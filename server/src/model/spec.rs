@@ -213,26 +213,25 @@ fn is_mark(c: char) -> bool {
 
 fn schema_requirement(doc: &Doc, tree: &SectionTree, idx: usize) -> SchemaRequirement {
     let s = &tree.nodes[idx];
-    let content = tree.content(doc, idx);
-    let lines: Vec<&str> = content.split('\n').collect();
-    let body = reader::extract_requirement_body(&lines);
-    let text = if body.is_empty() {
-        js::trim(s.title).to_string()
+    let body_len = reader::requirement_body_len(doc, s.line + 1, s.content_end);
+    // With no body, OpenSpec falls back to the title as the text.
+    let text_len = if body_len > 0 {
+        body_len
     } else {
-        body
+        js::utf16_len(js::trim(s.title))
     };
     let scenarios = s
         .children
         .iter()
-        .filter(|&&c| !tree.content(doc, c).is_empty())
+        .filter(|&&c| reader::has_content(doc, tree.nodes[c].line + 1, tree.nodes[c].content_end))
         .count();
     SchemaRequirement {
         header: doc.trimmed_range(s.line).into(),
         level: s.level,
         title: s.title.to_string(),
         canonical: reader::requirement_header(doc.line(s.line)).is_some(),
-        text_len: js::utf16_len(&text),
-        text_is_empty: text.is_empty(),
+        text_len,
+        text_is_empty: text_len == 0,
         scenarios,
     }
 }

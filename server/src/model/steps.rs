@@ -47,7 +47,7 @@ pub struct Step {
     pub kind: Keyword,
     pub style: Style,
     pub keyword_span: Span,
-    pub text: String,
+    /// What follows the keyword, trimmed.
     pub text_span: Span,
     pub line: u32,
 }
@@ -118,7 +118,6 @@ pub fn parse_step(
         kind,
         style,
         keyword_span: Span::new(offset + kw_start, offset + kw_end),
-        text: text.to_string(),
         text_span: Span::new(
             offset + text_start + lead,
             offset + text_start + lead + text.len(),
@@ -153,7 +152,8 @@ mod tests {
     use super::*;
 
     fn step(line: &str) -> Option<(Keyword, Style, String)> {
-        parse_step(line, 0, 0, None).map(|s| (s.keyword, s.style, s.text))
+        parse_step(line, 0, 0, None)
+            .map(|s| (s.keyword, s.style, line[s.text_span.range()].to_string()))
     }
 
     #[test]

@@ -7,6 +7,7 @@ use super::{did_you_mean, requirement, Code, Sink};
 use crate::model::delta::{DeltaSpec, Op};
 use crate::model::spec::MainSpec;
 use crate::model::{Requirement, Span};
+use crate::syntax::js;
 use crate::workspace::{FileKind, Summary, Workspace};
 
 pub fn check(ws: &Workspace, sink: &mut Sink) {
@@ -20,8 +21,10 @@ pub fn check(ws: &Workspace, sink: &mut Sink) {
             continue;
         }
         check_file(delta, &f.rel, sink);
-        let main = ws.main_spec(capability).map(|(_, s)| s);
-        check_against_main(delta, main, capability, &f.rel, sink);
+        let main = ws
+            .main_spec(capability)
+            .map(|(mf, s)| (s, mf.text.as_str()));
+        check_against_main(delta, &f.text, main, capability, &f.rel, sink);
     }
 }
 
@@ -231,12 +234,13 @@ fn list(names: &[String]) -> String {
 /// MODIFIED, then ADDED, against the main spec of the same capability.
 pub fn check_against_main(
     delta: &DeltaSpec,
-    main: Option<&MainSpec>,
+    delta_text: &str,
+    main: Option<(&MainSpec, &str)>,
     capability: &str,
     path: &str,
     sink: &mut Sink,
 ) {
-    let Some(main) = main else {
+    let Some((main, main_text)) = main else {
         let spec_path = format!("openspec/specs/{capability}/spec.md");
         for r in &delta.modified {
             sink.push(Code::DeltaUnknownTarget, path, r.name_span, format!("MODIFIED \"{}\": {spec_path} does not exist, so there is nothing to modify. A new capability takes only ADDED requirements.", r.name));
@@ -352,7 +356,7 @@ pub fn check_against_main(
     }
     for r in &delta.added {
         if let Some(existing) = current.get(r.name.as_str()) {
-            if names.contains(&r.name) && !same_block(existing, r) {
+            if names.contains(&r.name) && !same_block(main_text, existing, delta_text, r) {
                 sink.push(Code::DeltaAlreadyExists, path, r.name_span, format!("ADDED \"{}\": the main spec already has this requirement. Use MODIFIED to change it, or pick a new name.", r.name));
             }
         } else if names.contains(&r.name) {
@@ -376,8 +380,19 @@ pub fn check_against_main(
     }
 }
 
-fn same_block(a: &Requirement, b: &Requirement) -> bool {
-    a.raw_hash == b.raw_hash
+/// Archive's test for an ADDED block that is already in the main spec: the
+/// same text, line endings aside, trimmed.
+fn same_block(a_text: &str, a: &Requirement, b_text: &str, b: &Requirement) -> bool {
+    normalized_block(a_text, a) == normalized_block(b_text, b)
+}
+
+fn normalized_block<'t>(text: &'t str, r: &Requirement) -> std::borrow::Cow<'t, str> {
+    let raw = js::trim(&text[r.block.range()]);
+    if raw.contains('\r') {
+        std::borrow::Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    }
 }
 
 fn check_scenario_loss(current: &Requirement, modified: &Requirement, path: &str, sink: &mut Sink) {

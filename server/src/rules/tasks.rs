@@ -253,7 +253,7 @@ pub fn resolve_link<'a>(ws: &'a Workspace, from: &str, link: &Link) -> Target<'a
     }
     Target::Broken(format!(
         "#{fragment} is the heading \"{}\", which is not a requirement or a scenario.",
-        heading.title
+        &file.text[heading.title.range()]
     ))
 }
 

@@ -55,21 +55,26 @@ pub fn find_word(s: &str, word: &str) -> bool {
 /// non-word characters (or the ends of `s`).
 pub fn word_positions<'a>(s: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
     let bytes = s.as_bytes();
-    memchr::memmem::find_iter(bytes, word.as_bytes()).filter(move |&at| {
-        let before_ok = at == 0 || !is_ascii_word(bytes[at - 1]);
-        let end = at + word.len();
-        let after_ok = end == bytes.len() || !is_ascii_word(bytes[end]);
-        before_ok && after_ok
-    })
+    // Short needles: a plain scan beats building a searcher per call.
+    let first = word.as_bytes()[0];
+    memchr::memchr_iter(first, bytes)
+        .filter(move |&at| bytes[at..].starts_with(word.as_bytes()))
+        .filter(move |&at| {
+            let before_ok = at == 0 || !is_ascii_word(bytes[at - 1]);
+            let end = at + word.len();
+            let after_ok = end == bytes.len() || !is_ascii_word(bytes[end]);
+            before_ok && after_ok
+        })
 }
 
 /// `s.replace(/[ \t]+#+[ \t]*$/, '').trim()`: the name of a requirement or a
 /// scenario without a closing ATX `#` run.
 pub fn strip_closing_hashes(s: &str) -> &str {
-    let t = s.trim_end_matches([' ', '\t']);
+    let space_or_tab = |c: char| c == ' ' || c == '\t';
+    let t = s.trim_end_matches(space_or_tab);
     let without_hashes = t.trim_end_matches('#');
     if without_hashes.len() < t.len() {
-        let before = without_hashes.trim_end_matches([' ', '\t']);
+        let before = without_hashes.trim_end_matches(space_or_tab);
         if before.len() < without_hashes.len() {
             return trim(before);
         }

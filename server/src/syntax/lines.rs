@@ -14,6 +14,9 @@ pub struct Line {
     /// Inside a fenced code block (fence lines included) or front matter:
     /// structure written here is an example, not structure.
     pub masked: bool,
+    /// The ATX heading level (`/^(#{1,6})\s/`), 0 when the line is not one;
+    /// every reader asks, so it is worked out once.
+    pub atx: u8,
 }
 
 /// A document cut into lines, with the masks computed.
@@ -33,6 +36,12 @@ pub struct Atx {
 impl<'a> Doc<'a> {
     pub fn new(text: &'a str) -> Doc<'a> {
         let mut lines = split_lines(text);
+        for l in &mut lines {
+            let s = &text[l.start as usize..l.end as usize];
+            if s.starts_with('#') {
+                l.atx = atx(s).map_or(0, |a| a.level);
+            }
+        }
         mask_fences(text, &mut lines);
         mask_front_matter(text, &mut lines);
         Doc { text, lines }
@@ -57,18 +66,14 @@ impl<'a> Doc<'a> {
 
     /// `/^(#{1,6})\s/` on an unmasked line.
     pub fn atx(&self, i: usize) -> Option<Atx> {
-        if self.masked(i) {
-            return None;
-        }
-        atx(self.line(i))
+        let l = self.lines[i];
+        (!l.masked && l.atx > 0).then_some(Atx { level: l.atx })
     }
 
     /// `/^(#{1,6})\s+(.+)$/` on an unmasked line: a heading with a title (the
     /// title may be empty after trimming when the line is `#` and spaces).
     pub fn section_heading(&self, i: usize) -> Option<(u8, &'a str)> {
-        if self.masked(i) {
-            return None;
-        }
+        self.atx(i)?;
         section_heading(self.line(i))
     }
 
@@ -135,6 +140,7 @@ fn split_lines(text: &str) -> Vec<Line> {
             start: start as u32,
             end: at as u32,
             masked: false,
+            atx: 0,
         });
         pos = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
             at + 2
@@ -147,6 +153,7 @@ fn split_lines(text: &str) -> Vec<Line> {
         start: start as u32,
         end: bytes.len() as u32,
         masked: false,
+        atx: 0,
     });
     lines
 }
