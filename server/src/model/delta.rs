@@ -215,6 +215,14 @@ impl DeltaSpec {
         self.sections.iter().any(|s| s.op == Some(op))
     }
 
+    /// The heading of the first ADDED/MODIFIED/REMOVED/RENAMED section.
+    pub fn first_delta_heading(&self) -> Option<Span> {
+        self.sections
+            .iter()
+            .find(|s| s.op.is_some())
+            .map(|s| s.heading)
+    }
+
     pub fn entry_count(&self) -> usize {
         self.added.len() + self.modified.len() + self.removed.len() + self.renamed.len()
     }

@@ -47,7 +47,7 @@ pub fn check(ws: &Workspace, sink: &mut Sink) {
                     if rel == "spec.md" {
                         misplaced += 1;
                         sink.push(Code::ChangeMisplacedDelta, &f.rel, Span::default(), "Delta spec found at specs/spec.md. Delta specs must live under a capability path (e.g. specs/<capability-path>/spec.md); a file at the specs/ root is ignored when the change is applied or archived.");
-                    } else if d.sections.iter().any(|s| s.op.is_some()) {
+                    } else if d.first_delta_heading().is_some() {
                         misplaced += 1;
                         let capability = match rel.rsplit_once('/') {
                             Some((dir, _)) => dir.to_string(),
@@ -56,12 +56,7 @@ pub fn check(ws: &Workspace, sink: &mut Sink) {
                                 .trim_end_matches(".MD")
                                 .to_string(),
                         };
-                        let span = d
-                            .sections
-                            .iter()
-                            .find(|s| s.op.is_some())
-                            .map(|s| s.heading)
-                            .unwrap_or_default();
+                        let span = d.first_delta_heading().unwrap_or_default();
                         sink.push(Code::ChangeMisplacedDelta, &f.rel, span, format!("Delta spec found at specs/{rel}. Delta specs must be a spec.md inside a capability folder; this file is ignored when the change is applied or archived. Move its requirements into specs/{capability}/spec.md."));
                     }
                 }

@@ -57,14 +57,7 @@ pub fn check_file(delta: &DeltaSpec, path: &str, sink: &mut Sink) {
         d.severity = super::Severity::Info;
         sink.diagnostics.push(d);
     }
-    for m in &delta.misplaced_scenarios {
-        sink.push(
-            Code::ScenarioWrongLevel,
-            path,
-            m.span,
-            format!("\"{}\" is not a scenario OpenSpec can see: scenarios are level-4 headings. Rewrite it as \"#### Scenario: {}\".", m.form, m.name),
-        );
-    }
+    requirement::check_misplaced_scenarios(&delta.misplaced_scenarios, path, sink);
     for u in &delta.unpaired {
         let missing = if u.side == "FROM" { "TO" } else { "FROM" };
         sink.push(
@@ -103,12 +96,7 @@ pub fn check_file(delta: &DeltaSpec, path: &str, sink: &mut Sink) {
                 .iter()
                 .map(|op| format!("## {} Requirements", op.as_str()))
                 .collect();
-            let span = delta
-                .sections
-                .iter()
-                .find(|s| s.op.is_some())
-                .map(|s| s.heading)
-                .unwrap_or_default();
+            let span = delta.first_delta_heading().unwrap_or_default();
             sink.push(
                 Code::DeltaEmpty,
                 path,
@@ -264,12 +252,7 @@ pub fn check_against_main(
     if !main.delta_headers.is_empty() || !main.outside_requirements.is_empty() {
         // Archive refuses to touch a main spec whose requirements it cannot
         // all see; say so once, where the delta starts.
-        let first = delta
-            .sections
-            .iter()
-            .find(|s| s.op.is_some())
-            .map(|s| s.heading)
-            .unwrap_or_default();
+        let first = delta.first_delta_heading().unwrap_or_default();
         sink.push(
             Code::DeltaUnknownTarget,
             path,

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Code, Sink};
+use crate::model::delta::MisplacedScenario;
 use crate::model::steps::Keyword;
 use crate::model::Requirement;
 use crate::syntax::js;
@@ -28,6 +29,18 @@ pub fn check_text(req: &Requirement, label: &str, path: &str, sink: &mut Sink) {
             format!("{label} should contain SHALL or MUST (RFC 2119 best practice for English specs). State the requirement with an uppercase SHALL or MUST.")
         };
         sink.push(Code::RequirementMissingShallMust, path, req.header, msg);
+    }
+}
+
+/// Scenario-like lines OpenSpec cannot see (`### Scenario:`, `- Scenario:`…).
+pub fn check_misplaced_scenarios(found: &[MisplacedScenario], path: &str, sink: &mut Sink) {
+    for m in found {
+        sink.push(
+            Code::ScenarioWrongLevel,
+            path,
+            m.span,
+            format!("\"{}\" is not a scenario OpenSpec can see: scenarios are level-4 headings. Rewrite it as \"#### Scenario: {}\".", m.form, m.name),
+        );
     }
 }
 

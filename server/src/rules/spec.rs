@@ -61,14 +61,7 @@ pub fn check_spec(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
     for req in &spec.requirements {
         requirement::check_extensions(req, path, sink);
     }
-    for m in &spec.misplaced_scenarios {
-        sink.push(
-            Code::ScenarioWrongLevel,
-            path,
-            m.span,
-            format!("\"{}\" is not a scenario OpenSpec can see: scenarios are level-4 headings. Rewrite it as \"#### Scenario: {}\".", m.form, m.name),
-        );
-    }
+    requirement::check_misplaced_scenarios(&spec.misplaced_scenarios, path, sink);
 }
 
 fn check_structure(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
