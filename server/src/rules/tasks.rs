@@ -1,7 +1,7 @@
 //! Task-list rules: OpenSpec's checkbox and numbering lints, and the
 //! dependency and acceptance-link extensions.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::{did_you_mean, Code, Sink};
 use crate::model::tasks::{Link, Numbering, Task, TaskList};
@@ -323,7 +323,8 @@ fn check_acceptance(
     let Some(info) = ws.changes.get(change) else {
         return;
     };
-    let mut seen: HashMap<(String, String), ()> = HashMap::new();
+    // A scenario name repeated within one requirement is reported once.
+    let mut seen: HashSet<(String, String, String)> = HashSet::new();
     for &i in &info.files {
         let f = &ws.files[i];
         let (FileKind::DeltaSpec { .. }, Summary::Delta(d)) = (&f.kind, &f.summary) else {
@@ -332,9 +333,7 @@ fn check_acceptance(
         for r in d.added.iter().chain(&d.modified) {
             for s in r.scenarios.iter().filter(|s| s.has_body) {
                 let key = (f.rel.clone(), r.name.clone(), s.name.clone());
-                if covered.contains(&key)
-                    || seen.insert((r.name.clone(), s.name.clone()), ()).is_some()
-                {
+                if covered.contains(&key) || !seen.insert(key) {
                     continue;
                 }
                 sink.push(Code::TasksUncoveredScenario, &f.rel, s.header, format!("No task of this change links scenario \"{}\". Add it to a task's \"Acceptance:\" so the work that satisfies it is tracked.", s.name));
@@ -399,6 +398,20 @@ mod tests {
         ];
         want.sort();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn uncovered_scenarios_of_each_capability_are_reported() {
+        let other = SPEC.replace("specs/voice/", "specs/webhooks/");
+        let fx = format!("{SPEC}{other}//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n  - Acceptance: [one](specs/voice/spec.md#scenario-caller-asks-for-a-human)\n");
+        assert_eq!(
+            check_only(&fx, "tasks/uncovered"),
+            [
+                "tasks/uncovered-scenario openspec/changes/c/specs/voice/spec.md:7 `#### Scenario: Nobody free`",
+                "tasks/uncovered-scenario openspec/changes/c/specs/webhooks/spec.md:4 `#### Scenario: Caller asks for a human`",
+                "tasks/uncovered-scenario openspec/changes/c/specs/webhooks/spec.md:7 `#### Scenario: Nobody free`",
+            ]
+        );
     }
 
     #[test]
