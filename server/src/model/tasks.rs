@@ -346,20 +346,22 @@ fn indent_columns(line: &str) -> usize {
 
 /// The text of a bullet item (`-`, `*`, `+`, `1.`), or `None`.
 fn bullet_text(line: &str) -> Option<&str> {
+    let rest = after_list_marker(line)?;
+    rest.starts_with([' ', '\t']).then(|| js::trim(rest))
+}
+
+/// What follows a list marker (`-`, `*`, `+`, or up to nine digits and `.`
+/// or `)`) at the start of a line, leading whitespace allowed.
+fn after_list_marker(line: &str) -> Option<&str> {
     let t = js::trim_start(line);
-    let rest = if let Some(r) = t.strip_prefix(['-', '*', '+']) {
-        r
-    } else {
-        let d = t.bytes().take_while(u8::is_ascii_digit).count();
-        if d == 0 {
-            return None;
-        }
-        t[d..].strip_prefix(['.', ')'])?
-    };
-    if !rest.starts_with([' ', '\t']) {
+    if let Some(r) = t.strip_prefix(['-', '*', '+']) {
+        return Some(r);
+    }
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 9 {
         return None;
     }
-    Some(js::trim(rest))
+    t[digits..].strip_prefix(['.', ')'])
 }
 
 /// `Label: value`, `**Label:** value` or `**Label**: value`, any case.
@@ -564,18 +566,8 @@ fn first_list_item(doc: &Doc) -> Option<Span> {
 
 /// `/^\s*(?:[-*+]|\d{1,9}[.)])\s+\S/`
 fn is_list_item(line: &str) -> bool {
-    let t = js::trim_start(line);
-    let rest = if let Some(r) = t.strip_prefix(['-', '*', '+']) {
-        r
-    } else {
-        let d = t.bytes().take_while(u8::is_ascii_digit).count();
-        if d == 0 || d > 9 {
-            return None::<()>.is_some();
-        }
-        match t[d..].strip_prefix(['.', ')']) {
-            Some(r) => r,
-            None => return false,
-        }
+    let Some(rest) = after_list_marker(line) else {
+        return false;
     };
     let after = js::trim_start(rest);
     after.len() < rest.len() && !after.is_empty()
