@@ -14,34 +14,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+
+mod common;
+use common::corpus;
 use specls::model::Span;
 use specls::rules::{check_workspace, Code};
 use specls::text::LineIndex;
 use specls::workspace::{Summary, Workspace};
-
-fn corpus() -> Option<PathBuf> {
-    let dir = std::env::var_os("SPECLS_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"));
-    if dir.join("_openspec-1.13.2-validate").is_dir() {
-        return Some(dir);
-    }
-    if std::env::var("SPECLS_REQUIRE_CORPUS").is_ok_and(|v| v == "1") {
-        panic!(
-            "SPECLS_REQUIRE_CORPUS=1 but the corpus is absent at {}",
-            dir.display()
-        );
-    }
-    // Written to the stderr handle, not with eprintln!, so that the test
-    // harness does not capture it: a skipped test must say so.
-    use std::io::Write;
-    let _ = writeln!(
-        std::io::stderr(),
-        "corpus absent at {}: skipping the corpus parity tests (set SPECLS_CORPUS)",
-        dir.display()
-    );
-    None
-}
 
 /// A finding both sides can produce: file, rule, and the 1-based line.
 type Key = (String, &'static str, u32);
@@ -365,8 +344,7 @@ fn compare(
     recorded: &Value,
     by_code: &mut BTreeMap<&'static str, (usize, usize, usize)>,
 ) -> (usize, Vec<Difference>) {
-    let mut ws = Workspace::load(tree);
-    ws.sort();
+    let ws = Workspace::load(tree);
     let mut their_keys: Vec<Key> = Vec::new();
     for item in recorded["items"].as_array().unwrap() {
         let kind = item["type"].as_str().unwrap();

@@ -1,11 +1,11 @@
 //! Archived changes are history: only their task completion is checked
 //! (OpenSpec's `validate --archived`).
 
-use super::{Code, Sink};
+use super::{Code, Scope, Sink};
 use crate::workspace::{FileKind, Summary, Workspace};
 
-pub fn check(ws: &Workspace, sink: &mut Sink) {
-    for f in &ws.files {
+pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
+    for f in scope.files(ws) {
         let (FileKind::Tasks { change }, Summary::Tasks(t)) = (&f.kind, &f.summary) else {
             continue;
         };

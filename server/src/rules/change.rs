@@ -1,7 +1,7 @@
 //! Change-level rules: a change must carry deltas where OpenSpec can read
 //! them, and its metadata must be honourable.
 
-use super::{Code, Sink};
+use super::{Code, Scope, Sink};
 use crate::model::Span;
 use crate::workspace::{ChangeRef, FileKind, Summary, Workspace};
 
@@ -13,17 +13,16 @@ pub fn anchor(ws: &Workspace, change: &ChangeRef) -> String {
     if ws.file(&proposal).is_some() {
         return proposal;
     }
-    ws.files
-        .iter()
-        .map(|f| &f.rel)
-        .filter(|rel| rel.starts_with(&dir))
-        .min()
-        .cloned()
-        .unwrap_or_else(|| dir.trim_end_matches('/').to_string())
+    // Files are kept sorted by path: the first one under `dir` is the least.
+    let at = ws.files.partition_point(|f| f.rel.as_str() < dir.as_str());
+    match ws.files.get(at) {
+        Some(f) if f.rel.starts_with(&dir) => f.rel.clone(),
+        _ => dir.trim_end_matches('/').to_string(),
+    }
 }
 
-pub fn check(ws: &Workspace, sink: &mut Sink) {
-    for (change, info) in &ws.changes {
+pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
+    for (change, info) in scope.changes(ws) {
         if change.archived {
             continue;
         }

@@ -3,15 +3,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{did_you_mean, requirement, Code, Sink};
+use super::{did_you_mean, requirement, Code, Scope, Sink};
 use crate::model::delta::{DeltaSpec, Op};
 use crate::model::spec::MainSpec;
 use crate::model::{Requirement, Span};
 use crate::syntax::js;
 use crate::workspace::{FileKind, Summary, Workspace};
 
-pub fn check(ws: &Workspace, sink: &mut Sink) {
-    for f in &ws.files {
+pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
+    for f in scope.files(ws) {
         let (FileKind::DeltaSpec { change, capability }, Summary::Delta(delta)) =
             (&f.kind, &f.summary)
         else {

@@ -1,11 +1,11 @@
 //! File-level problems.
 
-use super::{Code, Sink};
+use super::{Code, Scope, Sink};
 use crate::model::Span;
 use crate::workspace::Workspace;
 
-pub fn check(ws: &Workspace, sink: &mut Sink) {
-    for f in &ws.files {
+pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
+    for f in scope.files(ws) {
         if !f.not_utf8 {
             continue;
         }

@@ -1,14 +1,14 @@
 //! Proposal rules. OpenSpec checks these only when archiving (as warnings);
 //! specls reports them while the proposal is written.
 
-use super::{did_you_mean, Code, Sink};
+use super::{did_you_mean, Code, Scope, Sink};
 use crate::model::proposal::CapabilityKind;
 use crate::model::Span;
 use crate::syntax::js;
 use crate::workspace::{FileKind, Summary, Workspace};
 
-pub fn check(ws: &Workspace, sink: &mut Sink) {
-    for f in &ws.files {
+pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
+    for f in scope.files(ws) {
         let (FileKind::Proposal { change }, Summary::Proposal(p)) = (&f.kind, &f.summary) else {
             continue;
         };

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{requirement, Code, Sink};
+use super::{requirement, Code, Scope, Sink};
 use crate::model::spec::MainSpec;
 use crate::model::Span;
 use crate::syntax::js;
@@ -11,8 +11,8 @@ use crate::workspace::{Summary, Workspace};
 
 const SECTIONS_GUIDE: &str = "Expected headers: \"## Purpose\" and \"## Requirements\", with \"### Requirement: <name>\" blocks under Requirements.";
 
-pub fn check(ws: &Workspace, sink: &mut Sink) {
-    for f in &ws.files {
+pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
+    for f in scope.files(ws) {
         if let Summary::Main(spec) = &f.summary {
             check_spec(spec, &f.rel, &f.text, sink);
         }

@@ -3,13 +3,13 @@
 
 use std::collections::HashSet;
 
-use super::{did_you_mean, Code, Sink};
+use super::{did_you_mean, Code, Scope, Sink};
 use crate::model::tasks::{Link, Numbering, Task, TaskList};
 use crate::model::Span;
 use crate::workspace::{ChangeRef, FileKind, Summary, Workspace};
 
-pub fn check(ws: &Workspace, sink: &mut Sink) {
-    for f in &ws.files {
+pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
+    for f in scope.files(ws) {
         let (FileKind::Tasks { change }, Summary::Tasks(tasks)) = (&f.kind, &f.summary) else {
             continue;
         };
@@ -205,12 +205,18 @@ pub fn resolve_path(from: &str, link: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-pub fn resolve_link<'a>(ws: &'a Workspace, from: &str, link: &Link) -> Target<'a> {
-    let path = if link.path.is_empty() {
+/// The file an acceptance link in `from` points at, relative to the
+/// workspace root (the tasks file itself for a bare `#anchor`).
+pub fn link_target_path(from: &str, link: &Link) -> Option<String> {
+    if link.path.is_empty() {
         Some(from.to_string())
     } else {
         resolve_path(from, &percent_decode(&link.path))
-    };
+    }
+}
+
+pub fn resolve_link<'a>(ws: &'a Workspace, from: &str, link: &Link) -> Target<'a> {
+    let path = link_target_path(from, link);
     let Some(file) = path.as_deref().and_then(|p| ws.file(p)) else {
         return Target::Broken(format!(
             "\"{}\" is not a file of this workspace (paths are relative to the tasks file).",
