@@ -236,8 +236,7 @@ fn bench_rules(c: &mut Criterion, trees: &[PathBuf]) {
     let loaded: Vec<(PathBuf, Workspace, u64)> = trees
         .iter()
         .map(|t| {
-            let mut ws = Workspace::load(t);
-            ws.sort();
+            let ws = Workspace::load(t);
             let bytes = ws
                 .files
                 .iter()
