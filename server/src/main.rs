@@ -24,6 +24,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+    /// Serve the Language Server Protocol on stdin/stdout.
+    Lsp {
+        /// Accepted for clients that always pass it; stdio is the only
+        /// transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -61,5 +68,6 @@ fn main() -> ExitCode {
             };
             ExitCode::from(check::run(&paths, strict, format) as u8)
         }
+        Command::Lsp { stdio: _ } => ExitCode::from(specls::lsp::run() as u8),
     }
 }

@@ -97,6 +97,21 @@ impl Document {
         }
     }
 
+    /// The row and byte column of `offset`, as tree-sitter counts them.
+    pub fn point(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.rope.len_bytes());
+        let line = self.rope.byte_to_line(offset);
+        (line, offset - self.rope.line_to_byte(line))
+    }
+
+    /// Replaces the bytes `start..end` (character boundaries) with `text`.
+    pub fn replace(&mut self, start: usize, end: usize, text: &str) {
+        let ca = self.rope.byte_to_char(start);
+        let cb = self.rope.byte_to_char(end.max(start));
+        self.rope.remove(ca..cb);
+        self.rope.insert(ca, text);
+    }
+
     /// Replaces the range `start..end` (positions in `enc`) with `text`, and
     /// returns the byte range that was replaced.
     pub fn edit(
@@ -108,10 +123,7 @@ impl Document {
     ) -> (usize, usize) {
         let a = self.offset(start, enc);
         let b = self.offset(end, enc).max(a);
-        let ca = self.rope.byte_to_char(a);
-        let cb = self.rope.byte_to_char(b);
-        self.rope.remove(ca..cb);
-        self.rope.insert(ca, text);
+        self.replace(a, b, text);
         (a, b)
     }
 }

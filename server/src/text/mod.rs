@@ -58,6 +58,32 @@ impl LineIndex {
             col: text[start..end].chars().count() as u32,
         }
     }
+
+    /// The position of byte `offset` with columns counted in `enc`, for
+    /// files that are not open in the editor (an open one answers from its
+    /// rope).
+    pub fn position(
+        &self,
+        text: &str,
+        offset: usize,
+        enc: document::Encoding,
+    ) -> document::Position {
+        let offset = offset.min(text.len()).max(self.starts[0] as usize);
+        let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = self.starts[line] as usize;
+        let mut end = offset;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let character = match enc {
+            document::Encoding::Utf8 => end - start,
+            document::Encoding::Utf16 => text[start..end].encode_utf16().count(),
+        };
+        document::Position {
+            line: line as u32,
+            character: character as u32,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -75,6 +101,23 @@ mod tests {
             LineCol { line: 2, col: 2 }
         );
         assert_eq!(idx.line_col(text, 999), LineCol { line: 3, col: 0 });
+    }
+
+    #[test]
+    fn positions_count_code_units_of_the_encoding() {
+        use document::{Encoding, Position};
+        let text = "ab\r\n😀x\r漢\tz\n";
+        let idx = LineIndex::new(text);
+        let x = text.find('x').unwrap();
+        let p = |line, character| Position { line, character };
+        assert_eq!(idx.position(text, x, Encoding::Utf16), p(1, 2));
+        assert_eq!(idx.position(text, x, Encoding::Utf8), p(1, 4));
+        let z = text.find('z').unwrap();
+        assert_eq!(idx.position(text, z, Encoding::Utf16), p(2, 2));
+        assert_eq!(idx.position(text, z, Encoding::Utf8), p(2, 4));
+        // Inside the emoji: back to its start.
+        assert_eq!(idx.position(text, 6, Encoding::Utf16), p(1, 0));
+        assert_eq!(idx.position(text, 999, Encoding::Utf8), p(3, 0));
     }
 
     #[test]

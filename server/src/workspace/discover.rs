@@ -29,18 +29,8 @@ pub fn find_roots(path: &Path) -> Result<Vec<PathBuf>, String> {
     } else {
         abs.clone()
     };
-    for dir in start.ancestors() {
-        // `openspec/` itself names its parent.
-        if dir.file_name().is_some_and(|n| n == "openspec") {
-            if let Some(parent) = dir.parent() {
-                if is_root(parent) {
-                    return Ok(vec![parent.to_path_buf()]);
-                }
-            }
-        }
-        if is_root(dir) {
-            return Ok(vec![dir.to_path_buf()]);
-        }
+    if let Some(root) = root_above(&start) {
+        return Ok(vec![root]);
     }
     let mut roots = Vec::new();
     let walker = ignore::WalkBuilder::new(&start)
@@ -60,6 +50,24 @@ pub fn find_roots(path: &Path) -> Result<Vec<PathBuf>, String> {
     }
     roots.sort();
     Ok(roots)
+}
+
+/// The nearest root at or above the folder `start` (an absolute path).
+pub fn root_above(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        // `openspec/` itself names its parent.
+        if dir.file_name().is_some_and(|n| n == "openspec") {
+            if let Some(parent) = dir.parent() {
+                if is_root(parent) {
+                    return Some(parent.to_path_buf());
+                }
+            }
+        }
+        if is_root(dir) {
+            return Some(dir.to_path_buf());
+        }
+    }
+    None
 }
 
 #[derive(Clone, Debug)]
@@ -95,6 +103,13 @@ pub struct Listing {
 const FILE_NAMES: &[&str] = &["spec.md", "tasks.md", "proposal.md", "design.md"];
 
 pub fn list(root: &Path) -> Listing {
+    list_filtered(root, &|_| true)
+}
+
+/// Like [`list`], descending only into folders (named relative to the
+/// root) for which `descend` holds: an editor reads the part of a large
+/// workspace that an open file needs before the rest.
+pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
     let mut out = Listing::default();
     let mut canonical_root: Option<PathBuf> = None;
     let mut matchers: Vec<(PathBuf, Gitignore)> = Vec::new();
@@ -132,6 +147,9 @@ pub fn list(root: &Path) -> Listing {
                     continue;
                 }
                 let rel = rel_of(root, &path);
+                if !descend(&rel) {
+                    continue;
+                }
                 if FILE_NAMES.contains(&name.as_ref()) {
                     out.problems.push(ReadProblem {
                         rel: rel.clone(),

@@ -1,0 +1,77 @@
+//! Between the engine's byte offsets and the protocol's positions, in the
+//! negotiated encoding; only this module and the handlers see LSP types.
+
+use tower_lsp_server::ls_types as lsp;
+
+use crate::model::Span;
+use crate::rules::{Diagnostic, Severity};
+use crate::text::document::{Document, Encoding, Position};
+use crate::text::LineIndex;
+
+pub fn position_in(p: lsp::Position) -> Position {
+    Position {
+        line: p.line,
+        character: p.character,
+    }
+}
+
+pub fn position_out(p: Position) -> lsp::Position {
+    lsp::Position::new(p.line, p.character)
+}
+
+/// The range of `span` in an open document.
+pub fn range(doc: &Document, span: Span, enc: Encoding) -> lsp::Range {
+    lsp::Range::new(
+        position_out(doc.position(span.start as usize, enc)),
+        position_out(doc.position(span.end as usize, enc)),
+    )
+}
+
+/// The range of `span` in the text of a file that is not open.
+pub fn range_in_text(text: &str, span: Span, enc: Encoding) -> lsp::Range {
+    let idx = LineIndex::new(text);
+    lsp::Range::new(
+        position_out(idx.position(text, span.start as usize, enc)),
+        position_out(idx.position(text, span.end as usize, enc)),
+    )
+}
+
+pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Info => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+pub fn diagnostic(d: &Diagnostic, doc: &Document, enc: Encoding) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: range(doc, d.span, enc),
+        severity: Some(severity(d.severity)),
+        code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
+        source: Some("specls".to_string()),
+        message: d.message.clone(),
+        ..Default::default()
+    }
+}
+
+pub fn encoding_kind(enc: Encoding) -> lsp::PositionEncodingKind {
+    match enc {
+        Encoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+        Encoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+    }
+}
+
+/// UTF-8 when the client offers it (no conversion at all), else UTF-16,
+/// which every client supports.
+pub fn negotiate(caps: &lsp::ClientCapabilities) -> Encoding {
+    let offered = caps
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(list) if list.contains(&lsp::PositionEncodingKind::UTF8) => Encoding::Utf8,
+        _ => Encoding::Utf16,
+    }
+}

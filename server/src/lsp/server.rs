@@ -1,0 +1,581 @@
+//! The protocol handlers. Each one is short: it takes the state lock,
+//! applies or reads what it needs synchronously (never awaiting while
+//! holding it), and leaves slow work to background tasks.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::state::{FsChange, Place, State};
+use super::{capabilities, convert, features, watch};
+use crate::config::Config;
+use crate::workspace::Workspace;
+
+pub struct Inner {
+    pub client: Client,
+    state: Mutex<State>,
+    /// Bumped by every change; a debounced publish runs only if no change
+    /// came after it was scheduled.
+    generation: AtomicU64,
+    /// Publishing is serialised so that an older computation can never
+    /// overwrite a newer one at the client.
+    publish_gate: tokio::sync::Mutex<()>,
+    folders: Mutex<Vec<PathBuf>>,
+    watcher: Mutex<Option<watch::Fallback>>,
+}
+
+#[derive(Clone)]
+pub struct Backend(pub Arc<Inner>);
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend(Arc::new(Inner {
+            client,
+            state: Mutex::new(State::default()),
+            generation: AtomicU64::new(0),
+            publish_gate: tokio::sync::Mutex::new(()),
+            folders: Mutex::new(Vec::new()),
+            watcher: Mutex::new(None),
+        }))
+    }
+
+    pub fn shut_down(&self) -> bool {
+        self.0.lock().shut_down
+    }
+}
+
+impl Inner {
+    /// The state; a handler that panicked while holding the lock leaves it
+    /// usable (the panic was caught and logged).
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn log(&self, typ: MessageType, message: String) {
+        let client = self.client.clone();
+        tokio::spawn(async move { client.log_message(typ, message).await });
+    }
+
+    /// Runs `f` on the state, catching a panic: it is logged to the client
+    /// and the server goes on serving.
+    pub fn with_state<T>(&self, what: &str, f: impl FnOnce(&mut State) -> T) -> Option<T> {
+        let mut st = self.lock();
+        match catch_unwind(AssertUnwindSafe(|| f(&mut st))) {
+            Ok(v) => Some(v),
+            Err(panic) => {
+                let msg = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".to_string());
+                drop(st);
+                self.log(
+                    MessageType::ERROR,
+                    format!("specls: internal error in {what}: {msg}; the server keeps running"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A request handler's body: a panic becomes an internal-error
+    /// response.
+    pub fn request<T>(&self, what: &str, f: impl FnOnce(&mut State) -> T) -> Result<T> {
+        self.with_state(what, f).ok_or_else(|| Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+            message: format!("specls: internal error in {what} (see the log)").into(),
+            data: None,
+        })
+    }
+
+    /// Schedules a diagnostics pass after the debounce.
+    pub fn schedule(self: &Arc<Self>) {
+        let g = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let delay = self.lock().delay_ms();
+        let me = self.clone();
+        tokio::spawn(async move {
+            if delay > 0 {
+                tokio::time::sleep(Duration::from_millis(delay)).await;
+            }
+            if me.generation.load(Ordering::SeqCst) == g {
+                me.publish().await;
+            }
+        });
+    }
+
+    /// Re-checks what changed and sends what is out of date: pushes to a
+    /// pushing client, a refresh request to a pulling one.
+    pub async fn publish(self: &Arc<Self>) {
+        let _gate = self.publish_gate.lock().await;
+        let Some((pushes, refresh)) = self.with_state("diagnostics", |st| {
+            let changed = st.recheck();
+            if st.caps.pull_diagnostics {
+                let refresh = st.caps.diagnostic_refresh && st.other_open_changed(&changed, None);
+                (Vec::new(), refresh)
+            } else {
+                (st.pending_pushes(&changed), false)
+            }
+        }) else {
+            return;
+        };
+        for p in pushes {
+            self.client
+                .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                .await;
+        }
+        if refresh {
+            // The client answers later; waiting here would hold the gate.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
+        }
+    }
+
+    /// Reads every root of the workspace folders in the background, with
+    /// progress, installing each as it completes.
+    async fn index(self: Arc<Self>) {
+        let folders = self
+            .folders
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let progress = if self.lock().caps.progress {
+            let token = NumberOrString::String("specls/index".to_string());
+            match self.client.create_work_done_progress(token.clone()).await {
+                Ok(()) => Some(
+                    self.client
+                        .progress(token, "specls: indexing")
+                        .with_message("finding OpenSpec workspaces")
+                        .begin()
+                        .await,
+                ),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let found = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            for f in folders {
+                match crate::workspace::discover::find_roots(&f) {
+                    Ok(roots) => out.extend(roots.into_iter().map(|r| (r, f.clone()))),
+                    Err(_) => continue,
+                }
+            }
+            out
+        })
+        .await
+        .unwrap_or_default();
+        let mut mine = Vec::new();
+        for (root, folder) in found {
+            let alias = std::fs::canonicalize(&folder)
+                .ok()
+                .and_then(|cf| root.strip_prefix(&cf).ok().map(|r| folder.join(r)));
+            let (i, new) = self.lock().add_root(root.clone(), alias);
+            if new {
+                mine.push((i, root));
+            }
+        }
+        let total = mine.len();
+        for (k, (i, root)) in mine.into_iter().enumerate() {
+            if let Some(p) = &progress {
+                p.report(format!("{} ({}/{total})", root.display(), k + 1))
+                    .await;
+            }
+            self.load_root(i, root).await;
+        }
+        if let Some(p) = progress {
+            p.finish_with_message("done").await;
+        }
+        self.start_watching().await;
+    }
+
+    async fn load_root(self: &Arc<Self>, i: usize, root: PathBuf) {
+        let ws = tokio::task::spawn_blocking(move || Workspace::load(&root)).await;
+        match ws {
+            Ok(ws) => {
+                self.with_state("indexing", |st| st.install(i, ws));
+                self.schedule();
+            }
+            Err(e) => self.log(MessageType::ERROR, format!("specls: indexing failed: {e}")),
+        }
+    }
+
+    /// For a document whose root is still being read: read first what its
+    /// diagnostics need, so they arrive before the whole index.
+    fn priority_read(self: &Arc<Self>, place: &Place) {
+        let Some((root, dirs, unit)) = self.lock().priority_read(place) else {
+            return;
+        };
+        let me = self.clone();
+        let i = place.root;
+        tokio::spawn(async move {
+            let part =
+                tokio::task::spawn_blocking(move || super::state::read_dirs(&root, &dirs)).await;
+            if let Ok(part) = part {
+                me.with_state("indexing", |st| st.absorb_partial(i, part, unit));
+                me.publish().await;
+            }
+        });
+    }
+
+    async fn start_watching(self: &Arc<Self>) {
+        let (dynamic, roots) = {
+            let st = self.lock();
+            (
+                st.caps.watch_dynamic,
+                st.roots.iter().map(|r| r.path.clone()).collect::<Vec<_>>(),
+            )
+        };
+        if dynamic {
+            if let Err(e) = self
+                .client
+                .register_capability(vec![watch::registration()])
+                .await
+            {
+                self.log(
+                    MessageType::WARNING,
+                    format!("specls: could not register file watching ({e}); watching with the file system instead"),
+                );
+            } else {
+                return;
+            }
+        }
+        let me = self.clone();
+        // The watcher calls back on its own thread, outside the runtime.
+        let runtime = tokio::runtime::Handle::current();
+        match watch::Fallback::start(&roots, move |events| {
+            let _in_runtime = runtime.enter();
+            me.fs_events(events);
+        }) {
+            Ok(w) => *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(w),
+            Err(e) => self.log(
+                MessageType::WARNING,
+                format!("specls: cannot watch files ({e}); changes made outside the editor are seen when files are opened"),
+            ),
+        }
+    }
+
+    /// Asks the client for the `specls` settings section.
+    async fn pull_settings(self: &Arc<Self>) {
+        if !self.lock().caps.configuration {
+            return;
+        }
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("specls".to_string()),
+        }];
+        if let Ok(values) = self.client.configuration(items).await {
+            if let Some(v) = values.into_iter().next() {
+                self.apply_settings(&v);
+            }
+        }
+    }
+
+    fn apply_settings(self: &Arc<Self>, v: &Value) {
+        match Config::from_json(v) {
+            Ok(config) => {
+                let sets_delay = v
+                    .get("diagnostics")
+                    .and_then(|d| d.get("delay-ms"))
+                    .is_some();
+                self.with_state("settings", |st| {
+                    st.editor.config = config;
+                    st.editor.sets_delay = sets_delay;
+                    st.republish_all();
+                });
+                self.schedule();
+            }
+            Err(e) => {
+                let client = self.client.clone();
+                tokio::spawn(async move {
+                    client
+                        .show_message(MessageType::ERROR, format!("specls: invalid settings: {e}"))
+                        .await
+                });
+            }
+        }
+    }
+
+    fn fs_events(self: &Arc<Self>, events: Vec<(PathBuf, FsChange)>) {
+        if events.is_empty() {
+            return;
+        }
+        self.with_state("file changes", |st| st.files_changed(events));
+        self.schedule();
+    }
+}
+
+fn path_of(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let enc = convert::negotiate(&params.capabilities);
+        let caps = capabilities::client_caps(&params.capabilities);
+        let mut folders: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| path_of(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if folders.is_empty() {
+            if let Some(p) = params.root_uri.as_ref().and_then(path_of) {
+                folders.push(p);
+            }
+        }
+        *self.0.folders.lock().unwrap_or_else(|e| e.into_inner()) = folders;
+        let options = params.initialization_options.unwrap_or(Value::Null);
+        let settings = Config::from_json(&options);
+        let sets_delay = options
+            .get("diagnostics")
+            .and_then(|d| d.get("delay-ms"))
+            .is_some();
+        self.0.with_state("initialize", |st| {
+            st.encoding = enc;
+            st.caps = caps.clone();
+            if let Ok(c) = &settings {
+                st.editor.config = c.clone();
+                st.editor.sets_delay = sets_delay;
+            }
+        });
+        if let Err(e) = settings {
+            self.0.log(
+                MessageType::ERROR,
+                format!("specls: invalid initializationOptions, using defaults: {e}"),
+            );
+        }
+        Ok(InitializeResult {
+            capabilities: capabilities::server_caps(enc, &caps),
+            server_info: Some(ServerInfo {
+                name: "specls".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let inner = self.0.clone();
+        tokio::spawn(async move {
+            inner.pull_settings().await;
+        });
+        tokio::spawn(self.0.clone().index());
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.0.lock().shut_down = true;
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let uri = doc.uri.clone();
+        let place = self.0.with_state("didOpen", |st| {
+            // A file outside the workspace folders still gets its own root.
+            if let Some(path) = path_of(&uri) {
+                if st.place_of(&path).is_none() {
+                    if let Some((i, true)) = st.discover_root_for(&path) {
+                        let root = st.roots[i].path.clone();
+                        let me = self.0.clone();
+                        tokio::spawn(async move { me.load_root(i, root).await });
+                    }
+                }
+            }
+            st.open(doc.uri, doc.text, doc.version)
+        });
+        if let Some(Some(place)) = place {
+            self.0.priority_read(&place);
+        }
+        self.0.schedule();
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let id = params.text_document;
+        let result = self.0.with_state("didChange", |st| {
+            st.change(&id.uri, id.version, params.content_changes)
+        });
+        if let Some(Err(e)) = result {
+            self.0.log(MessageType::WARNING, format!("specls: {e}"));
+        }
+        self.0.schedule();
+    }
+
+    async fn did_save(&self, _: DidSaveTextDocumentParams) {}
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let pull = self
+            .0
+            .with_state("didClose", |st| {
+                st.close(&uri);
+                st.caps.pull_diagnostics
+            })
+            .unwrap_or(false);
+        if !pull {
+            self.0
+                .client
+                .publish_diagnostics(uri, Vec::new(), None)
+                .await;
+        }
+        self.0.schedule();
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let events = params
+            .changes
+            .into_iter()
+            .filter_map(|e| {
+                let kind = match e.typ {
+                    FileChangeType::CREATED => FsChange::Created,
+                    FileChangeType::DELETED => FsChange::Deleted,
+                    _ => FsChange::Changed,
+                };
+                Some((path_of(&e.uri)?, kind))
+            })
+            .collect();
+        self.0.fs_events(events);
+    }
+
+    async fn did_create_files(&self, params: CreateFilesParams) {
+        let events = params
+            .files
+            .iter()
+            .filter_map(|f| Some((path_of(&f.uri.parse().ok()?)?, FsChange::Created)))
+            .collect();
+        self.0.fs_events(events);
+    }
+
+    async fn did_rename_files(&self, params: RenameFilesParams) {
+        let mut events = Vec::new();
+        for f in &params.files {
+            if let Some(p) = f.old_uri.parse().ok().as_ref().and_then(path_of) {
+                events.push((p, FsChange::Deleted));
+            }
+            if let Some(p) = f.new_uri.parse().ok().as_ref().and_then(path_of) {
+                events.push((p, FsChange::Created));
+            }
+        }
+        self.0.fs_events(events);
+    }
+
+    async fn did_delete_files(&self, params: DeleteFilesParams) {
+        let events = params
+            .files
+            .iter()
+            .filter_map(|f| Some((path_of(&f.uri.parse().ok()?)?, FsChange::Deleted)))
+            .collect();
+        self.0.fs_events(events);
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        // Clients that cannot be asked send the settings along.
+        if let Some(v) = params.settings.get("specls") {
+            self.0.apply_settings(v);
+            return;
+        }
+        let inner = self.0.clone();
+        tokio::spawn(async move { inner.pull_settings().await });
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let added: Vec<PathBuf> = params
+            .event
+            .added
+            .iter()
+            .filter_map(|f| path_of(&f.uri))
+            .collect();
+        if added.is_empty() {
+            return;
+        }
+        *self.0.folders.lock().unwrap_or_else(|e| e.into_inner()) = added;
+        tokio::spawn(self.0.clone().index());
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let (items, refresh) = self.0.request("textDocument/diagnostic", |st| {
+            let changed = st.recheck();
+            let refresh = st.caps.diagnostic_refresh && st.other_open_changed(&changed, Some(&uri));
+            (st.doc_diagnostics(&uri), refresh)
+        })?;
+        if refresh {
+            let client = self.0.client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
+        }
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        self.0.request("textDocument/definition", |st| {
+            features::definition(st, params)
+        })
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.0.request("textDocument/references", |st| {
+            features::references(st, params)
+        })
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.0
+            .request("textDocument/hover", |st| features::hover(st, params))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        self.0.request("textDocument/documentSymbol", |st| {
+            features::document_symbols(st, params)
+        })
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.0.request("workspace/symbol", |st| {
+            features::workspace_symbols(st, params)
+        })
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.0.request("textDocument/foldingRange", |st| {
+            features::folding(st, params)
+        })
+    }
+
+    async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.0.request("textDocument/documentLink", |st| {
+            features::links(st, params)
+        })
+    }
+}

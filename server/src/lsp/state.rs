@@ -1,0 +1,644 @@
+//! What the server knows: the workspace roots with their indexes and
+//! diagnostics, and the documents open in the editor. Every change to it
+//! happens under one lock, synchronously, in the order the client sent the
+//! notifications; nothing in here awaits.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+use super::convert;
+use crate::config::Config;
+use crate::rules::{self, deps, Diagnostic, Scope};
+use crate::text::document::{Document, Encoding};
+use crate::workspace::{discover, Unit, Workspace};
+
+/// Where a document sits: a root, and its path relative to that root.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub root: usize,
+    pub rel: String,
+}
+
+pub struct OpenDoc {
+    pub doc: Document,
+    /// The tree-sitter block tree, edited and reparsed with every change.
+    pub tree: Option<Tree>,
+    /// `None` for a file outside every OpenSpec workspace.
+    pub place: Option<Place>,
+    /// The version whose diagnostics were last pushed.
+    pub published: Option<i32>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RootStatus {
+    /// Only what open documents need has been read (see `priority_dirs`).
+    Partial,
+    Ready,
+}
+
+pub struct Root {
+    /// Canonical.
+    pub path: PathBuf,
+    /// The same folder as the client spells it (through a link, say), for
+    /// matching its URIs and answering in its terms.
+    pub alias: Option<PathBuf>,
+    pub ws: Workspace,
+    pub status: RootStatus,
+    /// Units whose inputs are complete while the root is still partial.
+    pub ready_units: HashSet<Unit>,
+    /// `specls.toml`, or the default when it is missing or invalid.
+    pub toml: Config,
+    pub toml_error: Option<String>,
+    /// Diagnostics per unit, with default severities.
+    pub diags: HashMap<Unit, Vec<Diagnostic>>,
+    pub dirty: HashSet<Unit>,
+    pub all_dirty: bool,
+}
+
+impl Root {
+    fn new(path: PathBuf, alias: Option<PathBuf>) -> Root {
+        let (toml, toml_error) = match Config::load(&path) {
+            Ok(c) => (c, None),
+            Err(e) => (Config::default(), Some(e)),
+        };
+        Root {
+            ws: Workspace::empty(&path),
+            path,
+            alias,
+            status: RootStatus::Partial,
+            ready_units: HashSet::new(),
+            toml,
+            toml_error,
+            diags: HashMap::new(),
+            dirty: HashSet::new(),
+            all_dirty: false,
+        }
+    }
+
+    fn base(&self) -> &Path {
+        self.alias.as_deref().unwrap_or(&self.path)
+    }
+
+    pub fn reload_toml(&mut self) {
+        match Config::load(&self.path) {
+            Ok(c) => {
+                self.toml = c;
+                self.toml_error = None;
+            }
+            Err(e) => {
+                self.toml = Config::default();
+                self.toml_error = Some(e);
+            }
+        }
+    }
+
+    fn mark(&mut self, rel: &str, structural: bool) {
+        if structural {
+            self.all_dirty = true;
+        } else {
+            self.dirty.extend(deps::dependents(&self.ws, rel));
+        }
+    }
+
+    fn computable(&self, unit: &Unit) -> bool {
+        self.status == RootStatus::Ready || self.ready_units.contains(unit)
+    }
+}
+
+/// What the client can do, from `initialize`.
+#[derive(Clone, Debug, Default)]
+pub struct ClientCaps {
+    pub pull_diagnostics: bool,
+    pub diagnostic_refresh: bool,
+    pub progress: bool,
+    pub watch_dynamic: bool,
+    pub configuration: bool,
+}
+
+/// Settings from the editor, layered over each root's `specls.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct EditorSettings {
+    pub config: Config,
+    pub sets_delay: bool,
+}
+
+pub struct State {
+    pub encoding: Encoding,
+    pub caps: ClientCaps,
+    pub editor: EditorSettings,
+    pub roots: Vec<Root>,
+    pub docs: HashMap<Uri, OpenDoc>,
+    parser: Parser,
+    /// Set by `shutdown`; `exit` without it ends with status 1.
+    pub shut_down: bool,
+}
+
+/// One document's diagnostics, ready to send.
+pub struct Publish {
+    pub uri: Uri,
+    pub version: Option<i32>,
+    pub diagnostics: Vec<lsp::Diagnostic>,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            encoding: Encoding::Utf16,
+            caps: ClientCaps::default(),
+            editor: EditorSettings::default(),
+            roots: Vec::new(),
+            docs: HashMap::new(),
+            parser: crate::syntax::tree::block_parser(),
+            shut_down: false,
+        }
+    }
+}
+
+/// A path relative to `base`, `/`-separated, if it is under it.
+fn rel_under(path: &Path, base: &Path) -> Option<String> {
+    let rel = path.strip_prefix(base).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+impl State {
+    /// The root and relative path of a file, if it is in a known root.
+    /// Files directly under the root count (`specls.toml`); the index only
+    /// holds files under `openspec/`.
+    pub fn place_of(&self, path: &Path) -> Option<Place> {
+        let find = |p: &Path| {
+            // The deepest root wins when roots nest.
+            self.roots
+                .iter()
+                .enumerate()
+                .filter_map(|(i, r)| {
+                    let rel =
+                        rel_under(p, &r.path).or_else(|| rel_under(p, r.alias.as_deref()?))?;
+                    Some((r.path.components().count(), Place { root: i, rel }))
+                })
+                .max_by_key(|(depth, _)| *depth)
+                .map(|(_, place)| place)
+        };
+        if let Some(p) = find(path) {
+            return Some(p);
+        }
+        // Through links: the folder may exist even when the file does not.
+        let parent = std::fs::canonicalize(path.parent()?).ok()?;
+        find(&parent.join(path.file_name()?))
+    }
+
+    pub fn uri_place(&self, uri: &Uri) -> Option<Place> {
+        self.place_of(&uri.to_file_path()?)
+    }
+
+    /// The URI the client knows a file by: an open document's own, else
+    /// built from the root as the client spells it.
+    pub fn uri_of(&self, root: usize, rel: &str) -> Option<Uri> {
+        let here = Place {
+            root,
+            rel: rel.to_string(),
+        };
+        if let Some((uri, _)) = self
+            .docs
+            .iter()
+            .find(|(_, d)| d.place.as_ref() == Some(&here))
+        {
+            return Some(uri.clone());
+        }
+        let mut path = self.roots.get(root)?.base().to_path_buf();
+        path.extend(rel.split('/'));
+        Uri::from_file_path(path)
+    }
+
+    pub fn open_doc_at(&self, place: &Place) -> Option<&OpenDoc> {
+        self.docs.values().find(|d| d.place.as_ref() == Some(place))
+    }
+
+    /// Registers a root (once); returns its index and whether it is new.
+    pub fn add_root(&mut self, path: PathBuf, alias: Option<PathBuf>) -> (usize, bool) {
+        if let Some(i) = self.roots.iter().position(|r| r.path == path) {
+            if self.roots[i].alias.is_none() {
+                self.roots[i].alias = alias.filter(|a| *a != path);
+            }
+            return (i, false);
+        }
+        let alias = alias.filter(|a| *a != path);
+        self.roots.push(Root::new(path, alias));
+        (self.roots.len() - 1, true)
+    }
+
+    /// The root for a document outside every known root, found by looking
+    /// upwards from it (a file opened from outside the workspace folders).
+    pub fn discover_root_for(&mut self, path: &Path) -> Option<(usize, bool)> {
+        let dir = path.parent()?;
+        let canonical = std::fs::canonicalize(dir).ok()?;
+        let root = discover::root_above(&canonical)?;
+        // The client's spelling of the root, when the document's folder is a
+        // link to the real one.
+        let depth = canonical.strip_prefix(&root).ok()?.components().count();
+        let alias = dir.ancestors().nth(depth).map(Path::to_path_buf);
+        Some(self.add_root(root, alias))
+    }
+
+    pub fn open(&mut self, uri: Uri, text: String, version: i32) -> Option<Place> {
+        let place = uri.to_file_path().and_then(|p| self.place_of(&p));
+        let tree = self.parser.parse(&text, None);
+        let doc = Document::new(&text, version);
+        if let Some(place) = &place {
+            self.set_overlay(place, text);
+        }
+        self.docs.insert(
+            uri,
+            OpenDoc {
+                doc,
+                tree,
+                place: place.clone(),
+                published: None,
+            },
+        );
+        place
+    }
+
+    /// Puts an editor's text for a file into the index.
+    fn set_overlay(&mut self, place: &Place, text: String) {
+        if !place.rel.starts_with("openspec/") {
+            return;
+        }
+        let root = &mut self.roots[place.root];
+        let added = root.ws.set_file(&place.rel, text.into_bytes());
+        root.mark(&place.rel, added);
+    }
+
+    /// Applies one `didChange`. Edits come in order (see the module docs of
+    /// `lsp`); a version that does not increase means the client and the
+    /// server disagree about the text, and is refused.
+    pub fn change(
+        &mut self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<lsp::TextDocumentContentChangeEvent>,
+    ) -> Result<(), String> {
+        let enc = self.encoding;
+        let Some(open) = self.docs.get_mut(uri) else {
+            return Err(format!("didChange for {} which is not open", uri.as_str()));
+        };
+        if version <= open.doc.version {
+            return Err(format!(
+                "didChange for {} with version {version}, not after {}; ignored",
+                uri.as_str(),
+                open.doc.version
+            ));
+        }
+        for ch in changes {
+            match ch.range {
+                None => {
+                    open.doc = Document::new(&ch.text, version);
+                    open.tree = None;
+                }
+                Some(r) => {
+                    let d = &mut open.doc;
+                    let a = d.offset(convert::position_in(r.start), enc);
+                    let b = d.offset(convert::position_in(r.end), enc).max(a);
+                    let (sr, sc) = d.point(a);
+                    let (er, ec) = d.point(b);
+                    d.replace(a, b, &ch.text);
+                    let (nr, nc) = d.point(a + ch.text.len());
+                    if let Some(tree) = &mut open.tree {
+                        tree.edit(&InputEdit {
+                            start_byte: a,
+                            old_end_byte: b,
+                            new_end_byte: a + ch.text.len(),
+                            start_position: Point::new(sr, sc),
+                            old_end_position: Point::new(er, ec),
+                            new_end_position: Point::new(nr, nc),
+                        });
+                    }
+                }
+            }
+        }
+        open.doc.version = version;
+        let text = open.doc.text();
+        // Incremental: the edited tree lets the parser reuse what did not
+        // change.
+        open.tree = self.parser.parse(&text, open.tree.as_ref());
+        if let Some(place) = open.place.clone() {
+            self.set_overlay(&place, text);
+        }
+        Ok(())
+    }
+
+    /// Forgets a document; the index goes back to the file on disk.
+    pub fn close(&mut self, uri: &Uri) -> Option<OpenDoc> {
+        let open = self.docs.remove(uri)?;
+        if let Some(place) = &open.place {
+            self.reread(place);
+        }
+        Some(open)
+    }
+
+    /// Reads a file from disk again (or drops it when it is gone), unless
+    /// it is open: then the editor's text is the truth.
+    fn reread(&mut self, place: &Place) {
+        if !place.rel.starts_with("openspec/") || self.open_doc_at(place).is_some() {
+            return;
+        }
+        let root = &mut self.roots[place.root];
+        let path = root.path.join(&place.rel);
+        match read_capped(&path) {
+            Some(bytes) => {
+                let added = root.ws.set_file(&place.rel, bytes);
+                root.mark(&place.rel, added);
+            }
+            None => {
+                if root.ws.file(&place.rel).is_some() {
+                    root.ws.remove(&place.rel);
+                    root.all_dirty = true;
+                }
+            }
+        }
+    }
+
+    /// Applies files changed on disk: one changed file re-reads that file
+    /// and marks its dependents; files created or deleted re-list the root.
+    pub fn files_changed(&mut self, events: Vec<(PathBuf, FsChange)>) {
+        let mut structural: HashMap<usize, HashSet<String>> = HashMap::new();
+        for (path, change) in events {
+            let Some(place) = self.place_of(&path) else {
+                continue;
+            };
+            let root = &mut self.roots[place.root];
+            if place.rel == crate::config::FILE_NAME {
+                root.reload_toml();
+                self.republish_all();
+                continue;
+            }
+            let gitignore = place.rel.ends_with(".gitignore");
+            match change {
+                FsChange::Changed if !gitignore => {
+                    if root.ws.file(&place.rel).is_some() {
+                        self.reread(&place);
+                    }
+                }
+                _ => {
+                    if gitignore || place.rel.starts_with("openspec/") {
+                        structural.entry(place.root).or_default().insert(place.rel);
+                    }
+                }
+            }
+        }
+        for (i, changed) in structural {
+            let open: HashSet<String> = self
+                .docs
+                .values()
+                .filter_map(|d| d.place.as_ref())
+                .filter(|p| p.root == i)
+                .map(|p| p.rel.clone())
+                .collect();
+            let root = &mut self.roots[i];
+            root.ws.refresh(&changed, &|rel| open.contains(rel));
+            root.all_dirty = true;
+            self.reapply_overlays(i);
+        }
+    }
+
+    /// Puts every open document's text of root `i` back over what was read
+    /// from disk.
+    pub fn reapply_overlays(&mut self, i: usize) {
+        let texts: Vec<(String, String)> = self
+            .docs
+            .values()
+            .filter_map(|d| {
+                let p = d.place.as_ref()?;
+                (p.root == i && p.rel.starts_with("openspec/"))
+                    .then(|| (p.rel.clone(), d.doc.text()))
+            })
+            .collect();
+        for (rel, text) in texts {
+            self.set_overlay(&Place { root: i, rel }, text);
+        }
+    }
+
+    /// Installs a fully read workspace for root `i`.
+    pub fn install(&mut self, i: usize, ws: Workspace) {
+        let root = &mut self.roots[i];
+        root.ws = ws;
+        root.status = RootStatus::Ready;
+        root.ready_units.clear();
+        root.all_dirty = true;
+        self.reapply_overlays(i);
+    }
+
+    /// Adds what a priority read found for `unit` to a partial root.
+    pub fn absorb_partial(&mut self, i: usize, part: Workspace, unit: Unit) {
+        let root = &mut self.roots[i];
+        if root.status == RootStatus::Ready {
+            return;
+        }
+        root.ws.absorb(part);
+        root.ready_units.insert(unit.clone());
+        root.dirty.insert(unit);
+        self.reapply_overlays(i);
+    }
+
+    /// Sends every open document's diagnostics again (settings changed).
+    pub fn republish_all(&mut self) {
+        for d in self.docs.values_mut() {
+            d.published = None;
+        }
+    }
+
+    /// The effective settings of a root.
+    pub fn config(&self, i: usize) -> Config {
+        self.roots[i]
+            .toml
+            .overridden_by(&self.editor.config, self.editor.sets_delay)
+    }
+
+    /// The debounce before pushing diagnostics.
+    pub fn delay_ms(&self) -> u64 {
+        if self.editor.sets_delay {
+            return self.editor.config.delay_ms;
+        }
+        self.roots
+            .iter()
+            .map(|r| r.toml.delay_ms)
+            .min()
+            .unwrap_or(Config::default().delay_ms)
+    }
+
+    /// Re-runs the rules of every dirty unit that can be computed, and
+    /// returns the places whose diagnostics changed.
+    pub fn recheck(&mut self) -> HashSet<Place> {
+        let mut changed = HashSet::new();
+        for (i, root) in self.roots.iter_mut().enumerate() {
+            let units: Vec<Unit> = if root.all_dirty {
+                let mut all: HashSet<Unit> = root.ws.units().into_iter().collect();
+                // Units that no longer exist lose their diagnostics.
+                all.extend(root.diags.keys().cloned());
+                all.into_iter().collect()
+            } else {
+                root.dirty.iter().cloned().collect()
+            };
+            let mut left = HashSet::new();
+            let exists: HashSet<Unit> = if root.all_dirty {
+                root.ws.units().into_iter().collect()
+            } else {
+                HashSet::new()
+            };
+            for unit in units {
+                if !root.computable(&unit) {
+                    left.insert(unit);
+                    continue;
+                }
+                let new = if root.all_dirty && !exists.contains(&unit) {
+                    Vec::new()
+                } else {
+                    rules::check(&root.ws, &Scope::Unit(&unit))
+                };
+                let old = root.diags.remove(&unit).unwrap_or_default();
+                if old != new {
+                    for d in old.iter().chain(&new) {
+                        changed.insert(Place {
+                            root: i,
+                            rel: d.path.clone(),
+                        });
+                    }
+                }
+                if !new.is_empty() {
+                    root.diags.insert(unit, new);
+                }
+            }
+            if root.all_dirty && root.status == RootStatus::Partial {
+                // Keep what could not be computed yet for later.
+                left.extend(root.ws.units().into_iter().filter(|u| !root.computable(u)));
+            }
+            root.all_dirty = false;
+            root.dirty = left;
+        }
+        changed
+    }
+
+    /// The diagnostics of one file, with the root's severities applied.
+    pub fn file_diagnostics(&self, place: &Place) -> Vec<Diagnostic> {
+        let root = &self.roots[place.root];
+        let mut out: Vec<Diagnostic> = root
+            .diags
+            .values()
+            .flatten()
+            .filter(|d| d.path == place.rel)
+            .cloned()
+            .collect();
+        out.sort_by_key(|d| (d.span.start, d.code));
+        out.dedup();
+        self.config(place.root).apply(out)
+    }
+
+    /// An open document's diagnostics in protocol form.
+    pub fn doc_diagnostics(&self, uri: &Uri) -> Vec<lsp::Diagnostic> {
+        let Some(open) = self.docs.get(uri) else {
+            return Vec::new();
+        };
+        let Some(place) = &open.place else {
+            return Vec::new();
+        };
+        self.file_diagnostics(place)
+            .iter()
+            .map(|d| convert::diagnostic(d, &open.doc, self.encoding))
+            .collect()
+    }
+
+    /// The documents whose pushed diagnostics are out of date: their
+    /// diagnostics changed, or their version did.
+    pub fn pending_pushes(&mut self, changed: &HashSet<Place>) -> Vec<Publish> {
+        let mut out = Vec::new();
+        let uris: Vec<Uri> = self.docs.keys().cloned().collect();
+        for uri in uris {
+            let open = &self.docs[&uri];
+            let Some(place) = open.place.clone() else {
+                continue;
+            };
+            let root = &self.roots[place.root];
+            if !root.computable(&root.ws.unit_of(&place.rel)) {
+                continue;
+            }
+            let version = open.doc.version;
+            if open.published == Some(version) && !changed.contains(&place) {
+                continue;
+            }
+            out.push(Publish {
+                diagnostics: self.doc_diagnostics(&uri),
+                uri: uri.clone(),
+                version: Some(version),
+            });
+            if let Some(d) = self.docs.get_mut(&uri) {
+                d.published = Some(version);
+            }
+        }
+        out
+    }
+
+    /// Whether any open document other than `except` is among `changed`.
+    pub fn other_open_changed(&self, changed: &HashSet<Place>, except: Option<&Uri>) -> bool {
+        self.docs.iter().any(|(uri, d)| {
+            Some(uri) != except && d.place.as_ref().is_some_and(|p| changed.contains(p))
+        })
+    }
+
+    /// For a document opened before its root is read: the folders whose
+    /// files its diagnostics depend on (main specs, schemas, the project
+    /// configuration, and its own change), and the unit they complete.
+    pub fn priority_read(&self, place: &Place) -> Option<(PathBuf, Vec<String>, Unit)> {
+        let root = &self.roots[place.root];
+        if root.status == RootStatus::Ready || !place.rel.starts_with("openspec/") {
+            return None;
+        }
+        let unit = root.ws.unit_of(&place.rel);
+        if root.ready_units.contains(&unit) {
+            return None;
+        }
+        let mut dirs = vec!["openspec/specs".to_string(), "openspec/schemas".to_string()];
+        if let Unit::Change(c) = &unit {
+            dirs.push(format!("openspec/{}", c.dir()));
+        }
+        Some((root.path.clone(), dirs, unit))
+    }
+}
+
+/// A file-system event, from the client or the fallback watcher.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FsChange {
+    Created,
+    Changed,
+    Deleted,
+}
+
+/// Reads a file as the index would (capped; `None` when it cannot be read).
+fn read_capped(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(crate::workspace::MAX_FILE_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+/// Reads the folders `dirs` of a root (and the files directly under
+/// `openspec/`), for a priority read.
+pub fn read_dirs(root: &Path, dirs: &[String]) -> Workspace {
+    let keep = |rel: &str| {
+        dirs.iter().any(|d| {
+            rel == d || rel.starts_with(&format!("{d}/")) || d.starts_with(&format!("{rel}/"))
+        })
+    };
+    Workspace::load_filtered(root, &keep)
+}
