@@ -36,7 +36,9 @@ pub fn run() -> i32 {
         }
     };
     runtime.block_on(async {
-        let (service, socket) = LspService::build(server::Backend::new).finish();
+        let (service, socket) = LspService::build(server::Backend::new)
+            .custom_method("specls/testPanic", server::Backend::test_panic)
+            .finish();
         let backend = service.inner().clone();
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .serve(service)

@@ -49,6 +49,17 @@ impl Backend {
     pub fn shut_down(&self) -> bool {
         self.0.lock().shut_down
     }
+
+    /// `specls/testPanic`: panics inside a handler, for the tests that
+    /// check a panic is caught and the server keeps serving. Answered only
+    /// when `SPECLS_TEST_HOOKS=1` is set in the server's environment.
+    pub async fn test_panic(&self) -> Result<()> {
+        if std::env::var("SPECLS_TEST_HOOKS").as_deref() != Ok("1") {
+            return Err(Error::method_not_found());
+        }
+        self.0
+            .request("specls/testPanic", |_| panic!("a deliberate panic for the tests"))
+    }
 }
 
 impl Inner {
