@@ -15,6 +15,8 @@
 //! workspace root, the folder that holds `openspec/`) and runs to the next
 //! such line.
 
+pub mod lsp;
+
 use std::ffi::OsStr;
 use std::io::Read;
 use std::path::{Path, PathBuf};
