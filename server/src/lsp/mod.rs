@@ -16,6 +16,7 @@ mod convert;
 mod features;
 mod server;
 mod state;
+mod transport;
 mod watch;
 
 use tower_lsp_server::{LspService, Server};
@@ -35,12 +36,15 @@ pub fn run() -> i32 {
             return 2;
         }
     };
-    runtime.block_on(async {
+    let status = runtime.block_on(async {
         let (service, socket) = LspService::build(server::Backend::new)
             .custom_method("specls/testPanic", server::Backend::test_panic)
+            .custom_method(transport::MALFORMED, server::Backend::malformed)
             .finish();
         let backend = service.inner().clone();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        let (checked, reader) = tokio::io::duplex(1 << 16);
+        tokio::spawn(transport::guard(tokio::io::stdin(), checked));
+        Server::new(reader, tokio::io::stdout(), socket)
             .serve(service)
             .await;
         if backend.shut_down() {
@@ -48,5 +52,9 @@ pub fn run() -> i32 {
         } else {
             1
         }
-    })
+    });
+    // The stdin reader may still be blocked in a read of its own thread;
+    // waiting for it would keep the process alive after `exit`.
+    runtime.shutdown_background();
+    status
 }

@@ -28,6 +28,8 @@ pub struct Inner {
     /// overwrite a newer one at the client.
     publish_gate: tokio::sync::Mutex<()>,
     folders: Mutex<Vec<PathBuf>>,
+    /// Woken whenever files arrive from a background read.
+    read_done: tokio::sync::Notify,
     watcher: Mutex<Option<watch::Fallback>>,
 }
 
@@ -42,12 +44,28 @@ impl Backend {
             generation: AtomicU64::new(0),
             publish_gate: tokio::sync::Mutex::new(()),
             folders: Mutex::new(Vec::new()),
+            read_done: tokio::sync::Notify::new(),
             watcher: Mutex::new(None),
         }))
     }
 
     pub fn shut_down(&self) -> bool {
         self.0.lock().shut_down
+    }
+
+    /// Answers a frame the transport guard found malformed with the error
+    /// it deserves.
+    pub async fn malformed(&self, params: Value) -> Result<()> {
+        let code = params["code"].as_i64().unwrap_or(-32700);
+        Err(Error {
+            code: tower_lsp_server::jsonrpc::ErrorCode::from(code),
+            message: params["message"]
+                .as_str()
+                .unwrap_or("malformed message")
+                .to_string()
+                .into(),
+            data: None,
+        })
     }
 
     /// `specls/testPanic`: panics inside a handler, for the tests that
@@ -57,8 +75,9 @@ impl Backend {
         if std::env::var("SPECLS_TEST_HOOKS").as_deref() != Ok("1") {
             return Err(Error::method_not_found());
         }
-        self.0
-            .request("specls/testPanic", |_| panic!("a deliberate panic for the tests"))
+        self.0.request("specls/testPanic", |_| {
+            panic!("a deliberate panic for the tests")
+        })
     }
 }
 
@@ -214,6 +233,7 @@ impl Inner {
         match ws {
             Ok(ws) => {
                 self.with_state("indexing", |st| st.install(i, ws));
+                self.read_done.notify_waiters();
                 self.schedule();
             }
             Err(e) => self.log(MessageType::ERROR, format!("specls: indexing failed: {e}")),
@@ -233,6 +253,7 @@ impl Inner {
                 tokio::task::spawn_blocking(move || super::state::read_dirs(&root, &dirs)).await;
             if let Ok(part) = part {
                 me.with_state("indexing", |st| st.absorb_partial(i, part, unit));
+                me.read_done.notify_waiters();
                 me.publish().await;
             }
         });
@@ -490,9 +511,12 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        // Clients that cannot be asked send the settings along.
-        if let Some(v) = params.settings.get("specls") {
-            self.0.apply_settings(v);
+        // Clients that cannot be asked send the settings along; those that
+        // can often send nothing useful, so they are asked.
+        if !self.0.lock().caps.configuration {
+            if let Some(v) = params.settings.get("specls") {
+                self.0.apply_settings(v);
+            }
             return;
         }
         let inner = self.0.clone();
@@ -518,6 +542,16 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
+        // A document whose inputs are still being read waits for them (a
+        // few milliseconds; bounded), rather than being told it is clean.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let wait = self.0.read_done.notified();
+            if self.0.lock().inputs_ready(&uri) || tokio::time::Instant::now() >= deadline {
+                break;
+            }
+            let _ = tokio::time::timeout_at(deadline, wait).await;
+        }
         let (items, refresh) = self.0.request("textDocument/diagnostic", |st| {
             let changed = st.recheck();
             let refresh = st.caps.diagnostic_refresh && st.other_open_changed(&changed, Some(&uri));

@@ -583,6 +583,15 @@ impl State {
         out
     }
 
+    /// Whether everything the diagnostics of `uri` depend on has been read.
+    pub fn inputs_ready(&self, uri: &Uri) -> bool {
+        let Some(place) = self.docs.get(uri).and_then(|d| d.place.as_ref()) else {
+            return true;
+        };
+        let root = &self.roots[place.root];
+        root.computable(&root.ws.unit_of(&place.rel))
+    }
+
     /// Whether any open document other than `except` is among `changed`.
     pub fn other_open_changed(&self, changed: &HashSet<Place>, except: Option<&Uri>) -> bool {
         self.docs.iter().any(|(uri, d)| {
