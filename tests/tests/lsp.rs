@@ -478,3 +478,82 @@ fn asks_for_specls(params: &Value) -> bool {
         .as_array()
         .is_some_and(|items| items.iter().any(|i| i["section"] == "specls"))
 }
+
+#[test]
+fn a_panic_in_a_handler_is_caught_logged_and_the_server_keeps_serving() {
+    // The hook exists only with this variable; the child inherits it.
+    std::env::set_var("SPECLS_TEST_HOOKS", "1");
+    let ws = spec_workspace(WEAK_SPEC);
+    let mut lsp = start(&ws, utf16_client());
+    let main = open_file(&mut lsp, &ws, MAIN);
+    let err = lsp
+        .request("specls/testPanic", Value::Null)
+        .expect_err("a panicking handler answers with an error");
+    assert_eq!(err["code"], -32603, "internal error: {err}");
+    let logged = lsp.wait_notification(
+        "window/logMessage",
+        |p| {
+            p["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("deliberate panic"))
+        },
+        Duration::from_secs(5),
+    );
+    assert_eq!(logged["type"], 1, "logged as an error: {logged}");
+    // Still serving, with the same state: an edit still clears the warning.
+    let p = lsp.diagnostics(&main, |p| !p.is_empty());
+    assert!(p.has(SHALL_MUST), "{p:?}");
+    lsp.change(&main, 2, &[(Range::new(10, 10, 10, 16), "SHALL greet")]);
+    lsp.diagnostics(&main, |p| p.version == Some(2) && p.is_empty());
+    lsp.shutdown_and_exit();
+}
+
+#[test]
+fn editor_settings_override_specls_toml_rule_by_rule() {
+    let ws = spec_workspace(LOWERCASE_SPEC);
+    ws.write(
+        "specls.toml",
+        "[rules]\n\"requirement/missing-shall-must\" = \"error\"\n\"rfc2119/lowercase-keyword\" = \"info\"\n",
+    );
+    let (mut lsp, _) = LspClient::start_in(
+        ws.path(),
+        utf16_client(),
+        json!({"rules": {LOWERCASE: "warning"}, "diagnostics": {"delay-ms": 0}}),
+    );
+    let main = open_file(&mut lsp, &ws, MAIN);
+    let p = lsp.diagnostics(&main, |p| p.diagnostics.len() == 2);
+    // The editor names only the lowercase rule; the file still decides the
+    // other.
+    assert_eq!(
+        p.keys(),
+        [
+            key(SHALL_MUST, 1, Range::new(8, 0, 8, 25)),
+            key(LOWERCASE, 2, Range::new(10, 10, 10, 14)),
+        ]
+    );
+    lsp.shutdown_and_exit();
+}
+
+#[test]
+fn a_file_deleted_while_open_is_served_from_the_buffer_until_closed() {
+    let ws = spec_workspace(WEAK_SPEC);
+    let mut lsp = start(&ws, utf16_client());
+    let main = open_file(&mut lsp, &ws, MAIN);
+    lsp.diagnostics(&main, |p| p.has(SHALL_MUST));
+    std::fs::remove_file(ws.join(MAIN)).unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": main, "type": 3}]}),
+    );
+    // The buffer is still what the user sees: edits still get diagnostics.
+    lsp.change(&main, 2, &[(Range::new(10, 10, 10, 16), "SHALL greet")]);
+    lsp.diagnostics(&main, |p| p.version == Some(2) && p.is_empty());
+    let symbols = lsp.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": main}}),
+    );
+    assert!(symbols.is_ok(), "{symbols:?}");
+    lsp.close(&main);
+    lsp.diagnostics(&main, |p| p.version.is_none() && p.is_empty());
+    lsp.shutdown_and_exit();
+}
