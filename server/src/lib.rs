@@ -3,10 +3,13 @@
 //! Layers, each using only the ones before it: `syntax` (the line scanner and
 //! the tree-sitter block tree), `model` (typed per-file summaries),
 //! `workspace` (finding roots and files, the index), `rules` (diagnostics),
-//! and `cli` (the terminal front end). None of them knows about LSP.
+//! `ide` (definition, references, hover and links, in byte
+//! offsets and spans) and `cli` (the terminal front end). None of them knows
+//! about LSP.
 
 pub mod cli;
 pub mod config;
+pub mod ide;
 pub mod model;
 pub mod rules;
 pub mod syntax;
