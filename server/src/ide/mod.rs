@@ -1,5 +1,6 @@
 //! Editor features over a [`Workspace`]: go to definition, references,
-//! hover and document links (dialect section 5).
+//! hover, outlines, workspace symbols and document links (dialect
+//! section 5).
 //!
 //! This layer knows nothing of LSP. Positions are byte offsets into a file's
 //! text and results are [`Span`]s and plain structs, so the protocol adapter
@@ -9,9 +10,11 @@
 //! never a panic.
 
 pub mod definition;
+pub mod fuzzy;
 pub mod hover;
 pub mod links;
 pub mod references;
+pub mod symbols;
 
 mod element;
 #[cfg(test)]
@@ -21,6 +24,7 @@ pub use definition::definition;
 pub use hover::{hover, Hover};
 pub use links::{document_links, DocLink};
 pub use references::references;
+pub use symbols::{document_symbols, workspace_symbols, Symbol, SymbolIndex, WorkspaceSymbol};
 
 use crate::model::Span;
 
@@ -44,6 +48,24 @@ impl NavTarget {
             focus,
         }
     }
+}
+
+/// What an outline entry or a workspace symbol stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SymbolKind {
+    File,
+    /// A `##` section with a meaning in the dialect (`Purpose`,
+    /// `Requirements`, `ADDED Requirements`…).
+    Section,
+    Capability,
+    Change,
+    Requirement,
+    Scenario,
+    Task,
+    /// A task group (`## 1. Setup`, `## Phase C: Features`).
+    Group,
+    /// Any other heading.
+    Heading,
 }
 
 /// Whether `offset` touches `span`. The end is included so that a cursor
