@@ -3,7 +3,7 @@
 //! Layers, each using only the ones before it: `syntax` (the line scanner and
 //! the tree-sitter block tree), `model` (typed per-file summaries),
 //! `workspace` (finding roots and files, the index), `rules` (diagnostics),
-//! `ide` (definition, references, hover, symbols and links, in byte
+//! `ide` (definition, references, hover, symbols, folding, links, in byte
 //! offsets and spans) and `cli` (the terminal front end). None of them knows
 //! about LSP.
 

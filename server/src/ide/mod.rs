@@ -1,5 +1,5 @@
 //! Editor features over a [`Workspace`]: go to definition, references,
-//! hover, outlines, workspace symbols and document links (dialect
+//! hover, outlines, workspace symbols, folding and document links (dialect
 //! section 5).
 //!
 //! This layer knows nothing of LSP. Positions are byte offsets into a file's
@@ -10,6 +10,7 @@
 //! never a panic.
 
 pub mod definition;
+pub mod folding;
 pub mod fuzzy;
 pub mod hover;
 pub mod links;
@@ -21,6 +22,7 @@ mod element;
 mod fixture;
 
 pub use definition::definition;
+pub use folding::{folding_ranges, Fold, FoldKind};
 pub use hover::{hover, Hover};
 pub use links::{document_links, DocLink};
 pub use references::references;
