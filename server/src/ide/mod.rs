@@ -76,3 +76,80 @@ pub enum SymbolKind {
 fn hit(span: Span, offset: usize) -> bool {
     span.start as usize <= offset && offset <= span.end as usize
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::fixture::VOICE;
+    use crate::rules::fixture::workspace;
+    use crate::workspace::Workspace;
+
+    fn assert_span(ws: &Workspace, rel: &str, span: Span, what: &str) {
+        let text = &ws.file(rel).unwrap().text;
+        assert!(
+            text.get(span.range()).is_some(),
+            "{what}: {span:?} is not a range of {rel} on character boundaries"
+        );
+    }
+
+    /// Every entry point, at every byte offset of files mixing line endings,
+    /// a BOM, emoji and CJK: no panic, and every span it returns is a valid
+    /// range of its file.
+    #[test]
+    fn every_entry_point_accepts_every_offset() {
+        let ws = workspace(&format!(
+            "{VOICE}//- openspec/changes/c/specs/voice/spec.md\r
+\u{feff}## MODIFIED Requirements\r
+### Requirement: Transfer 🎉\r
+漢字 SHALL.\r#### Scenario: 挨拶\r- **WHEN** 🎉\r
+## RENAMED Requirements\r
+- FROM: `### Requirement: Greeting`\r
+- TO: `### Requirement: 歓迎`\r
+//- openspec/changes/c/tasks.md
+## 1. 漢字
+- [ ] 1.1 🎉 [s](specs/voice/spec.md#scenario-挨拶) (requires 1.2)
+  - Acceptance: [t](../../specs/voice/spec.md#requirement-transfer), [x](../../specs/voice/spec.md#nope)
+- [x] 1.2 é (requires 1)
+//- openspec/changes/c/proposal.md
+## Capabilities
+### New Capabilities
+- `voice`: 🎉
+- `新`: x
+"
+        ));
+        let rels: Vec<String> = ws.files.iter().map(|f| f.rel.clone()).collect();
+        for rel in rels.iter().map(String::as_str).chain(["", "nope.md"]) {
+            let len = ws.file(rel).map_or(0, |f| f.text.len());
+            for offset in (0..len + 3).chain([usize::MAX]) {
+                for t in definition(&ws, rel, offset)
+                    .into_iter()
+                    .chain(references(&ws, rel, offset, true))
+                {
+                    assert_span(&ws, &t.rel, t.full, "full");
+                    assert_span(&ws, &t.rel, t.focus, "focus");
+                    assert!(t.full.start <= t.focus.start && t.focus.end <= t.full.end);
+                }
+                if let Some(h) = hover(&ws, rel, offset) {
+                    assert_span(&ws, rel, h.span, "hover");
+                    assert!(!h.markdown.is_empty());
+                }
+            }
+            fn walk(ws: &Workspace, rel: &str, syms: &[Symbol]) {
+                for s in syms {
+                    assert_span(ws, rel, s.full, "symbol");
+                    assert_span(ws, rel, s.focus, "symbol focus");
+                    assert!(!s.name.is_empty());
+                    walk(ws, rel, &s.children);
+                }
+            }
+            walk(&ws, rel, &document_symbols(&ws, rel));
+            for l in document_links(&ws, rel) {
+                assert_span(&ws, rel, l.span, "link");
+                assert!(ws.file(&l.target_rel).is_some());
+            }
+        }
+        for s in workspace_symbols(&ws, "", 1000) {
+            assert_span(&ws, &s.rel, s.focus, "workspace symbol");
+        }
+    }
+}
