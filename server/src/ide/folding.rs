@@ -7,9 +7,8 @@
 //! Lines are 0-based and counted as everywhere else in specls (LF, CRLF and
 //! CR), from byte offsets: tree-sitter's own rows count LF only. A range ends
 //! on its last line with content, and ranges of one line are left out. When
-//! two ranges start on the same line (a list and its first item, a section
-//! and nothing else can), only the larger is kept: editors show one fold per
-//! line.
+//! two ranges start on the same line (a list and its first item), only the
+//! larger is kept: editors show one fold per line.
 
 use tree_sitter::{Node, Tree};
 

@@ -15,7 +15,9 @@
 //! the capability, plus the change for a delta entry), scenarios
 //! (container: the requirement) and tasks (container: the change), ranked by
 //! [`fuzzy`](super::fuzzy) score. Archived changes are searched too, ranked
-//! below active ones. An empty query lists symbols in that kind order.
+//! below active ones. An empty query lists symbols without ranking them:
+//! capabilities, changes, then each file's requirements, scenarios and tasks
+//! in file order, archived ones last.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
