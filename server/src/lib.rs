@@ -3,11 +3,13 @@
 //! Layers, each using only the ones before it: `syntax` (the line scanner and
 //! the tree-sitter block tree), `model` (typed per-file summaries),
 //! `workspace` (finding roots and files, the index), `rules` (diagnostics),
-//! and `cli` (the terminal front end). None of them knows about LSP: `lsp`
-//! (the language server) is the only module that does.
+//! `ide` (definition, references, hover, symbols, folding, links, in byte
+//! offsets and spans) and `cli` (the terminal front end). None of them knows
+//! about LSP: `lsp` (the language server) is the only module that does.
 
 pub mod cli;
 pub mod config;
+pub mod ide;
 pub mod lsp;
 pub mod model;
 pub mod rules;

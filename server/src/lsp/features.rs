@@ -1,30 +1,251 @@
-//! Navigation requests: wired to the `ide` layer once it lands.
+//! Navigation requests: protocol positions in, the `ide` layer's answers
+//! (byte spans in files) out as locations in the negotiated encoding.
+//! Unknown documents and positions past the end give empty answers.
 
-use tower_lsp_server::ls_types::*;
+use std::str::FromStr;
 
-use super::state::State;
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::ls_types::Uri;
 
-pub fn definition(_: &mut State, _: GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
-    None
+use super::convert;
+use super::state::{Place, State};
+use crate::ide::{self, NavTarget, SymbolKind};
+use crate::model::Span;
+use crate::text::document::Document;
+
+/// The file behind `uri` and the byte offset of `pos` in it.
+fn locate(st: &State, uri: &Uri, pos: lsp::Position) -> Option<(Place, usize)> {
+    let pos = convert::position_in(pos);
+    if let Some(open) = st.docs.get(uri) {
+        let place = open.place.clone()?;
+        return Some((place, open.doc.offset(pos, st.encoding)));
+    }
+    let place = st.uri_place(uri)?;
+    let text = &st.roots[place.root].ws.file(&place.rel)?.text;
+    let offset = Document::new(text, 0).offset(pos, st.encoding);
+    Some((place, offset))
 }
-pub fn references(_: &mut State, _: ReferenceParams) -> Option<Vec<Location>> {
-    None
+
+/// The range of `span` in a file of root `root`, from the editor's text
+/// when it is open.
+fn range(st: &State, root: usize, rel: &str, span: Span) -> Option<lsp::Range> {
+    let place = Place {
+        root,
+        rel: rel.to_string(),
+    };
+    if let Some(open) = st.open_doc_at(&place) {
+        return Some(convert::range(&open.doc, span, st.encoding));
+    }
+    let file = st.roots[root].ws.file(rel)?;
+    Some(convert::range_in_text(&file.text, span, st.encoding))
 }
-pub fn hover(_: &mut State, _: HoverParams) -> Option<Hover> {
-    None
+
+fn location(st: &State, root: usize, t: &NavTarget) -> Option<lsp::Location> {
+    Some(lsp::Location {
+        uri: st.uri_of(root, &t.rel)?,
+        range: range(st, root, &t.rel, t.focus)?,
+    })
 }
-pub fn document_symbols(_: &mut State, _: DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
-    None
+
+pub fn definition(
+    st: &mut State,
+    p: lsp::GotoDefinitionParams,
+) -> Option<lsp::GotoDefinitionResponse> {
+    let tp = p.text_document_position_params;
+    let (place, offset) = locate(st, &tp.text_document.uri, tp.position)?;
+    let targets = ide::definition(&st.roots[place.root].ws, &place.rel, offset);
+    let locations: Vec<lsp::Location> = targets
+        .iter()
+        .filter_map(|t| location(st, place.root, t))
+        .collect();
+    (!locations.is_empty()).then_some(lsp::GotoDefinitionResponse::Array(locations))
 }
+
+pub fn references(st: &mut State, p: lsp::ReferenceParams) -> Option<Vec<lsp::Location>> {
+    let tp = p.text_document_position;
+    let (place, offset) = locate(st, &tp.text_document.uri, tp.position)?;
+    let targets = ide::references(
+        &st.roots[place.root].ws,
+        &place.rel,
+        offset,
+        p.context.include_declaration,
+    );
+    Some(
+        targets
+            .iter()
+            .filter_map(|t| location(st, place.root, t))
+            .collect(),
+    )
+}
+
+pub fn hover(st: &mut State, p: lsp::HoverParams) -> Option<lsp::Hover> {
+    let tp = p.text_document_position_params;
+    let (place, offset) = locate(st, &tp.text_document.uri, tp.position)?;
+    let h = ide::hover(&st.roots[place.root].ws, &place.rel, offset)?;
+    Some(lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: h.markdown,
+        }),
+        range: range(st, place.root, &place.rel, h.span),
+    })
+}
+
+fn symbol_kind(k: SymbolKind) -> lsp::SymbolKind {
+    match k {
+        SymbolKind::File => lsp::SymbolKind::FILE,
+        SymbolKind::Section => lsp::SymbolKind::NAMESPACE,
+        SymbolKind::Capability => lsp::SymbolKind::MODULE,
+        SymbolKind::Change => lsp::SymbolKind::PACKAGE,
+        SymbolKind::Requirement => lsp::SymbolKind::CLASS,
+        SymbolKind::Scenario => lsp::SymbolKind::METHOD,
+        SymbolKind::Task => lsp::SymbolKind::EVENT,
+        SymbolKind::Group => lsp::SymbolKind::NAMESPACE,
+        SymbolKind::Heading => lsp::SymbolKind::STRING,
+    }
+}
+
+#[allow(deprecated)]
+fn document_symbol(st: &State, place: &Place, s: &ide::Symbol) -> Option<lsp::DocumentSymbol> {
+    let full = range(st, place.root, &place.rel, s.full)?;
+    let mut selection = range(st, place.root, &place.rel, s.focus)?;
+    // The protocol requires the selection inside the full range.
+    if selection.start < full.start || selection.end > full.end {
+        selection = full;
+    }
+    Some(lsp::DocumentSymbol {
+        name: if s.name.trim().is_empty() {
+            "(untitled)".to_string()
+        } else {
+            s.name.clone()
+        },
+        detail: s.detail.clone(),
+        kind: symbol_kind(s.kind),
+        tags: None,
+        deprecated: None,
+        range: full,
+        selection_range: selection,
+        children: Some(
+            s.children
+                .iter()
+                .filter_map(|c| document_symbol(st, place, c))
+                .collect(),
+        ),
+    })
+}
+
+pub fn document_symbols(
+    st: &mut State,
+    p: lsp::DocumentSymbolParams,
+) -> Option<lsp::DocumentSymbolResponse> {
+    let place = place_of_doc(st, &p.text_document.uri)?;
+    let symbols = ide::document_symbols(&st.roots[place.root].ws, &place.rel);
+    Some(lsp::DocumentSymbolResponse::Nested(
+        symbols
+            .iter()
+            .filter_map(|s| document_symbol(st, &place, s))
+            .collect(),
+    ))
+}
+
+fn place_of_doc(st: &State, uri: &Uri) -> Option<Place> {
+    match st.docs.get(uri) {
+        Some(open) => open.place.clone(),
+        None => st.uri_place(uri),
+    }
+}
+
+/// How many workspace symbols one query returns: enough to find anything
+/// by typing a little more, few enough to send and render at once.
+const SYMBOL_LIMIT: usize = 256;
+
 pub fn workspace_symbols(
-    _: &mut State,
-    _: WorkspaceSymbolParams,
-) -> Option<WorkspaceSymbolResponse> {
-    None
+    st: &mut State,
+    p: lsp::WorkspaceSymbolParams,
+) -> Option<lsp::WorkspaceSymbolResponse> {
+    let mut found: Vec<(usize, ide::WorkspaceSymbol)> = st
+        .roots
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            ide::workspace_symbols(&r.ws, &p.query, SYMBOL_LIMIT)
+                .into_iter()
+                .map(move |s| (i, s))
+        })
+        .collect();
+    found.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
+    found.truncate(SYMBOL_LIMIT);
+    let symbols = found
+        .iter()
+        .filter_map(|(i, s)| {
+            Some(lsp::WorkspaceSymbol {
+                name: s.name.clone(),
+                kind: symbol_kind(s.kind),
+                tags: None,
+                container_name: s.container.clone(),
+                location: lsp::OneOf::Left(lsp::Location {
+                    uri: st.uri_of(*i, &s.rel)?,
+                    range: range(st, *i, &s.rel, s.focus)?,
+                }),
+                data: None,
+            })
+        })
+        .collect();
+    Some(lsp::WorkspaceSymbolResponse::Nested(symbols))
 }
-pub fn folding(_: &mut State, _: FoldingRangeParams) -> Option<Vec<FoldingRange>> {
-    None
+
+pub fn folding(st: &mut State, p: lsp::FoldingRangeParams) -> Option<Vec<lsp::FoldingRange>> {
+    let open = st.docs.get(&p.text_document.uri)?;
+    let text = open.doc.text();
+    // Kept with every change; parsed here only if a full-text change
+    // dropped it.
+    let parsed;
+    let tree = match &open.tree {
+        Some(t) => t,
+        None => {
+            parsed = crate::syntax::tree::block_parser().parse(&text, None)?;
+            &parsed
+        }
+    };
+    Some(
+        ide::folding_ranges(&text, tree)
+            .into_iter()
+            .map(|f| lsp::FoldingRange {
+                start_line: f.start_line,
+                start_character: None,
+                end_line: f.end_line,
+                end_character: None,
+                kind: Some(match f.kind {
+                    ide::FoldKind::Comment => lsp::FoldingRangeKind::Comment,
+                    ide::FoldKind::Imports => lsp::FoldingRangeKind::Imports,
+                    ide::FoldKind::Region => lsp::FoldingRangeKind::Region,
+                }),
+                collapsed_text: None,
+            })
+            .collect(),
+    )
 }
-pub fn links(_: &mut State, _: DocumentLinkParams) -> Option<Vec<DocumentLink>> {
-    None
+
+pub fn links(st: &mut State, p: lsp::DocumentLinkParams) -> Option<Vec<lsp::DocumentLink>> {
+    let place = place_of_doc(st, &p.text_document.uri)?;
+    let found = ide::document_links(&st.roots[place.root].ws, &place.rel);
+    Some(
+        found
+            .iter()
+            .filter_map(|l| {
+                let uri = st.uri_of(place.root, &l.target_rel)?;
+                // `#L<n>` is how editors take a line in a file link.
+                let target = match l.target_line {
+                    Some(line) => Uri::from_str(&format!("{}#L{}", uri.as_str(), line + 1)).ok()?,
+                    None => uri,
+                };
+                Some(lsp::DocumentLink {
+                    range: range(st, place.root, &place.rel, l.span)?,
+                    target: Some(target),
+                    tooltip: Some(l.target_rel.clone()),
+                    data: None,
+                })
+            })
+            .collect(),
+    )
 }

@@ -337,6 +337,27 @@ impl Inner {
         }
     }
 
+    /// Waits (briefly, bounded) until what a request about `uri` reads has
+    /// been read — for `None`, every root — so that a request made while
+    /// the workspace is still being read is answered right, not empty.
+    async fn inputs(&self, uri: Option<&Uri>) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let wait = self.read_done.notified();
+            let ready = {
+                let st = self.lock();
+                match uri {
+                    Some(u) => st.inputs_ready(u),
+                    None => st.all_ready(),
+                }
+            };
+            if ready || tokio::time::Instant::now() >= deadline {
+                return;
+            }
+            let _ = tokio::time::timeout_at(deadline, wait).await;
+        }
+    }
+
     fn fs_events(self: &Arc<Self>, events: Vec<(PathBuf, FsChange)>) {
         if events.is_empty() {
             return;
@@ -542,16 +563,7 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
-        // A document whose inputs are still being read waits for them (a
-        // few milliseconds; bounded), rather than being told it is clean.
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        loop {
-            let wait = self.0.read_done.notified();
-            if self.0.lock().inputs_ready(&uri) || tokio::time::Instant::now() >= deadline {
-                break;
-            }
-            let _ = tokio::time::timeout_at(deadline, wait).await;
-        }
+        self.0.inputs(Some(&uri)).await;
         let (items, refresh) = self.0.request("textDocument/diagnostic", |st| {
             let changed = st.recheck();
             let refresh = st.caps.diagnostic_refresh && st.other_open_changed(&changed, Some(&uri));
@@ -578,18 +590,31 @@ impl LanguageServer for Backend {
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
+        self.0
+            .inputs(Some(
+                &params.text_document_position_params.text_document.uri,
+            ))
+            .await;
         self.0.request("textDocument/definition", |st| {
             features::definition(st, params)
         })
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.0
+            .inputs(Some(&params.text_document_position.text_document.uri))
+            .await;
         self.0.request("textDocument/references", |st| {
             features::references(st, params)
         })
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.0
+            .inputs(Some(
+                &params.text_document_position_params.text_document.uri,
+            ))
+            .await;
         self.0
             .request("textDocument/hover", |st| features::hover(st, params))
     }
@@ -598,6 +623,7 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
         self.0.request("textDocument/documentSymbol", |st| {
             features::document_symbols(st, params)
         })
@@ -607,6 +633,7 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
+        self.0.inputs(None).await;
         self.0.request("workspace/symbol", |st| {
             features::workspace_symbols(st, params)
         })
@@ -619,6 +646,7 @@ impl LanguageServer for Backend {
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
         self.0.request("textDocument/documentLink", |st| {
             features::links(st, params)
         })

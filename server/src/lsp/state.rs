@@ -592,6 +592,11 @@ impl State {
         root.computable(&root.ws.unit_of(&place.rel))
     }
 
+    /// Whether every root has been read completely.
+    pub fn all_ready(&self) -> bool {
+        self.roots.iter().all(|r| r.status == RootStatus::Ready)
+    }
+
     /// Whether any open document other than `except` is among `changed`.
     pub fn other_open_changed(&self, changed: &HashSet<Place>, except: Option<&Uri>) -> bool {
         self.docs.iter().any(|(uri, d)| {

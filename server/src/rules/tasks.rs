@@ -263,7 +263,8 @@ pub fn resolve_link<'a>(ws: &'a Workspace, from: &str, link: &Link) -> Target<'a
     ))
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes in a link path (invalid escapes are kept as written).
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
