@@ -486,6 +486,17 @@ fn report_edits(rep: &mut Report, enc: Enc, f: &EditFigures) {
         f.edits.len(),
         f.broken
     ));
+    let mut slow: Vec<(usize, &Duration)> = f.edits.iter().enumerate().collect();
+    slow.sort_by(|a, b| b.1.cmp(a.1));
+    rep.single.push(format!(
+        "{}: slowest edits (timed index: ms): {}",
+        enc.name(),
+        slow.iter()
+            .take(3)
+            .map(|(i, d)| format!("#{i}: {:.3}", ms(**d)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     for ex in &f.stale_examples {
         rep.problems.push(format!("{}: {ex}", enc.name()));
     }
