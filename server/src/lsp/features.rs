@@ -195,6 +195,7 @@ pub fn workspace_symbols(
 }
 
 pub fn folding(st: &mut State, p: lsp::FoldingRangeParams) -> Option<Vec<lsp::FoldingRange>> {
+    st.reparse(Some(&p.text_document.uri));
     let open = st.docs.get(&p.text_document.uri)?;
     let text = open.doc.text();
     // Kept with every change; parsed here only if a full-text change

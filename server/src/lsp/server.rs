@@ -36,6 +36,9 @@ pub struct Inner {
 #[derive(Clone)]
 pub struct Backend(pub Arc<Inner>);
 
+/// How long typing must pause before edited trees are reparsed.
+const REPARSE_IDLE: Duration = Duration::from_millis(30);
+
 impl Backend {
     pub fn new(client: Client) -> Backend {
         Backend(Arc::new(Inner {
@@ -147,7 +150,7 @@ impl Inner {
         let Some((pushes, refresh)) = self.with_state("diagnostics", |st| {
             let changed = st.recheck();
             if st.caps.pull_diagnostics {
-                let refresh = st.caps.diagnostic_refresh && st.other_open_changed(&changed, None);
+                let refresh = st.caps.diagnostic_refresh && st.pulls_outdated(&changed);
                 (Vec::new(), refresh)
             } else {
                 (st.pending_pushes(&changed), false)
@@ -167,6 +170,23 @@ impl Inner {
                 let _ = client.workspace_diagnostic_refresh().await;
             });
         }
+        self.reparse_later(None);
+    }
+
+    /// Reparses edited trees once the diagnostics are out and the typing
+    /// pauses (no change for `REPARSE_IDLE`), off the path from an edit to
+    /// its diagnostics. Edits in between are all applied to the tree with
+    /// `InputEdit`, so the reparse stays incremental; a request that needs
+    /// the tree reparses at once.
+    fn reparse_later(self: &Arc<Self>, only: Option<Uri>) {
+        let me = self.clone();
+        let g = self.generation.load(Ordering::SeqCst);
+        tokio::spawn(async move {
+            tokio::time::sleep(REPARSE_IDLE).await;
+            if me.generation.load(Ordering::SeqCst) == g {
+                me.with_state("reparse", |st| st.reparse(only.as_ref()));
+            }
+        });
     }
 
     /// Reads every root of the workspace folders in the background, with
@@ -565,10 +585,16 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         self.0.inputs(Some(&uri)).await;
         let (items, refresh) = self.0.request("textDocument/diagnostic", |st| {
-            let changed = st.recheck();
-            let refresh = st.caps.diagnostic_refresh && st.other_open_changed(&changed, Some(&uri));
+            let mut changed = st.recheck();
+            st.mark_pulled(&uri);
+            // This pull answers for its own document.
+            if let Some(p) = st.docs.get(&uri).and_then(|d| d.place.as_ref()) {
+                changed.remove(p);
+            }
+            let refresh = st.caps.diagnostic_refresh && st.pulls_outdated(&changed);
             (st.doc_diagnostics(&uri), refresh)
         })?;
+        self.0.reparse_later(Some(uri.clone()));
         if refresh {
             let client = self.0.client.clone();
             tokio::spawn(async move {

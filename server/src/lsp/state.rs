@@ -24,8 +24,14 @@ pub struct Place {
 
 pub struct OpenDoc {
     pub doc: Document,
-    /// The tree-sitter block tree, edited and reparsed with every change.
+    /// The tree-sitter block tree. Every change edits it (`InputEdit`) at
+    /// once; the incremental reparse runs right after the diagnostics of
+    /// that change are out, or sooner if a request needs the tree.
     pub tree: Option<Tree>,
+    /// Edited but not reparsed yet.
+    pub tree_stale: bool,
+    /// The version a pulling client last received diagnostics for.
+    pub pulled: Option<i32>,
     /// `None` for a file outside every OpenSpec workspace.
     pub place: Option<Place>,
     /// The version whose diagnostics were last pushed.
@@ -258,6 +264,8 @@ impl State {
             OpenDoc {
                 doc,
                 tree,
+                tree_stale: false,
+                pulled: None,
                 place: place.clone(),
                 published: None,
             },
@@ -323,14 +331,26 @@ impl State {
             }
         }
         open.doc.version = version;
+        open.tree_stale = true;
         let text = open.doc.text();
-        // Incremental: the edited tree lets the parser reuse what did not
-        // change.
-        open.tree = self.parser.parse(&text, open.tree.as_ref());
         if let Some(place) = open.place.clone() {
             self.set_overlay(&place, text);
         }
         Ok(())
+    }
+
+    /// Brings edited trees up to date: an incremental reparse that reuses
+    /// every node the edits did not touch (a full parse only after a
+    /// whole-text change).
+    pub fn reparse(&mut self, only: Option<&Uri>) {
+        for (uri, open) in self.docs.iter_mut() {
+            if !open.tree_stale || only.is_some_and(|u| u != uri) {
+                continue;
+            }
+            let text = open.doc.text();
+            open.tree = self.parser.parse(&text, open.tree.as_ref());
+            open.tree_stale = false;
+        }
     }
 
     /// Forgets a document; the index goes back to the file on disk.
@@ -597,11 +617,20 @@ impl State {
         self.roots.iter().all(|r| r.status == RootStatus::Ready)
     }
 
-    /// Whether any open document other than `except` is among `changed`.
-    pub fn other_open_changed(&self, changed: &HashSet<Place>, except: Option<&Uri>) -> bool {
-        self.docs.iter().any(|(uri, d)| {
-            Some(uri) != except && d.place.as_ref().is_some_and(|p| changed.contains(p))
+    /// Whether a pulling client holds diagnostics that `changed` made out
+    /// of date without the document changing: only then must it be told
+    /// to pull again (an edited document is pulled anyway).
+    pub fn pulls_outdated(&self, changed: &HashSet<Place>) -> bool {
+        self.docs.values().any(|d| {
+            d.pulled == Some(d.doc.version) && d.place.as_ref().is_some_and(|p| changed.contains(p))
         })
+    }
+
+    /// Records that a pulling client now has `uri`'s current diagnostics.
+    pub fn mark_pulled(&mut self, uri: &Uri) {
+        if let Some(d) = self.docs.get_mut(uri) {
+            d.pulled = Some(d.doc.version);
+        }
     }
 
     /// For a document opened before its root is read: the folders whose

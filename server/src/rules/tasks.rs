@@ -1,12 +1,12 @@
 //! Task-list rules: OpenSpec's checkbox and numbering lints, and the
 //! dependency and acceptance-link extensions.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{did_you_mean, Code, Scope, Sink};
 use crate::model::tasks::{Link, Numbering, Task, TaskList};
-use crate::model::Span;
-use crate::workspace::{ChangeRef, FileKind, Summary, Workspace};
+use crate::model::{Heading, Requirement, Scenario, Span};
+use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
 
 pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
     for f in scope.files(ws) {
@@ -216,51 +216,96 @@ pub fn link_target_path(from: &str, link: &Link) -> Option<String> {
 }
 
 pub fn resolve_link<'a>(ws: &'a Workspace, from: &str, link: &Link) -> Target<'a> {
-    let path = link_target_path(from, link);
-    let Some(file) = path.as_deref().and_then(|p| ws.file(p)) else {
-        return Target::Broken(format!(
-            "\"{}\" is not a file of this workspace (paths are relative to the tasks file).",
-            link.path
-        ));
-    };
-    let Some(fragment) = link.fragment.as_deref().filter(|f| !f.is_empty()) else {
-        return Target::Broken(format!("\"{}\" has no #anchor: link to a scenario or requirement heading, e.g. {}#scenario-<name>.", link.path, link.path));
-    };
-    let Some(heading) = file.headings().iter().find(|h| h.anchor == fragment) else {
-        let anchors = file.headings().iter().map(|h| h.anchor.as_str());
-        return Target::Broken(format!(
-            "No heading of {} has the anchor #{fragment}.{}",
-            file.rel,
-            did_you_mean(fragment, anchors)
-        ));
-    };
-    let reqs: Vec<&crate::model::Requirement> = match &file.summary {
-        Summary::Main(s) => s.requirements.iter().collect(),
-        Summary::Delta(d) => d
-            .added
-            .iter()
-            .chain(&d.modified)
-            .chain(&d.removed_blocks)
-            .collect(),
-        _ => Vec::new(),
-    };
-    for r in &reqs {
-        if r.line == heading.line {
-            return Target::Scenarios(
+    LinkResolver::new(ws).resolve(from, link)
+}
+
+/// The headings and requirement elements of one file, by anchor and line.
+struct FileTargets<'a> {
+    anchors: HashMap<&'a str, &'a Heading>,
+    lines: HashMap<u32, (&'a Requirement, Option<&'a Scenario>)>,
+}
+
+/// Resolves many links against the same files, indexing each target file
+/// once: a task list with a hundred links into a long spec would otherwise
+/// scan its headings and requirements once per link.
+pub struct LinkResolver<'a> {
+    ws: &'a Workspace,
+    files: HashMap<&'a str, FileTargets<'a>>,
+}
+
+impl<'a> LinkResolver<'a> {
+    pub fn new(ws: &'a Workspace) -> LinkResolver<'a> {
+        LinkResolver {
+            ws,
+            files: HashMap::new(),
+        }
+    }
+
+    fn targets(&mut self, file: &'a SourceFile) -> &FileTargets<'a> {
+        self.files.entry(file.rel.as_str()).or_insert_with(|| {
+            let mut anchors = HashMap::new();
+            // The first heading with an anchor wins, as a browser does.
+            for h in file.headings() {
+                anchors.entry(h.anchor.as_str()).or_insert(h);
+            }
+            let reqs: Vec<&Requirement> = match &file.summary {
+                Summary::Main(s) => s.requirements.iter().collect(),
+                Summary::Delta(d) => d
+                    .added
+                    .iter()
+                    .chain(&d.modified)
+                    .chain(&d.removed_blocks)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut lines = HashMap::new();
+            for r in reqs {
+                lines.entry(r.line).or_insert((r, None));
+                for sc in &r.scenarios {
+                    lines.entry(sc.line).or_insert((r, Some(sc)));
+                }
+            }
+            FileTargets { anchors, lines }
+        })
+    }
+
+    pub fn resolve(&mut self, from: &str, link: &Link) -> Target<'a> {
+        let ws = self.ws;
+        let path = link_target_path(from, link);
+        let Some(file) = path.as_deref().and_then(|p| ws.file(p)) else {
+            return Target::Broken(format!(
+                "\"{}\" is not a file of this workspace (paths are relative to the tasks file).",
+                link.path
+            ));
+        };
+        let Some(fragment) = link.fragment.as_deref().filter(|f| !f.is_empty()) else {
+            return Target::Broken(format!("\"{}\" has no #anchor: link to a scenario or requirement heading, e.g. {}#scenario-<name>.", link.path, link.path));
+        };
+        let targets = self.targets(file);
+        let Some(heading) = targets.anchors.get(fragment).copied() else {
+            let anchors = file.headings().iter().map(|h| h.anchor.as_str());
+            return Target::Broken(format!(
+                "No heading of {} has the anchor #{fragment}.{}",
+                file.rel,
+                did_you_mean(fragment, anchors)
+            ));
+        };
+        match targets.lines.get(&heading.line) {
+            Some((r, None)) => Target::Scenarios(
                 r.scenarios
                     .iter()
                     .map(|s| (file.rel.as_str(), r.name.as_str(), s.name.as_str()))
                     .collect(),
-            );
-        }
-        if let Some(s) = r.scenarios.iter().find(|s| s.line == heading.line) {
-            return Target::Scenarios(vec![(file.rel.as_str(), r.name.as_str(), s.name.as_str())]);
+            ),
+            Some((r, Some(s))) => {
+                Target::Scenarios(vec![(file.rel.as_str(), r.name.as_str(), s.name.as_str())])
+            }
+            None => Target::Broken(format!(
+                "#{fragment} is the heading \"{}\", which is not a requirement or a scenario.",
+                &file.text[heading.title.range()]
+            )),
         }
     }
-    Target::Broken(format!(
-        "#{fragment} is the heading \"{}\", which is not a requirement or a scenario.",
-        &file.text[heading.title.range()]
-    ))
 }
 
 /// Decodes `%XX` escapes in a link path (invalid escapes are kept as written).
@@ -291,6 +336,7 @@ fn check_acceptance(
 ) {
     let mut covered: HashSet<(String, String, String)> = HashSet::new();
     let mut any_links = false;
+    let mut resolver = LinkResolver::new(ws);
     for t in &tasks.tasks {
         for a in &t.acceptance {
             if a.links.is_empty() {
@@ -298,7 +344,7 @@ fn check_acceptance(
             }
             for link in &a.links {
                 any_links = true;
-                match resolve_link(ws, path, link) {
+                match resolver.resolve(path, link) {
                     Target::Scenarios(s) => covered.extend(
                         s.into_iter()
                             .map(|(f, r, n)| (f.to_string(), r.to_string(), n.to_string())),
