@@ -415,3 +415,29 @@ fn pulled_diagnostics_follow_changes_in_other_files() {
     assert_eq!(full_report(&tasks, &r).keys(), broken_asks_links());
     lsp.shutdown_and_exit();
 }
+
+/// A client that cannot register file watching (the presets here) relies on
+/// the server's own watcher: a change on disk with no notification at all
+/// still reaches the open dependents.
+#[test]
+fn without_client_watching_the_servers_own_watcher_sees_disk_changes() {
+    let ws = change_workspace();
+    let mut lsp = start(&ws, utf16_client().work_done_progress(true));
+    let tasks = open_file(&mut lsp, &ws, TASKS);
+    lsp.diagnostics(&tasks, |p| p.version == Some(1) && p.is_empty());
+    // The watcher starts once the workspace is read.
+    lsp.wait_notification(
+        "$/progress",
+        |p| p["value"]["kind"] == "end",
+        Duration::from_secs(10),
+    );
+    ws.write(
+        DELTA,
+        DELTA_SPEC.replace("Scenario: Caller asks", "Scenario: Caller requests"),
+    );
+    let t = lsp.diagnostics(&tasks, |p| !p.is_empty());
+    assert_eq!(t.keys(), broken_asks_links(), "{t:?}");
+    ws.write(DELTA, DELTA_SPEC);
+    lsp.diagnostics(&tasks, Publish::is_empty);
+    lsp.shutdown_and_exit();
+}
