@@ -219,3 +219,85 @@ fn refresh_reads_new_and_changed_files_and_forgets_deleted_ones() {
         .contains("changed"));
     assert!(ws.file("openspec/specs/c/spec.md").is_none());
 }
+
+/// Edits of every kind, at positions spread over the text.
+fn edits_of(text: &str, seed: u64) -> Vec<String> {
+    let mut x = seed | 1;
+    let mut next = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n.max(1) as u64) as usize
+    };
+    let mut out = Vec::new();
+    for insert in [
+        " ",
+        "x",
+        "\n",
+        "```\n",
+        "### Requirement: New\n",
+        "#### Scenario: S\n",
+        "## Next\n",
+        "é",
+    ] {
+        for _ in 0..6 {
+            let mut at = next(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mut t = text.to_string();
+            t.insert_str(at, insert);
+            out.push(t);
+        }
+    }
+    for _ in 0..6 {
+        let mut a = next(text.len() + 1);
+        while !text.is_char_boundary(a) {
+            a -= 1;
+        }
+        let mut b = (a + 1 + next(40)).min(text.len());
+        while !text.is_char_boundary(b) {
+            b -= 1;
+        }
+        let mut t = text.to_string();
+        t.replace_range(a..b, "");
+        out.push(t);
+    }
+    out
+}
+
+#[test]
+fn rereading_a_main_spec_after_an_edit_equals_reading_it_fresh() {
+    use specls::model::MainSpec;
+    let mut specs: Vec<String> = Vec::new();
+    for tree in trees() {
+        for root in specls::workspace::discover::find_roots(&tree).unwrap() {
+            let ws = Workspace::load(&root);
+            specs.extend(
+                ws.files
+                    .iter()
+                    .filter(|f| matches!(f.kind, specls::workspace::FileKind::MainSpec { .. }))
+                    .map(|f| f.text.clone()),
+            );
+        }
+    }
+    assert!(specs.len() >= 5);
+    // A spread of the corpus keeps the test quick in debug builds.
+    let stride = specs.len().div_ceil(120);
+    let mut checked = 0;
+    for (k, old) in specs.iter().enumerate().step_by(stride) {
+        let before = MainSpec::parse(old);
+        for new in edits_of(old, k as u64 + 1) {
+            let fresh = MainSpec::parse(&new);
+            assert_eq!(
+                MainSpec::reparse(&new, Some((&before, old))),
+                fresh,
+                "spec {k} after an edit"
+            );
+            // And back again, from the edited summary.
+            assert_eq!(MainSpec::reparse(old, Some((&fresh, &new))), before);
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "{checked}");
+}

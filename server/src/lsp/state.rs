@@ -279,7 +279,7 @@ impl State {
             return;
         }
         let root = &mut self.roots[place.root];
-        let added = root.ws.set_file(&place.rel, text.into_bytes());
+        let added = root.ws.set_text(&place.rel, text);
         root.mark(&place.rel, added);
     }
 

@@ -111,6 +111,10 @@ pub struct Requirement {
     pub empty_scenarios: usize,
     /// From the header to the last line of the block.
     pub block: Span,
+    /// The lines the block reader gave it: from the header to the start of
+    /// the next block (trailing blank lines included). Reading the same
+    /// lines again gives the same requirement, shifted.
+    pub extent: Span,
     /// Lowercase must/shall/should/may used in the body.
     pub lowercase_keywords: Vec<(Span, String)>,
 }
@@ -118,5 +122,36 @@ pub struct Requirement {
 impl Requirement {
     pub fn scenario_count(&self) -> usize {
         self.scenarios.iter().filter(|s| s.has_body).count()
+    }
+
+    /// The same requirement read `bytes` further and `lines` lower in a
+    /// file: what an edit elsewhere in the file leaves of it.
+    pub fn shifted(&self, bytes: i64, lines: i64) -> Requirement {
+        let sp = |s: Span| Span {
+            start: (s.start as i64 + bytes) as u32,
+            end: (s.end as i64 + bytes) as u32,
+        };
+        let ln = |l: u32| (l as i64 + lines) as u32;
+        let mut r = self.clone();
+        r.header = sp(r.header);
+        r.name_span = sp(r.name_span);
+        r.line = ln(r.line);
+        r.block = sp(r.block);
+        r.extent = sp(r.extent);
+        for (span, _) in &mut r.lowercase_keywords {
+            *span = sp(*span);
+        }
+        for sc in &mut r.scenarios {
+            sc.header = sp(sc.header);
+            sc.name_span = sp(sc.name_span);
+            sc.line = ln(sc.line);
+            sc.body = sp(sc.body);
+            for st in &mut sc.steps {
+                st.keyword_span = sp(st.keyword_span);
+                st.text_span = sp(st.text_span);
+                st.line = ln(st.line);
+            }
+        }
+        r
     }
 }

@@ -293,8 +293,18 @@ pub fn read_requirement(doc: &Doc, h: usize, end: usize) -> Requirement {
         scenarios,
         empty_scenarios,
         block: Span::new(base, doc.lines[last].end as usize),
+        extent: Span::new(base, extent_end(doc, end)),
         lowercase_keywords,
     }
+}
+
+/// Where a block that ends before line `end` stops: the start of that line,
+/// or the end of the text.
+pub fn extent_end(doc: &Doc, end: usize) -> usize {
+    doc.lines
+        .get(end)
+        .map(|l| l.start as usize)
+        .unwrap_or(doc.text.len())
 }
 
 /// The last line of `from..to` that is not blank (at least `from`).

@@ -1,5 +1,7 @@
 //! Main specs: `openspec/specs/<capability>/spec.md`.
 
+use rustc_hash::FxHashMap;
+
 use super::reader::{self, SectionTree};
 use super::{headings, Heading, Requirement, Span};
 use crate::syntax::{js, Doc};
@@ -51,6 +53,23 @@ pub struct MainSpec {
 
 impl MainSpec {
     pub fn parse(text: &str) -> MainSpec {
+        MainSpec::reparse(text, None)
+    }
+
+    /// Reads `text`, taking from `prev` (the summary of `prev_text`, the
+    /// same file before an edit) every requirement block whose lines did not
+    /// change instead of reading it again. The result equals `parse(text)`:
+    /// a block's requirement depends only on its own lines, since its header
+    /// is never inside a code fence.
+    pub fn reparse(text: &str, prev: Option<(&MainSpec, &str)>) -> MainSpec {
+        let reuse: FxHashMap<&str, &Requirement> = prev
+            .map(|(spec, old)| {
+                spec.requirements
+                    .iter()
+                    .filter_map(|r| Some((old.get(r.extent.range())?, r)))
+                    .collect()
+            })
+            .unwrap_or_default();
         let doc = Doc::new(text);
         let tree = SectionTree::new(&doc);
         let purpose = tree.find("Purpose").map(|p| read_purpose(&doc, &tree, p));
@@ -79,7 +98,17 @@ impl MainSpec {
             .map(|(h, end)| {
                 reader::requirement_blocks(&doc, h + 1, end)
                     .into_iter()
-                    .map(|(s, e)| reader::read_requirement(&doc, s, e))
+                    .map(|(s, e)| {
+                        let start = doc.lines[s].start as usize;
+                        let lines = &text[start..reader::extent_end(&doc, e)];
+                        match reuse.get(lines) {
+                            Some(r) => r.shifted(
+                                start as i64 - r.extent.start as i64,
+                                s as i64 - r.line as i64,
+                            ),
+                            None => reader::read_requirement(&doc, s, e),
+                        }
+                    })
                     .collect()
             })
             .unwrap_or_default();

@@ -1,6 +1,6 @@
 //! Main-spec rules (OpenSpec's `validate <spec>`, plus the extensions).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{requirement, Code, Scope, Sink};
 use crate::model::spec::MainSpec;
@@ -91,12 +91,13 @@ fn check_structure(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
             format!("Requirement header \"{header}\" appears outside the main ## Requirements section, so it is invisible to validate, list and archive. Move it under \"## Requirements\"."),
         );
     }
-    let lines = LineIndex::new(text);
-    let mut first: HashMap<&str, Span> = HashMap::new();
+    // Line numbers are needed only for duplicates, which are rare.
+    let line_of = |at: usize| LineIndex::new(text).line_col(text, at).line + 1;
+    let mut first: FxHashMap<&str, Span> = FxHashMap::default();
     for req in spec.requirements.iter().filter(|r| r.spaced_header) {
         match first.get(req.name.as_str()) {
             Some(prev) => {
-                let line = lines.line_col(text, prev.start as usize).line + 1;
+                let line = line_of(prev.start as usize);
                 sink.push(
                     Code::RequirementDuplicate,
                     path,
