@@ -148,7 +148,9 @@ impl Inner {
     pub async fn publish(self: &Arc<Self>) {
         let _gate = self.publish_gate.lock().await;
         let Some((pushes, refresh)) = self.with_state("diagnostics", |st| {
+            let started = std::time::Instant::now();
             let changed = st.recheck();
+            st.report_timing(started);
             if st.caps.pull_diagnostics {
                 let refresh = st.caps.diagnostic_refresh && st.pulls_outdated(&changed);
                 (Vec::new(), refresh)
@@ -183,8 +185,33 @@ impl Inner {
         let g = self.generation.load(Ordering::SeqCst);
         tokio::spawn(async move {
             tokio::time::sleep(REPARSE_IDLE).await;
-            if me.generation.load(Ordering::SeqCst) == g {
-                me.with_state("reparse", |st| st.reparse(only.as_ref()));
+            if me.generation.load(Ordering::SeqCst) != g {
+                return;
+            }
+            // Parsed without the lock: after many scattered edits a reparse
+            // can take as long as a full parse (tens of ms on a large file),
+            // and requests must not wait for it.
+            let stale = me.lock().stale_trees(only.as_ref());
+            if stale.is_empty() {
+                return;
+            }
+            let parsed = tokio::task::spawn_blocking(move || {
+                let mut parser = crate::syntax::tree::block_parser();
+                stale
+                    .into_iter()
+                    .map(|(uri, version, text, old)| {
+                        let tree = parser.parse(&text, old.as_ref());
+                        (uri, version, tree)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .await;
+            if let Ok(parsed) = parsed {
+                me.with_state("reparse", |st| {
+                    for (uri, version, tree) in parsed {
+                        st.put_tree(&uri, version, tree);
+                    }
+                });
             }
         });
     }
@@ -476,7 +503,12 @@ impl LanguageServer for Backend {
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let id = params.text_document;
         let result = self.0.with_state("didChange", |st| {
-            st.change(&id.uri, id.version, params.content_changes)
+            let started = std::time::Instant::now();
+            let r = st.change(&id.uri, id.version, params.content_changes);
+            if let Some(t) = &mut st.timing {
+                *t += started.elapsed();
+            }
+            r
         });
         if let Some(Err(e)) = result {
             self.0.log(MessageType::WARNING, format!("specls: {e}"));
@@ -585,6 +617,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         self.0.inputs(Some(&uri)).await;
         let (items, refresh) = self.0.request("textDocument/diagnostic", |st| {
+            let started = std::time::Instant::now();
             let mut changed = st.recheck();
             st.mark_pulled(&uri);
             // This pull answers for its own document.
@@ -592,7 +625,9 @@ impl LanguageServer for Backend {
                 changed.remove(p);
             }
             let refresh = st.caps.diagnostic_refresh && st.pulls_outdated(&changed);
-            (st.doc_diagnostics(&uri), refresh)
+            let items = st.doc_diagnostics(&uri);
+            st.report_timing(started);
+            (items, refresh)
         })?;
         self.0.reparse_later(Some(uri.clone()));
         if refresh {

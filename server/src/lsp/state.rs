@@ -140,6 +140,9 @@ pub struct State {
     parser: Parser,
     /// Set by `shutdown`; `exit` without it ends with status 1.
     pub shut_down: bool,
+    /// With `SPECLS_TIMING=1`: time spent on edits whose diagnostics are
+    /// not computed yet (see `Inner::timed`).
+    pub timing: Option<std::time::Duration>,
 }
 
 /// One document's diagnostics, ready to send.
@@ -159,6 +162,8 @@ impl Default for State {
             docs: HashMap::new(),
             parser: crate::syntax::tree::block_parser(),
             shut_down: false,
+            timing: (std::env::var("SPECLS_TIMING").as_deref() == Ok("1"))
+                .then_some(std::time::Duration::ZERO),
         }
     }
 }
@@ -350,6 +355,27 @@ impl State {
             let text = open.doc.text();
             open.tree = self.parser.parse(&text, open.tree.as_ref());
             open.tree_stale = false;
+        }
+    }
+
+    /// What a reparse off the lock needs: each stale document's version,
+    /// text and edited tree.
+    pub fn stale_trees(&self, only: Option<&Uri>) -> Vec<(Uri, i32, String, Option<Tree>)> {
+        self.docs
+            .iter()
+            .filter(|(uri, d)| d.tree_stale && only.is_none_or(|u| u == *uri))
+            .map(|(uri, d)| (uri.clone(), d.doc.version, d.doc.text(), d.tree.clone()))
+            .collect()
+    }
+
+    /// Takes a tree parsed off the lock, if its document has not changed
+    /// since (otherwise a later reparse covers the newer edits).
+    pub fn put_tree(&mut self, uri: &Uri, version: i32, tree: Option<Tree>) {
+        if let Some(d) = self.docs.get_mut(uri) {
+            if d.doc.version == version && d.tree_stale {
+                d.tree = tree;
+                d.tree_stale = false;
+            }
         }
     }
 
@@ -610,6 +636,22 @@ impl State {
         };
         let root = &self.roots[place.root];
         root.computable(&root.ws.unit_of(&place.rel))
+    }
+
+    /// With `SPECLS_TIMING=1`, writes to stderr the server's own work from
+    /// the edits since the last diagnostics to these (applying the edits,
+    /// re-reading, re-checking), leaving out time spent waiting for the
+    /// client: what the replay benchmark reports as server work.
+    pub fn report_timing(&mut self, started: std::time::Instant) {
+        if let Some(t) = &mut self.timing {
+            if !t.is_zero() {
+                eprintln!(
+                    "specls-timing edit-to-diagnostics-us {}",
+                    (*t + started.elapsed()).as_micros()
+                );
+                *t = std::time::Duration::ZERO;
+            }
+        }
     }
 
     /// Whether every root has been read completely.

@@ -1,7 +1,9 @@
 //! Task-list rules: OpenSpec's checkbox and numbering lints, and the
 //! dependency and acceptance-link extensions.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::{did_you_mean, Code, Scope, Sink};
 use crate::model::tasks::{Link, Numbering, Task, TaskList};
@@ -221,8 +223,8 @@ pub fn resolve_link<'a>(ws: &'a Workspace, from: &str, link: &Link) -> Target<'a
 
 /// The headings and requirement elements of one file, by anchor and line.
 struct FileTargets<'a> {
-    anchors: HashMap<&'a str, &'a Heading>,
-    lines: HashMap<u32, (&'a Requirement, Option<&'a Scenario>)>,
+    anchors: FxHashMap<&'a str, &'a Heading>,
+    lines: FxHashMap<u32, (&'a Requirement, Option<&'a Scenario>)>,
 }
 
 /// Resolves many links against the same files, indexing each target file
@@ -230,20 +232,20 @@ struct FileTargets<'a> {
 /// scan its headings and requirements once per link.
 pub struct LinkResolver<'a> {
     ws: &'a Workspace,
-    files: HashMap<&'a str, FileTargets<'a>>,
+    files: FxHashMap<&'a str, FileTargets<'a>>,
 }
 
 impl<'a> LinkResolver<'a> {
     pub fn new(ws: &'a Workspace) -> LinkResolver<'a> {
         LinkResolver {
             ws,
-            files: HashMap::new(),
+            files: FxHashMap::default(),
         }
     }
 
     fn targets(&mut self, file: &'a SourceFile) -> &FileTargets<'a> {
         self.files.entry(file.rel.as_str()).or_insert_with(|| {
-            let mut anchors = HashMap::new();
+            let mut anchors = FxHashMap::default();
             // The first heading with an anchor wins, as a browser does.
             for h in file.headings() {
                 anchors.entry(h.anchor.as_str()).or_insert(h);
@@ -258,7 +260,7 @@ impl<'a> LinkResolver<'a> {
                     .collect(),
                 _ => Vec::new(),
             };
-            let mut lines = HashMap::new();
+            let mut lines = FxHashMap::default();
             for r in reqs {
                 lines.entry(r.line).or_insert((r, None));
                 for sc in &r.scenarios {
@@ -334,7 +336,7 @@ fn check_acceptance(
     path: &str,
     sink: &mut Sink,
 ) {
-    let mut covered: HashSet<(String, String, String)> = HashSet::new();
+    let mut covered: FxHashSet<(String, String, String)> = FxHashSet::default();
     let mut any_links = false;
     let mut resolver = LinkResolver::new(ws);
     for t in &tasks.tasks {

@@ -82,6 +82,8 @@ impl Server {
         let spawned_at = Instant::now();
         let mut child = Command::new(bin)
             .arg("lsp")
+            // The server's own account of its work per edit, on stderr.
+            .env("SPECLS_TIMING", "1")
             .current_dir(cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -284,12 +286,27 @@ impl Server {
         // Let the stderr thread finish reading.
         thread::sleep(Duration::from_millis(20));
         let err = self.stderr_text();
-        if !err.trim().is_empty() {
-            self.notes.push(format!("stderr: {}", err.trim()));
+        let other: Vec<&str> = err.lines().filter(|l| !l.starts_with(TIMING)).collect();
+        if !other.join("\n").trim().is_empty() {
+            self.notes
+                .push(format!("stderr: {}", other.join("\n").trim()));
         }
         (status, std::mem::take(&mut self.notes))
     }
+
+    /// What the server reported as its own work from each edit to its
+    /// diagnostics (`SPECLS_TIMING=1`), in order.
+    pub fn server_work(&self) -> Vec<Duration> {
+        self.stderr_text()
+            .lines()
+            .filter_map(|l| l.strip_prefix(TIMING)?.trim().parse().ok())
+            .map(Duration::from_micros)
+            .collect()
+    }
 }
+
+/// How the server prefixes its timing lines.
+const TIMING: &str = "specls-timing edit-to-diagnostics-us ";
 
 impl Drop for Server {
     fn drop(&mut self) {
