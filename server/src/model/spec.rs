@@ -32,6 +32,12 @@ pub struct SchemaRequirement {
     pub text_is_empty: bool,
     /// Child headings with a body.
     pub scenarios: usize,
+    /// The lines this was read from: the heading to the end of everything
+    /// under it (what re-reading can reuse it by).
+    pub extent: Span,
+    /// Whether the heading line is inside a code fence, where the lines
+    /// under it would be read with a fence open.
+    pub masked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +76,17 @@ impl MainSpec {
                     .collect()
             })
             .unwrap_or_default();
+        // The same for the schema reader's view, for headings outside fences
+        // (their lines are then read the same wherever they stand).
+        let reuse_schema: FxHashMap<&str, &SchemaRequirement> = prev
+            .map(|(spec, old)| {
+                spec.schema_requirements
+                    .iter()
+                    .filter(|r| !r.masked)
+                    .filter_map(|r| Some((old.get(r.extent.range())?, r)))
+                    .collect()
+            })
+            .unwrap_or_default();
         let doc = Doc::new(text);
         let tree = SectionTree::new(&doc);
         let purpose = tree.find("Purpose").map(|p| read_purpose(&doc, &tree, p));
@@ -79,7 +96,23 @@ impl MainSpec {
                 tree.nodes[r]
                     .children
                     .iter()
-                    .map(|&c| schema_requirement(&doc, &tree, c))
+                    .map(|&c| {
+                        let extent = schema_extent(&doc, &tree, c);
+                        let reused = (!doc.masked(tree.nodes[c].line))
+                            .then(|| reuse_schema.get(&text[extent.range()]))
+                            .flatten();
+                        match reused {
+                            Some(r) => SchemaRequirement {
+                                header: Span {
+                                    start: r.header.start - r.extent.start + extent.start,
+                                    end: r.header.end - r.extent.start + extent.start,
+                                },
+                                extent,
+                                ..(*r).clone()
+                            },
+                            None => schema_requirement(&doc, &tree, c),
+                        }
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -240,7 +273,30 @@ fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x300..=0x36f | 0x1ab0..=0x1aff | 0x1dc0..=0x1dff | 0x20d0..=0x20ff | 0xfe20..=0xfe2f)
 }
 
+/// The lines `schema_requirement` reads for node `idx`: its heading to the
+/// end of its content, its children's content and its subtree.
+fn schema_extent(doc: &Doc, tree: &SectionTree, idx: usize) -> Span {
+    let s = &tree.nodes[idx];
+    let next = tree.nodes[idx + 1..]
+        .iter()
+        .find(|n| n.level <= s.level)
+        .map(|n| n.line)
+        .unwrap_or(doc.len());
+    let end = s
+        .children
+        .iter()
+        .map(|&c| tree.nodes[c].content_end)
+        .chain([s.content_end, next])
+        .max()
+        .unwrap_or(next);
+    Span::new(
+        doc.lines[s.line].start as usize,
+        reader::extent_end(doc, end),
+    )
+}
+
 fn schema_requirement(doc: &Doc, tree: &SectionTree, idx: usize) -> SchemaRequirement {
+    let extent = schema_extent(doc, tree, idx);
     let s = &tree.nodes[idx];
     let body_len = reader::requirement_body_len(doc, s.line + 1, s.content_end);
     // With no body, OpenSpec falls back to the title as the text.
@@ -262,6 +318,8 @@ fn schema_requirement(doc: &Doc, tree: &SectionTree, idx: usize) -> SchemaRequir
         text_len,
         text_is_empty: text_len == 0,
         scenarios,
+        extent,
+        masked: doc.masked(s.line),
     }
 }
 
