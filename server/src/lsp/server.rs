@@ -269,10 +269,12 @@ impl Inner {
             }
             self.load_root(i, root).await;
         }
+        // Watching starts before the end is reported, so that a client (or
+        // a test) may take the end to mean that changes on disk are seen.
+        self.start_watching().await;
         if let Some(p) = progress {
             p.finish_with_message("done").await;
         }
-        self.start_watching().await;
     }
 
     async fn load_root(self: &Arc<Self>, i: usize, root: PathBuf) {
@@ -487,6 +489,15 @@ impl LanguageServer for Backend {
                 if st.place_of(&path).is_none() {
                     if let Some((i, true)) = st.discover_root_for(&path) {
                         let root = st.roots[i].path.clone();
+                        if let Some(w) = self
+                            .0
+                            .watcher
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .as_mut()
+                        {
+                            w.add(&root);
+                        }
                         let me = self.0.clone();
                         tokio::spawn(async move { me.load_root(i, root).await });
                     }

@@ -62,6 +62,10 @@ pub struct Root {
     pub diags: HashMap<Unit, Vec<Diagnostic>>,
     pub dirty: HashSet<Unit>,
     pub all_dirty: bool,
+    /// Files changed on disk while the root was being read: the read may
+    /// have seen them before the change, so they are read again when it is
+    /// installed.
+    pub changed_while_reading: HashSet<String>,
 }
 
 impl Root {
@@ -81,6 +85,7 @@ impl Root {
             diags: HashMap::new(),
             dirty: HashSet::new(),
             all_dirty: false,
+            changed_while_reading: HashSet::new(),
         }
     }
 
@@ -419,6 +424,9 @@ impl State {
                 continue;
             };
             let root = &mut self.roots[place.root];
+            if root.status != RootStatus::Ready {
+                root.changed_while_reading.insert(place.rel.clone());
+            }
             if place.rel == crate::config::FILE_NAME {
                 root.reload_toml();
                 self.republish_all();
@@ -439,13 +447,7 @@ impl State {
             }
         }
         for (i, changed) in structural {
-            let open: HashSet<String> = self
-                .docs
-                .values()
-                .filter_map(|d| d.place.as_ref())
-                .filter(|p| p.root == i)
-                .map(|p| p.rel.clone())
-                .collect();
+            let open = self.open_rels(i);
             let root = &mut self.roots[i];
             root.ws.refresh(&changed, &|rel| open.contains(rel));
             root.all_dirty = true;
@@ -472,12 +474,27 @@ impl State {
 
     /// Installs a fully read workspace for root `i`.
     pub fn install(&mut self, i: usize, ws: Workspace) {
+        let open = self.open_rels(i);
         let root = &mut self.roots[i];
         root.ws = ws;
         root.status = RootStatus::Ready;
         root.ready_units.clear();
         root.all_dirty = true;
+        let missed = std::mem::take(&mut root.changed_while_reading);
+        if !missed.is_empty() {
+            root.ws.refresh(&missed, &|rel| open.contains(rel));
+        }
         self.reapply_overlays(i);
+    }
+
+    /// The paths of root `i`'s open documents.
+    fn open_rels(&self, i: usize) -> HashSet<String> {
+        self.docs
+            .values()
+            .filter_map(|d| d.place.as_ref())
+            .filter(|p| p.root == i)
+            .map(|p| p.rel.clone())
+            .collect()
     }
 
     /// Adds what a priority read found for `unit` to a partial root.

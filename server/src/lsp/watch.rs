@@ -35,7 +35,7 @@ pub fn registration() -> Registration {
 /// `specls.toml`. Events are batched for 50 ms, so a checkout that touches
 /// a thousand files is applied once.
 pub struct Fallback {
-    _watcher: RecommendedWatcher,
+    watcher: RecommendedWatcher,
 }
 
 impl Fallback {
@@ -44,20 +44,27 @@ impl Fallback {
         apply: impl Fn(Vec<(PathBuf, FsChange)>) + Send + 'static,
     ) -> notify::Result<Fallback> {
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-        let mut watcher = notify::recommended_watcher(tx)?;
+        let watcher = notify::recommended_watcher(tx)?;
+        let mut me = Fallback { watcher };
         for root in roots {
-            let spec = root.join("openspec");
-            if spec.is_dir() {
-                watcher.watch(&spec, RecursiveMode::Recursive)?;
-            }
-            // The root itself, not recursively: for `specls.toml`.
-            watcher.watch(root, RecursiveMode::NonRecursive)?;
+            me.add(root);
         }
         std::thread::Builder::new()
             .name("specls-watch".to_string())
             .spawn(move || batch(rx, apply))
             .map_err(|e| notify::Error::generic(&e.to_string()))?;
-        Ok(Fallback { _watcher: watcher })
+        Ok(me)
+    }
+
+    /// Watches one more root: its `openspec/` folder, and the root itself
+    /// (not recursively) for `specls.toml`. A folder that cannot be watched
+    /// is left out; its files are still read when opened.
+    pub fn add(&mut self, root: &Path) {
+        let spec = root.join("openspec");
+        if spec.is_dir() {
+            let _ = self.watcher.watch(&spec, RecursiveMode::Recursive);
+        }
+        let _ = self.watcher.watch(root, RecursiveMode::NonRecursive);
     }
 }
 
