@@ -242,7 +242,7 @@ fn task_symbols(text: &str, tasks: &TaskList) -> Vec<Symbol> {
                 if js::trim(line).is_empty() {
                     continue;
                 }
-                if indent(line) <= t.indent {
+                if crate::model::tasks::indent_columns(line) <= t.indent {
                     break;
                 }
                 last = j;
@@ -277,18 +277,6 @@ fn task_symbols(text: &str, tasks: &TaskList) -> Vec<Symbol> {
         }
     }
     syms.into_iter().flatten().collect()
-}
-
-fn indent(line: &str) -> usize {
-    let mut col = 0;
-    for c in line.chars() {
-        match c {
-            ' ' => col += 1,
-            '\t' => col += 4 - col % 4,
-            _ => break,
-        }
-    }
-    col
 }
 
 /// Puts `sym` inside the deepest symbol whose range holds it, in order.

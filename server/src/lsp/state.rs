@@ -13,7 +13,8 @@ use super::convert;
 use crate::config::Config;
 use crate::rules::{self, deps, Diagnostic, Scope};
 use crate::text::document::{Document, Encoding};
-use crate::workspace::{discover, Unit, Workspace};
+use crate::workspace::discover::{self, rel_under};
+use crate::workspace::{Unit, Workspace};
 
 /// Where a document sits: a root, and its path relative to that root.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -171,16 +172,6 @@ impl Default for State {
                 .then_some(std::time::Duration::ZERO),
         }
     }
-}
-
-/// A path relative to `base`, `/`-separated, if it is under it.
-fn rel_under(path: &Path, base: &Path) -> Option<String> {
-    let rel = path.strip_prefix(base).ok()?;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    Some(parts.join("/"))
 }
 
 impl State {
@@ -540,20 +531,19 @@ impl State {
     pub fn recheck(&mut self) -> HashSet<Place> {
         let mut changed = HashSet::new();
         for (i, root) in self.roots.iter_mut().enumerate() {
-            let units: Vec<Unit> = if root.all_dirty {
-                let mut all: HashSet<Unit> = root.ws.units().into_iter().collect();
-                // Units that no longer exist lose their diagnostics.
-                all.extend(root.diags.keys().cloned());
-                all.into_iter().collect()
-            } else {
-                root.dirty.iter().cloned().collect()
-            };
-            let mut left = HashSet::new();
             let exists: HashSet<Unit> = if root.all_dirty {
                 root.ws.units().into_iter().collect()
             } else {
                 HashSet::new()
             };
+            let units: Vec<Unit> = if root.all_dirty {
+                // Units that no longer exist lose their diagnostics.
+                let gone = root.diags.keys().filter(|u| !exists.contains(*u));
+                exists.iter().chain(gone).cloned().collect()
+            } else {
+                root.dirty.iter().cloned().collect()
+            };
+            let mut left = HashSet::new();
             for unit in units {
                 if !root.computable(&unit) {
                     left.insert(unit);
@@ -576,10 +566,6 @@ impl State {
                 if !new.is_empty() {
                     root.diags.insert(unit, new);
                 }
-            }
-            if root.all_dirty && root.status == RootStatus::Partial {
-                // Keep what could not be computed yet for later.
-                left.extend(root.ws.units().into_iter().filter(|u| !root.computable(u)));
             }
             root.all_dirty = false;
             root.dirty = left;
@@ -720,18 +706,14 @@ pub enum FsChange {
     Deleted,
 }
 
-/// Reads a file as the index would (capped; `None` when it cannot be read).
+/// Reads a file as the index does; `None` when it is gone, is no longer a
+/// regular file (a pipe would block the read), or cannot be read, as the
+/// walk would then leave it out too.
 fn read_capped(path: &Path) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).ok()?;
-    if !file.metadata().ok()?.is_file() {
+    if !std::fs::metadata(path).ok()?.is_file() {
         return None;
     }
-    let mut bytes = Vec::new();
-    file.take(crate::workspace::MAX_FILE_BYTES)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(bytes)
+    crate::workspace::read_bytes(path).ok()
 }
 
 /// Reads the folders `dirs` of a root (and the files directly under

@@ -332,7 +332,9 @@ fn group_id(title: &str) -> Option<String> {
     None
 }
 
-fn indent_columns(line: &str) -> usize {
+/// The width of a line's leading blanks, tabs counting to the next stop of
+/// four.
+pub(crate) fn indent_columns(line: &str) -> usize {
     let mut col = 0;
     for c in line.chars() {
         match c {

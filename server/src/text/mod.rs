@@ -44,15 +44,22 @@ impl LineIndex {
         self.starts[line] as usize
     }
 
-    /// The line holding byte `offset`, and the column in characters.
-    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+    /// The line holding byte `offset` (clamped to the text, after a BOM),
+    /// that line's start, and the offset moved back to a character
+    /// boundary.
+    fn locate(&self, text: &str, offset: usize) -> (usize, usize, usize) {
         let offset = offset.min(text.len()).max(self.starts[0] as usize);
         let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
-        let start = self.starts[line] as usize;
         let mut end = offset;
         while !text.is_char_boundary(end) {
             end -= 1;
         }
+        (line, self.starts[line] as usize, end)
+    }
+
+    /// The line holding byte `offset`, and the column in characters.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let (line, start, end) = self.locate(text, offset);
         LineCol {
             line: line as u32,
             col: text[start..end].chars().count() as u32,
@@ -68,13 +75,7 @@ impl LineIndex {
         offset: usize,
         enc: document::Encoding,
     ) -> document::Position {
-        let offset = offset.min(text.len()).max(self.starts[0] as usize);
-        let line = self.starts.partition_point(|&s| s as usize <= offset) - 1;
-        let start = self.starts[line] as usize;
-        let mut end = offset;
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let (line, start, end) = self.locate(text, offset);
         let character = match enc {
             document::Encoding::Utf8 => end - start,
             document::Encoding::Utf16 => text[start..end].encode_utf16().count(),

@@ -236,6 +236,15 @@ fn ignored(matchers: &[(PathBuf, Gitignore)], path: &Path, is_dir: bool) -> bool
 
 fn rel_of(root: &Path, p: &Path) -> String {
     let rel = p.strip_prefix(root).unwrap_or(p);
+    slash_path(rel)
+}
+
+/// `p` relative to `base`, `/`-separated, if it is under it.
+pub fn rel_under(p: &Path, base: &Path) -> Option<String> {
+    p.strip_prefix(base).ok().map(slash_path)
+}
+
+fn slash_path(rel: &Path) -> String {
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
