@@ -239,6 +239,10 @@ fn edits_of(text: &str, seed: u64) -> Vec<String> {
         "#### Scenario: S\n",
         "## Next\n",
         "é",
+        "\r\n",
+        "- **AND** more\n",
+        "- Scenario: x\n",
+        "~",
     ] {
         for _ in 0..6 {
             let mut at = next(text.len() + 1);
@@ -285,6 +289,7 @@ fn rereading_a_main_spec_after_an_edit_equals_reading_it_fresh() {
     // A spread of the corpus keeps the test quick in debug builds.
     let stride = specs.len().div_ceil(120);
     let mut checked = 0;
+    let mut spliced = 0;
     for (k, old) in specs.iter().enumerate().step_by(stride) {
         let before = MainSpec::parse(old);
         for new in edits_of(old, k as u64 + 1) {
@@ -296,8 +301,24 @@ fn rereading_a_main_spec_after_an_edit_equals_reading_it_fresh() {
             );
             // And back again, from the edited summary.
             assert_eq!(MainSpec::reparse(old, Some((&fresh, &new))), before);
+            // The short way, which moves the summary into the new one.
+            if before.can_splice(old, &new) {
+                spliced += 1;
+            }
+            assert_eq!(
+                before.clone().splice(old, &new),
+                fresh,
+                "spec {k} after an edit, spliced"
+            );
+            assert_eq!(fresh.splice(&new, old), before, "spec {k}, spliced back");
             checked += 1;
         }
     }
     assert!(checked > 200, "{checked}");
+    eprintln!("{spliced} of {checked} edits took the short way");
+    // Most edits land in requirement bodies; both ways must be exercised.
+    assert!(
+        spliced > checked / 10 && spliced < checked,
+        "{spliced} of {checked} edits took the short way"
+    );
 }

@@ -393,49 +393,50 @@ fn orphans(doc: &Doc) -> Vec<Orphan> {
 /// requirement or skipped), `##### Scenario:` (inside another scenario),
 /// `- Scenario:` and `**Scenario:**` (plain text).
 pub fn misplaced_scenarios(doc: &Doc, from: usize, to: usize) -> Vec<MisplacedScenario> {
-    let mut out = Vec::new();
-    for i in from..to {
-        if doc.masked(i) {
-            continue;
+    (from..to)
+        .filter(|&i| !doc.masked(i))
+        .filter_map(|i| {
+            let (form, name) = misplaced_scenario(doc.line(i), doc.atx(i).map(|a| a.level))?;
+            Some(MisplacedScenario {
+                span: doc.trimmed_range(i).into(),
+                name: name.to_string(),
+                form,
+            })
+        })
+        .collect()
+}
+
+/// The form and name of a scenario-like `line` OpenSpec does not count;
+/// `atx` is the line's heading level when it is an unmasked heading.
+pub fn misplaced_scenario(line: &str, atx: Option<u8>) -> Option<(&'static str, &str)> {
+    let (form, rest) = if let Some(level) = atx {
+        let rest = js::trim_start(&line[level as usize..]);
+        match level {
+            3 => ("### Scenario:", rest),
+            5 | 6 => ("##### Scenario:", rest),
+            _ => return None,
         }
-        let line = doc.line(i);
-        let (form, rest) = if let Some(a) = doc.atx(i) {
-            let rest = js::trim_start(&line[a.level as usize..]);
-            match a.level {
-                3 => ("### Scenario:", rest),
-                5 | 6 => ("##### Scenario:", rest),
-                _ => continue,
-            }
-        } else {
-            let t = js::trim_start(line);
-            if let Some(r) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
-                let r = js::trim_start(r);
-                if let Some(r2) = r.strip_prefix("**") {
-                    ("**Scenario:**", r2)
-                } else {
-                    ("- Scenario:", r)
-                }
-            } else if let Some(r) = t.strip_prefix("**") {
-                ("**Scenario:**", r)
+    } else {
+        let t = js::trim_start(line);
+        if let Some(r) = t.strip_prefix("- ").or_else(|| t.strip_prefix("* ")) {
+            let r = js::trim_start(r);
+            if let Some(r2) = r.strip_prefix("**") {
+                ("**Scenario:**", r2)
             } else {
-                continue;
+                ("- Scenario:", r)
             }
-        };
-        let Some(after) = js::strip_prefix_ci(rest, "scenario") else {
-            continue;
-        };
-        let after = after.trim_start_matches('*');
-        let Some(after) = after.strip_prefix(':') else {
-            continue;
-        };
-        let name = js::strip_closing_hashes(after.trim_start_matches('*'));
-        out.push(MisplacedScenario {
-            span: doc.trimmed_range(i).into(),
-            name: name.to_string(),
-            form,
-        });
-    }
-    out
+        } else if let Some(r) = t.strip_prefix("**") {
+            ("**Scenario:**", r)
+        } else {
+            return None;
+        }
+    };
+    let after = js::strip_prefix_ci(rest, "scenario")?;
+    let after = after.trim_start_matches('*').strip_prefix(':')?;
+    Some((
+        form,
+        js::strip_closing_hashes(after.trim_start_matches('*')),
+    ))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod delta;
 pub mod proposal;
 pub mod reader;
 pub mod spec;
+mod splice;
 pub mod steps;
 pub mod tasks;
 
@@ -34,6 +35,12 @@ impl Span {
 
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
+    }
+
+    /// Moves the span `bytes` further (back when negative).
+    pub fn shift(&mut self, bytes: i64) {
+        self.start = (self.start as i64 + bytes) as u32;
+        self.end = (self.end as i64 + bytes) as u32;
     }
 }
 
@@ -127,31 +134,33 @@ impl Requirement {
     /// The same requirement read `bytes` further and `lines` lower in a
     /// file: what an edit elsewhere in the file leaves of it.
     pub fn shifted(&self, bytes: i64, lines: i64) -> Requirement {
-        let sp = |s: Span| Span {
-            start: (s.start as i64 + bytes) as u32,
-            end: (s.end as i64 + bytes) as u32,
-        };
-        let ln = |l: u32| (l as i64 + lines) as u32;
         let mut r = self.clone();
-        r.header = sp(r.header);
-        r.name_span = sp(r.name_span);
-        r.line = ln(r.line);
-        r.block = sp(r.block);
-        r.extent = sp(r.extent);
-        for (span, _) in &mut r.lowercase_keywords {
-            *span = sp(*span);
+        r.shift(bytes, lines);
+        r
+    }
+
+    /// Moves the requirement `bytes` further and `lines` lower, in place.
+    pub fn shift(&mut self, bytes: i64, lines: i64) {
+        let sp = |s: &mut Span| s.shift(bytes);
+        let ln = |l: &mut u32| *l = (*l as i64 + lines) as u32;
+        sp(&mut self.header);
+        sp(&mut self.name_span);
+        ln(&mut self.line);
+        sp(&mut self.block);
+        sp(&mut self.extent);
+        for (span, _) in &mut self.lowercase_keywords {
+            sp(span);
         }
-        for sc in &mut r.scenarios {
-            sc.header = sp(sc.header);
-            sc.name_span = sp(sc.name_span);
-            sc.line = ln(sc.line);
-            sc.body = sp(sc.body);
+        for sc in &mut self.scenarios {
+            sp(&mut sc.header);
+            sp(&mut sc.name_span);
+            ln(&mut sc.line);
+            sp(&mut sc.body);
             for st in &mut sc.steps {
-                st.keyword_span = sp(st.keyword_span);
-                st.text_span = sp(st.text_span);
-                st.line = ln(st.line);
+                sp(&mut st.keyword_span);
+                sp(&mut st.text_span);
+                ln(&mut st.line);
             }
         }
-        r
     }
 }

@@ -295,7 +295,7 @@ fn schema_extent(doc: &Doc, tree: &SectionTree, idx: usize) -> Span {
     )
 }
 
-fn schema_requirement(doc: &Doc, tree: &SectionTree, idx: usize) -> SchemaRequirement {
+pub(super) fn schema_requirement(doc: &Doc, tree: &SectionTree, idx: usize) -> SchemaRequirement {
     let extent = schema_extent(doc, tree, idx);
     let s = &tree.nodes[idx];
     let body_len = reader::requirement_body_len(doc, s.line + 1, s.content_end);
