@@ -288,6 +288,58 @@ fn every_workspace_folder_is_served() {
     lsp.shutdown_and_exit();
 }
 
+/// Removing a workspace folder forgets its workspaces, except one holding
+/// an open document; adding the folder again brings them back.
+#[test]
+fn a_removed_workspace_folder_is_forgotten_until_added_again() {
+    let a = Workspace::new("//- openspec/config.yaml\nschema: spec-driven\n");
+    a.write(
+        "openspec/specs/alpha/spec.md",
+        weak_spec_named("Alpha Greeting"),
+    );
+    let b = Workspace::new("//- openspec/config.yaml\nschema: spec-driven\n");
+    b.write(
+        "openspec/specs/beta/spec.md",
+        weak_spec_named("Beta Farewell"),
+    );
+    let mut lsp = LspClient::start(a.path());
+    lsp.initialize(utf16_client(), fast(), &[a.path(), b.path()]);
+    lsp.initialized();
+    let ua = open_file(&mut lsp, &a, "openspec/specs/alpha/spec.md");
+    let ub = file_uri(&b.path().join("openspec/specs/beta/spec.md"));
+    let has = |lsp: &mut LspClient, query: &str, name: &str, uri: &str| {
+        let found = lsp.request_ok("workspace/symbol", json!({ "query": query }));
+        symbol_in(&found, name, uri)
+    };
+    lsp.request_until(
+        "workspace/symbol",
+        json!({"query": "betafare"}),
+        WAIT_TIMEOUT,
+        |v| symbol_in(v, "Beta Farewell", &ub),
+    );
+    let folder = |w: &Workspace| json!({"uri": file_uri(w.path()), "name": "w"});
+    lsp.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": [folder(&a), folder(&b)]}}),
+    );
+    // Notifications are applied in order, so the next request sees it.
+    assert!(!has(&mut lsp, "betafare", "Beta Farewell", &ub));
+    // The open document keeps its workspace.
+    assert!(has(&mut lsp, "alpgreet", "Alpha Greeting", &ua));
+    lsp.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [folder(&b)], "removed": []}}),
+    );
+    let back = lsp.request_until(
+        "workspace/symbol",
+        json!({"query": "betafare"}),
+        WAIT_TIMEOUT,
+        |v| symbol_in(v, "Beta Farewell", &ub),
+    );
+    assert!(symbol_in(&back, "Beta Farewell", &ub), "{back}");
+    lsp.shutdown_and_exit();
+}
+
 /// Whether a workspace/symbol result has a symbol whose name contains
 /// `name` in file `uri`.
 fn symbol_in(result: &Value, name: &str, uri: &str) -> bool {

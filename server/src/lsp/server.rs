@@ -608,6 +608,19 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let removed: Vec<PathBuf> = params
+            .event
+            .removed
+            .iter()
+            .filter_map(|f| path_of(&f.uri))
+            .collect();
+        if !removed.is_empty() {
+            self.0.with_state("didChangeWorkspaceFolders", |st| {
+                for f in &removed {
+                    st.remove_folder(f);
+                }
+            });
+        }
         let added: Vec<PathBuf> = params
             .event
             .added

@@ -67,6 +67,10 @@ pub struct Root {
     /// have seen them before the change, so they are read again when it is
     /// installed.
     pub changed_while_reading: HashSet<String>,
+    /// Its workspace folder was removed: it holds nothing and matches no
+    /// file until a folder holding it is added again. (Roots are never
+    /// taken out of the list, since places name them by index.)
+    pub retired: bool,
 }
 
 impl Root {
@@ -87,6 +91,7 @@ impl Root {
             dirty: HashSet::new(),
             all_dirty: false,
             changed_while_reading: HashSet::new(),
+            retired: false,
         }
     }
 
@@ -184,6 +189,7 @@ impl State {
             self.roots
                 .iter()
                 .enumerate()
+                .filter(|(_, r)| !r.retired)
                 .filter_map(|(i, r)| {
                     let rel =
                         rel_under(p, &r.path).or_else(|| rel_under(p, r.alias.as_deref()?))?;
@@ -230,6 +236,10 @@ impl State {
     /// Registers a root (once); returns its index and whether it is new.
     pub fn add_root(&mut self, path: PathBuf, alias: Option<PathBuf>) -> (usize, bool) {
         if let Some(i) = self.roots.iter().position(|r| r.path == path) {
+            if self.roots[i].retired {
+                self.roots[i] = Root::new(path, alias.filter(|a| *a != self.roots[i].path));
+                return (i, true);
+            }
             if self.roots[i].alias.is_none() {
                 self.roots[i].alias = alias.filter(|a| *a != path);
             }
@@ -464,7 +474,32 @@ impl State {
     }
 
     /// Installs a fully read workspace for root `i`.
+    /// Forgets the roots inside a workspace folder the client removed,
+    /// except those holding an open document: like a file opened from
+    /// outside the folders, it keeps its workspace while it is open.
+    pub fn remove_folder(&mut self, folder: &Path) {
+        let canonical = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+        let open: HashSet<usize> = self
+            .docs
+            .values()
+            .filter_map(|d| d.place.as_ref())
+            .map(|p| p.root)
+            .collect();
+        for (i, root) in self.roots.iter_mut().enumerate() {
+            let inside = root.path.starts_with(&canonical)
+                || root.alias.as_deref().is_some_and(|a| a.starts_with(folder));
+            if inside && !open.contains(&i) && !root.retired {
+                let path = root.path.clone();
+                *root = Root::new(path, None);
+                root.retired = true;
+            }
+        }
+    }
+
     pub fn install(&mut self, i: usize, ws: Workspace) {
+        if self.roots[i].retired {
+            return;
+        }
         let open = self.open_rels(i);
         let root = &mut self.roots[i];
         root.ws = ws;
@@ -491,7 +526,7 @@ impl State {
     /// Adds what a priority read found for `unit` to a partial root.
     pub fn absorb_partial(&mut self, i: usize, part: Workspace, unit: Unit) {
         let root = &mut self.roots[i];
-        if root.status == RootStatus::Ready {
+        if root.status == RootStatus::Ready || root.retired {
             return;
         }
         root.ws.absorb(part);
