@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
-use tree_sitter::{InputEdit, Parser, Point, Tree};
+use tree_sitter::{Parser, Tree};
 
 use super::convert;
 use crate::config::Config;
@@ -315,30 +315,16 @@ impl State {
             ));
         }
         for ch in changes {
-            match ch.range {
-                None => {
-                    open.doc = Document::new(&ch.text, version);
-                    open.tree = None;
-                }
-                Some(r) => {
-                    let d = &mut open.doc;
-                    let a = d.offset(convert::position_in(r.start), enc);
-                    let b = d.offset(convert::position_in(r.end), enc).max(a);
-                    let (sr, sc) = d.point(a);
-                    let (er, ec) = d.point(b);
-                    d.replace(a, b, &ch.text);
-                    let (nr, nc) = d.point(a + ch.text.len());
+            let range = ch
+                .range
+                .map(|r| (convert::position_in(r.start), convert::position_in(r.end)));
+            match open.doc.apply(range, &ch.text, enc) {
+                Some(edit) => {
                     if let Some(tree) = &mut open.tree {
-                        tree.edit(&InputEdit {
-                            start_byte: a,
-                            old_end_byte: b,
-                            new_end_byte: a + ch.text.len(),
-                            start_position: Point::new(sr, sc),
-                            old_end_position: Point::new(er, ec),
-                            new_end_position: Point::new(nr, nc),
-                        });
+                        tree.edit(&edit);
                     }
                 }
+                None => open.tree = None,
             }
         }
         open.doc.version = version;

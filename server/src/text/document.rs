@@ -3,6 +3,7 @@
 //! negotiated encoding. Line breaks are LF, CRLF and CR, as everywhere else.
 
 use ropey::Rope;
+use tree_sitter::{InputEdit, Point};
 
 /// How a client counts characters in a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,13 +98,6 @@ impl Document {
         }
     }
 
-    /// The row and byte column of `offset`, as tree-sitter counts them.
-    pub fn point(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.rope.len_bytes());
-        let line = self.rope.byte_to_line(offset);
-        (line, offset - self.rope.line_to_byte(line))
-    }
-
     /// Replaces the bytes `start..end` (character boundaries) with `text`.
     pub fn replace(&mut self, start: usize, end: usize, text: &str) {
         let ca = self.rope.byte_to_char(start);
@@ -112,20 +106,63 @@ impl Document {
         self.rope.insert(ca, text);
     }
 
-    /// Replaces the range `start..end` (positions in `enc`) with `text`, and
-    /// returns the byte range that was replaced.
-    pub fn edit(
+    /// Applies one change as a client sends it: the range `start..end` in
+    /// `enc` replaced with `text`, or the whole text when there is no
+    /// range. Returns what happened as a tree-sitter edit, for the
+    /// document's block tree; `None` after a whole-text replacement, which
+    /// leaves nothing of the old tree to reuse.
+    pub fn apply(
         &mut self,
-        start: Position,
-        end: Position,
+        range: Option<(Position, Position)>,
         text: &str,
         enc: Encoding,
-    ) -> (usize, usize) {
+    ) -> Option<InputEdit> {
+        let Some((start, end)) = range else {
+            self.rope = Rope::from_str(text);
+            return None;
+        };
         let a = self.offset(start, enc);
         let b = self.offset(end, enc).max(a);
+        let start_position = self.ts_point(a);
+        let old_end_position = advance(start_position, self.rope.byte_slice(a..b).chunks());
         self.replace(a, b, text);
-        (a, b)
+        Some(InputEdit {
+            start_byte: a,
+            old_end_byte: b,
+            new_end_byte: a + text.len(),
+            start_position,
+            old_end_position,
+            new_end_position: advance(start_position, [text]),
+        })
     }
+
+    /// The point of `offset` as tree-sitter counts: rows end at line feeds
+    /// only (a lone CR, a line break everywhere else, is a column here), and
+    /// columns are bytes.
+    fn ts_point(&self, offset: usize) -> Point {
+        advance(
+            Point::new(0, 0),
+            self.rope
+                .byte_slice(..offset.min(self.rope.len_bytes()))
+                .chunks(),
+        )
+    }
+}
+
+/// `from` moved over the text of `chunks`, as tree-sitter moves points.
+fn advance<'a>(from: Point, chunks: impl IntoIterator<Item = &'a str>) -> Point {
+    let mut p = from;
+    for chunk in chunks {
+        let bytes = chunk.as_bytes();
+        match memchr::memrchr(b'\n', bytes) {
+            Some(last) => {
+                p.row += memchr::memchr_iter(b'\n', bytes).count();
+                p.column = bytes.len() - last - 1;
+            }
+            None => p.column += bytes.len(),
+        }
+    }
+    p
 }
 
 #[cfg(test)]
@@ -178,12 +215,12 @@ mod tests {
     #[test]
     fn edits_apply_in_either_encoding() {
         let mut d = Document::new(TEXT, 1);
-        d.edit(p(0, 1), p(0, 3), "-", Encoding::Utf16);
+        d.apply(Some((p(0, 1), p(0, 3))), "-", Encoding::Utf16);
         assert!(d.text().starts_with("a-b\r\n"));
-        d.edit(p(1, 6), p(1, 6), "!", Encoding::Utf8);
+        d.apply(Some((p(1, 6), p(1, 6))), "!", Encoding::Utf8);
         assert!(d.text().contains("漢字!x"));
         // Splitting a CRLF in two keeps line counting consistent.
-        d.edit(p(0, 3), p(0, 3), "\r", Encoding::Utf8);
+        d.apply(Some((p(0, 3), p(0, 3))), "\r", Encoding::Utf8);
         assert_eq!(d.line_count(), Document::new(&d.text(), 1).line_count());
     }
 }
