@@ -19,6 +19,7 @@ mod state;
 mod transport;
 mod watch;
 
+use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server};
 
 /// Serves LSP on stdin/stdout until the client says `exit`. Returns the
@@ -36,25 +37,31 @@ pub fn run() -> i32 {
             return 2;
         }
     };
-    let status = runtime.block_on(async {
-        let (service, socket) = LspService::build(server::Backend::new)
-            .custom_method("specls/testPanic", server::Backend::test_panic)
-            .custom_method(transport::MALFORMED, server::Backend::malformed)
-            .finish();
-        let backend = service.inner().clone();
-        let (checked, reader) = tokio::io::duplex(1 << 16);
-        tokio::spawn(transport::guard(tokio::io::stdin(), checked));
-        Server::new(reader, tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
-        if backend.shut_down() {
-            0
-        } else {
-            1
-        }
-    });
+    let status = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // The stdin reader may still be blocked in a read of its own thread;
     // waiting for it would keep the process alive after `exit`.
     runtime.shutdown_background();
     status
+}
+
+/// Serves LSP on `input` and `output` until the client says `exit` or the
+/// input ends; returns the status [`run`] exits with. Fuzz targets drive
+/// the server in-process through this.
+pub async fn serve(
+    input: impl AsyncRead + Unpin + Send + 'static,
+    output: impl AsyncWrite + Unpin,
+) -> i32 {
+    let (service, socket) = LspService::build(server::Backend::new)
+        .custom_method("specls/testPanic", server::Backend::test_panic)
+        .custom_method(transport::MALFORMED, server::Backend::malformed)
+        .finish();
+    let backend = service.inner().clone();
+    let (checked, reader) = tokio::io::duplex(1 << 16);
+    tokio::spawn(transport::guard(input, checked));
+    Server::new(reader, output, socket).serve(service).await;
+    if backend.shut_down() {
+        0
+    } else {
+        1
+    }
 }
