@@ -16,6 +16,7 @@ pub mod hover;
 pub mod links;
 pub mod references;
 pub mod symbols;
+pub mod taskgraph;
 
 mod element;
 #[cfg(test)]
