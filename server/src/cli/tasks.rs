@@ -27,7 +27,7 @@ pub enum Format {
 
 /// What the arguments name.
 enum Target {
-    Change(Workspace, ChangeRef),
+    Change(Box<Workspace>, ChangeRef),
     /// No change named: the active changes of these workspaces.
     List(Vec<Workspace>),
 }
@@ -157,7 +157,7 @@ fn from_path(path: &Path) -> Result<Target, String> {
     }
     if let [root] = roots.as_slice() {
         if let Some(change) = change_at(root, &abs) {
-            return Ok(Target::Change(Workspace::load(root), change));
+            return Ok(Target::Change(Box::new(Workspace::load(root)), change));
         }
     }
     Ok(Target::List(
@@ -207,7 +207,7 @@ fn by_name(cwd: &Path, name: &str) -> Result<Target, String> {
             .iter()
             .find_map(|matches| ws.changes.keys().find(|c| matches(c, name)).cloned());
         if let Some(change) = found {
-            return Ok(Target::Change(ws, change));
+            return Ok(Target::Change(Box::new(ws), change));
         }
         candidates.extend(
             ws.changes

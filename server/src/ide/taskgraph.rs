@@ -30,7 +30,7 @@ use serde_json::{json, Value};
 use crate::model::tasks::{Task, TaskList, DEP_WORDS};
 use crate::model::Span;
 use crate::syntax::js;
-use crate::workspace::{ChangeRef, FileKind, Summary, Workspace};
+use crate::workspace::{kind_of, ChangeRef, FileKind, Summary, Workspace};
 
 /// The version of the JSON object [`to_json`] builds.
 pub const JSON_VERSION: u32 = 1;
@@ -342,9 +342,10 @@ pub fn for_change<'a>(ws: &'a Workspace, change: &ChangeRef) -> Option<ChangeGra
     })
 }
 
-/// The graph of the change that `rel` (any file of it) belongs to.
+/// The graph of the change that `rel` (any file of it, read or not)
+/// belongs to.
 pub fn for_file<'a>(ws: &'a Workspace, rel: &str) -> Option<ChangeGraph<'a>> {
-    let change = ws.file(rel)?.kind.change()?.clone();
+    let change = kind_of(rel).change()?.clone();
     for_change(ws, &change)
 }
 
@@ -789,6 +790,8 @@ mod tests {
         let cg = for_file(&ws, "openspec/changes/c/proposal.md").expect("graph");
         assert_eq!(cg.rel, "openspec/changes/c/tasks.md");
         assert_eq!(cg.graph.nodes.len(), 6);
+        assert!(for_file(&ws, "openspec/changes/c/.openspec.yaml").is_some());
+        assert!(for_file(&ws, "openspec/changes/d/tasks.md").is_none());
         assert!(for_file(&ws, "openspec/specs/x/spec.md").is_none());
         assert!(for_file(&ws, "").is_none());
     }

@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::state::{FsChange, Place, State};
-use super::{capabilities, convert, features, watch};
+use super::{capabilities, convert, features, lens, watch};
 use crate::config::Config;
 use crate::workspace::Workspace;
 
@@ -722,5 +722,54 @@ impl LanguageServer for Backend {
         self.0.request("textDocument/documentLink", |st| {
             features::links(st, params)
         })
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
+        self.0
+            .request("textDocument/codeLens", |st| lens::code_lens(st, params))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
+        self.0
+            .request("textDocument/inlayHint", |st| lens::inlay_hints(st, params))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
+        self.0.request("textDocument/semanticTokens/full", |st| {
+            lens::semantic_tokens_full(st, params)
+        })
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
+        self.0.request("textDocument/semanticTokens/range", |st| {
+            lens::semantic_tokens_range(st, params)
+        })
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        match params.command.as_str() {
+            lens::TASK_GRAPH => {
+                self.0.inputs(lens::command_uri(&params).as_ref()).await;
+                self.0
+                    .request("workspace/executeCommand", |st| {
+                        lens::task_graph(st, &params)
+                    })?
+                    .map(Some)
+                    .map_err(Error::invalid_params)
+            }
+            other => Err(Error::invalid_params(format!(
+                "unknown command \"{other}\""
+            ))),
+        }
     }
 }
