@@ -157,12 +157,55 @@ fn from_path(path: &Path) -> Result<Target, String> {
     }
     if let [root] = roots.as_slice() {
         if let Some(change) = change_at(root, &abs) {
-            return Ok(Target::Change(Box::new(Workspace::load(root)), change));
+            return Ok(Target::Change(Box::new(load_change(root, &change)), change));
         }
     }
-    Ok(Target::List(
-        roots.iter().map(|r| Workspace::load(r)).collect(),
-    ))
+    Ok(Target::List(roots.iter().map(|r| load_active(r)).collect()))
+}
+
+/// What the list needs of a workspace: the files directly in each active
+/// change folder. Main specs, delta specs and archives are not read.
+fn load_active(root: &Path) -> Workspace {
+    Workspace::load_filtered(root, &|rel| {
+        rel.strip_prefix("openspec/changes")
+            .is_some_and(|r| r.is_empty() || (r != "/archive" && r[1..].find('/').is_none()))
+    })
+}
+
+/// What a graph needs: one change's folder.
+fn load_change(root: &Path, change: &ChangeRef) -> Workspace {
+    let dir = format!("openspec/{}", change.dir());
+    Workspace::load_filtered(root, &|rel| {
+        dir == rel || dir.starts_with(&format!("{rel}/")) || rel.starts_with(&format!("{dir}/"))
+    })
+}
+
+/// The change folders of a root, active then archived, by name.
+fn change_dirs(root: &Path) -> Vec<ChangeRef> {
+    let names = |dir: PathBuf| -> Vec<String> {
+        let mut out: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        out.sort();
+        out
+    };
+    let changes = root.join("openspec").join("changes");
+    let active = names(changes.clone())
+        .into_iter()
+        .filter(|n| n != "archive")
+        .map(|id| ChangeRef {
+            id,
+            archived: false,
+        });
+    let archived = names(changes.join("archive"))
+        .into_iter()
+        .map(|id| ChangeRef { id, archived: true });
+    active.chain(archived).collect()
 }
 
 /// The change folder that holds `path`, if any.
@@ -197,7 +240,7 @@ fn by_name(cwd: &Path, name: &str) -> Result<Target, String> {
     let name = name.trim_end_matches('/');
     let mut candidates: Vec<String> = Vec::new();
     for root in &roots {
-        let ws = Workspace::load(root);
+        let dirs = change_dirs(root);
         let matchers: [fn(&ChangeRef, &str) -> bool; 3] = [
             |c, n| !c.archived && c.id == n,
             |c, n| c.archived && c.id == n,
@@ -205,16 +248,14 @@ fn by_name(cwd: &Path, name: &str) -> Result<Target, String> {
         ];
         let found = matchers
             .iter()
-            .find_map(|matches| ws.changes.keys().find(|c| matches(c, name)).cloned());
+            .find_map(|matches| dirs.iter().find(|c| matches(c, name)));
         if let Some(change) = found {
-            return Ok(Target::Change(Box::new(ws), change));
+            return Ok(Target::Change(
+                Box::new(load_change(root, change)),
+                change.clone(),
+            ));
         }
-        candidates.extend(
-            ws.changes
-                .keys()
-                .filter(|c| !c.archived)
-                .map(|c| c.id.clone()),
-        );
+        candidates.extend(dirs.into_iter().filter(|c| !c.archived).map(|c| c.id));
     }
     let hint = did_you_mean(name, candidates.iter().map(String::as_str));
     let listed = if candidates.is_empty() {

@@ -325,3 +325,78 @@ The agent SHALL welcome.
         assert!(code_lenses(&ws, "").is_empty());
     }
 }
+
+/// The entry points of lenses, hints, tokens and the task graph on files
+/// mixing line endings, a BOM, emoji and CJK, cycles and half-typed lines:
+/// no panic, and every span they return is a range of the file that does
+/// not cross a line.
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use crate::ide::fixture::VOICE;
+    use crate::ide::{inlay, semantic, taskgraph};
+    use crate::rules::fixture::workspace;
+
+    #[test]
+    fn every_entry_point_accepts_every_input() {
+        let ws = workspace(&format!(
+            "{VOICE}//- openspec/changes/c/specs/voice/spec.md\r
+\u{feff}## MODIFIED Requirements\r
+### Requirement: Transfer 🎉\r
+漢字 SHALL NOT\r\n MUST\rSHOULD `MAY.\r#### Scenario: 挨拶\r- **WHEN** 🎉\r- **\r
+## RENAMED Requirements\r
+- FROM: `### Requirement: Greeting`\r
+- TO: `### Requirement: 歓迎`\r
+//- openspec/changes/c/tasks.md
+## 1. 漢字
+- [ ] 1.1 🎉 [s](specs/voice/spec.md#scenario-挨拶) (requires 1.2)
+  - Acceptance: [t](../../specs/voice/spec.md#requirement-transfer), [x](../../specs/voice/spec.md#nope), [](
+- [x] 1.2 é (requires 1, 1.1, 1.2.1)
+  - [ ] 1.2.1 sub (requires 1.1)
+  - Requires: 
+- [ ] (requires
+## Phase C
+- [ ] C.1 (requires C, 9)
+"
+        ));
+        let rels: Vec<String> = ws.files.iter().map(|f| f.rel.clone()).collect();
+        for rel in rels.iter().map(String::as_str).chain(["", "nope.md"]) {
+            let text = ws.file(rel).map_or("", |f| f.text.as_str());
+            let valid = |s: Span, what: &str| {
+                let t = text.get(s.range());
+                assert!(t.is_some(), "{what} {s:?} in {rel}");
+            };
+            for l in code_lenses(&ws, rel) {
+                valid(l.span, "lens");
+                assert!(!l.title.is_empty());
+            }
+            let len = text.len();
+            let ends = (0..len + 2).chain([usize::MAX]);
+            for end in ends {
+                for start in [0, end / 2, end, usize::MAX] {
+                    let range = Span::new(start.min(end), end);
+                    for h in inlay::inlay_hints(&ws, rel, range) {
+                        assert!(text.is_char_boundary(h.offset), "hint at {}", h.offset);
+                        assert!(!h.label.is_empty());
+                    }
+                    for t in semantic::semantic_tokens_in(&ws, rel, range) {
+                        valid(t.span, "token");
+                    }
+                }
+            }
+            let tokens = semantic::semantic_tokens(&ws, rel);
+            for w in tokens.windows(2) {
+                assert!(w[0].span.end <= w[1].span.start, "{w:?}");
+            }
+            for t in &tokens {
+                valid(t.span, "token");
+                assert!(!text[t.span.range()].contains(['\n', '\r']));
+            }
+            if let Some(cg) = taskgraph::for_file(&ws, rel) {
+                assert!(!cg.to_text().is_empty());
+                assert!(cg.to_mermaid().starts_with("flowchart"));
+                assert_eq!(cg.to_json()["version"], 1);
+            }
+        }
+    }
+}

@@ -110,9 +110,10 @@ fn requirements<'a>(
     let doc = Doc::new(&file.text);
     let headings = file.headings();
     for r in reqs {
+        // Headings are in document order.
+        let next = headings.partition_point(|h| h.span.start <= r.header.end);
         let body_end = headings
-            .iter()
-            .find(|h| h.span.start > r.header.end)
+            .get(next)
             .map_or(r.block.end, |h| h.span.start.min(r.block.end));
         let first = (r.line + 1) as usize;
         for i in first..doc.len() {
