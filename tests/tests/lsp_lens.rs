@@ -437,3 +437,47 @@ fn edits_are_seen_and_unknown_documents_get_nothing() {
     assert_eq!(r, json!([]));
     lsp.shutdown_and_exit();
 }
+
+/// Polls (pumping messages) until the server has sent `n` requests of
+/// `method`; fails after [`WAIT_TIMEOUT`].
+fn wait_server_requests(lsp: &mut LspClient, method: &str, n: usize) {
+    let deadline = std::time::Instant::now() + WAIT_TIMEOUT;
+    while lsp.server_requests(method).len() < n {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server sent {} {method} requests, not {n}",
+            lsp.server_requests(method).len()
+        );
+        lsp.pump_for(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn editing_tasks_refreshes_the_lenses_of_other_files() {
+    const REFRESH: &str = "workspace/codeLens/refresh";
+    let ws = change_workspace();
+    let caps = utf16_client().set("workspace/codeLens/refreshSupport", json!(true));
+    let mut lsp = start(&ws, caps);
+    let tasks = open_file(&mut lsp, &ws, TASKS);
+    let delta = open_file(&mut lsp, &ws, DELTA);
+    let params = json!({"textDocument": {"uri": delta}});
+    lsp.request_until("textDocument/codeLens", params.clone(), WAIT_TIMEOUT, |v| {
+        lenses(v).first().is_some_and(|l| l.1 == "2 tasks")
+    });
+    // Reading the workspace may already have asked for refreshes.
+    lsp.pump_for(std::time::Duration::from_millis(300));
+    let before = lsp.server_requests(REFRESH).len();
+    // Line 5 is 1.2's acceptance link to "Caller asks": drop it.
+    lsp.change(&tasks, 2, &[(Range::new(5, 0, 6, 0), "")]);
+    wait_server_requests(&mut lsp, REFRESH, before + 1);
+    let r = lsp.request_ok("textDocument/codeLens", params);
+    assert_eq!(lenses(&r)[0].1, "1 task", "{r}");
+    // A client without refresh support is never asked.
+    let mut plain = start(&ws, utf16_client());
+    let tasks = open_file(&mut plain, &ws, TASKS);
+    plain.change(&tasks, 2, &[(Range::new(5, 0, 6, 0), "")]);
+    plain.pump_for(std::time::Duration::from_millis(500));
+    assert!(plain.server_requests(REFRESH).is_empty());
+    plain.shutdown_and_exit();
+    lsp.shutdown_and_exit();
+}

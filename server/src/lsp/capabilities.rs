@@ -24,6 +24,10 @@ pub fn client_caps(c: &ClientCapabilities) -> ClientCaps {
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false),
         configuration: ws.and_then(|w| w.configuration).unwrap_or(false),
+        code_lens_refresh: ws
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false),
     }
 }
 

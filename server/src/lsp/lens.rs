@@ -16,6 +16,7 @@ use crate::ide::{inlay, taskgraph};
 use crate::model::Span;
 use crate::text::document::{Document, Position};
 use crate::text::LineIndex;
+use crate::workspace::FileKind;
 
 /// Returns a change's task graph: `[{"uri", "format"}]`.
 pub const TASK_GRAPH: &str = "specls.taskGraph";
@@ -55,6 +56,27 @@ fn encode_kind(k: TokenKind) -> (u32, u32) {
         TokenKind::DependencyId => (2, 0),
         TokenKind::AcceptanceLink => (3, 0),
     }
+}
+
+/// Notes an edit of `uri`: a task list or a delta spec changes the code
+/// lenses of other files (coverage counts, the changes touching a main
+/// requirement), which clients only ask again for when told to.
+pub fn note_edit(st: &mut State, uri: &Uri) {
+    let Some(place) = place_of(st, uri) else {
+        return;
+    };
+    if matches!(
+        crate::workspace::kind_of(&place.rel),
+        FileKind::Tasks { .. } | FileKind::DeltaSpec { .. }
+    ) {
+        st.lens_stale = true;
+    }
+}
+
+/// Whether to send `workspace/codeLens/refresh` now (once per batch of
+/// edits, after their diagnostics, and only to clients that support it).
+pub fn take_refresh(st: &mut State) -> bool {
+    std::mem::take(&mut st.lens_stale) && st.caps.code_lens_refresh
 }
 
 fn place_of(st: &State, uri: &Uri) -> Option<Place> {

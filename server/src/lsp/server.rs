@@ -172,6 +172,12 @@ impl Inner {
                 let _ = client.workspace_diagnostic_refresh().await;
             });
         }
+        if self.with_state("code lens", lens::take_refresh) == Some(true) {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.code_lens_refresh().await;
+            });
+        }
         self.reparse_later(None);
     }
 
@@ -281,7 +287,10 @@ impl Inner {
         let ws = tokio::task::spawn_blocking(move || Workspace::load(&root)).await;
         match ws {
             Ok(ws) => {
-                self.with_state("indexing", |st| st.install(i, ws));
+                self.with_state("indexing", |st| {
+                    st.install(i, ws);
+                    st.lens_stale = true;
+                });
                 self.read_done.notify_waiters();
                 self.schedule();
             }
@@ -301,7 +310,10 @@ impl Inner {
             let part =
                 tokio::task::spawn_blocking(move || super::state::read_dirs(&root, &dirs)).await;
             if let Ok(part) = part {
-                me.with_state("indexing", |st| st.absorb_partial(i, part, unit));
+                me.with_state("indexing", |st| {
+                    st.absorb_partial(i, part, unit);
+                    st.lens_stale = true;
+                });
                 me.read_done.notify_waiters();
                 me.publish().await;
             }
@@ -411,7 +423,10 @@ impl Inner {
         if events.is_empty() {
             return;
         }
-        self.with_state("file changes", |st| st.files_changed(events));
+        self.with_state("file changes", |st| {
+            st.files_changed(events);
+            st.lens_stale = true;
+        });
         self.schedule();
     }
 }
@@ -516,6 +531,7 @@ impl LanguageServer for Backend {
         let result = self.0.with_state("didChange", |st| {
             let started = std::time::Instant::now();
             let r = st.change(&id.uri, id.version, params.content_changes);
+            lens::note_edit(st, &id.uri);
             if let Some(t) = &mut st.timing {
                 *t += started.elapsed();
             }
