@@ -481,3 +481,55 @@ fn editing_tasks_refreshes_the_lenses_of_other_files() {
     plain.shutdown_and_exit();
     lsp.shutdown_and_exit();
 }
+
+/// Times the new requests on the largest main spec and the largest task
+/// list of the corpus (best of 20 round trips, debug build unless built
+/// otherwise). Not a check: run it by hand with
+/// `SPECLS_CORPUS=/path/to/corpus cargo test -p specls-e2e --test lsp_lens -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing_on_the_corpus() {
+    let Some(corpus) = std::env::var_os("SPECLS_CORPUS").map(std::path::PathBuf::from) else {
+        eprintln!("SPECLS_CORPUS is not set: nothing timed");
+        return;
+    };
+    for (root, rel) in [
+        ("kalbasit+ncps", "openspec/specs/cdc-chunking/spec.md"),
+        (
+            "BaseOut+baseout",
+            "openspec/changes/shared-entitlements/tasks.md",
+        ),
+    ] {
+        let root = corpus.join(root);
+        let Ok(text) = std::fs::read_to_string(root.join(rel)) else {
+            eprintln!("{} is absent", root.join(rel).display());
+            continue;
+        };
+        let (mut lsp, _) = LspClient::start_in(&root, utf16_client(), fast());
+        let uri = lsp.open(&root.join(rel), &text, 1);
+        let doc = json!({"textDocument": {"uri": uri}});
+        lsp.request_ok("textDocument/codeLens", doc.clone());
+        let all = Range::new(0, 0, 1_000_000, 0).json();
+        for (method, params) in [
+            ("textDocument/semanticTokens/full", doc.clone()),
+            ("textDocument/codeLens", doc.clone()),
+            (
+                "textDocument/inlayHint",
+                json!({"textDocument": {"uri": uri}, "range": all}),
+            ),
+            (
+                "workspace/executeCommand",
+                json!({"command": "specls.taskGraph", "arguments": [{"uri": uri, "format": "json"}]}),
+            ),
+        ] {
+            let mut best = f64::MAX;
+            for _ in 0..20 {
+                let t = std::time::Instant::now();
+                let _ = lsp.request(method, params.clone());
+                best = best.min(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            eprintln!("{rel} ({} bytes) {method}: {best:.2} ms", text.len());
+        }
+        lsp.shutdown_and_exit();
+    }
+}
