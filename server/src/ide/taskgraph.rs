@@ -825,6 +825,20 @@ Wave 4
     }
 
     #[test]
+    fn a_list_without_tasks_says_so() {
+        let ws = workspace("//- openspec/changes/c/tasks.md\n# Tasks\n\nLater.\n");
+        let cg = for_file(&ws, "openspec/changes/c/tasks.md").unwrap();
+        assert_eq!(
+            cg.to_text(),
+            "Task graph of c (openspec/changes/c/tasks.md)\n0 tasks, 0 done · 0 waves · critical path: none\n\nNo task.\n"
+        );
+        assert_eq!(cg.to_mermaid().lines().next(), Some("flowchart LR"));
+        assert!(!cg.to_mermaid().contains("linkStyle"));
+        assert_eq!(cg.to_json()["waves"], json!([]));
+        assert!(!cg.has_errors());
+    }
+
+    #[test]
     fn mermaid_styles_the_critical_path() {
         let ws = change_graph_fixture();
         let cg = for_file(&ws, "openspec/changes/c/tasks.md").unwrap();
