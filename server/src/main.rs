@@ -24,6 +24,14 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
+    /// Show a change's task graph: waves, critical path, cycles.
+    Tasks {
+        /// A change name or a path in the change (default: the change the
+        /// current folder is in, else the list of active changes).
+        change: Option<String>,
+        #[arg(long, value_enum, default_value_t = TasksFormat::Text)]
+        format: TasksFormat,
+    },
     /// Serve the Language Server Protocol on stdin/stdout.
     Lsp {
         /// Accepted for clients that always pass it; stdio is the only
@@ -36,6 +44,13 @@ enum Command {
 #[derive(Clone, Copy, ValueEnum)]
 enum OutputFormat {
     Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TasksFormat {
+    Text,
+    Mermaid,
     Json,
 }
 
@@ -67,6 +82,15 @@ fn main() -> ExitCode {
                 OutputFormat::Json => Format::Json,
             };
             ExitCode::from(check::run(&paths, strict, format) as u8)
+        }
+        Command::Tasks { change, format } => {
+            use specls::cli::tasks::{self, Format as TasksOut};
+            let format = match format {
+                TasksFormat::Text => TasksOut::Text,
+                TasksFormat::Mermaid => TasksOut::Mermaid,
+                TasksFormat::Json => TasksOut::Json,
+            };
+            ExitCode::from(tasks::run(change.as_deref(), format) as u8)
         }
         Command::Lsp { stdio: _ } => ExitCode::from(specls::lsp::run() as u8),
     }

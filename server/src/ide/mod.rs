@@ -13,9 +13,13 @@ pub mod definition;
 pub mod folding;
 pub mod fuzzy;
 pub mod hover;
+pub mod inlay;
+pub mod lens;
 pub mod links;
 pub mod references;
+pub mod semantic;
 pub mod symbols;
+pub mod taskgraph;
 
 mod element;
 #[cfg(test)]

@@ -24,6 +24,10 @@ pub fn client_caps(c: &ClientCapabilities) -> ClientCaps {
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false),
         configuration: ws.and_then(|w| w.configuration).unwrap_or(false),
+        code_lens_refresh: ws
+            .and_then(|w| w.code_lens.as_ref())
+            .and_then(|c| c.refresh_support)
+            .unwrap_or(false),
     }
 }
 
@@ -71,6 +75,22 @@ pub fn server_caps(enc: Encoding, caps: &ClientCaps) -> ServerCapabilities {
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         document_link_provider: Some(DocumentLinkOptions {
             resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                work_done_progress_options: Default::default(),
+                legend: super::lens::legend(),
+                range: Some(true),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+            },
+        )),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: super::lens::commands(),
             work_done_progress_options: Default::default(),
         }),
         workspace: Some(WorkspaceServerCapabilities {

@@ -14,6 +14,7 @@
 mod capabilities;
 mod convert;
 mod features;
+mod lens;
 mod server;
 mod state;
 mod transport;

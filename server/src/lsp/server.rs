@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::state::{FsChange, Place, State};
-use super::{capabilities, convert, features, watch};
+use super::{capabilities, convert, features, lens, watch};
 use crate::config::Config;
 use crate::workspace::Workspace;
 
@@ -172,6 +172,12 @@ impl Inner {
                 let _ = client.workspace_diagnostic_refresh().await;
             });
         }
+        if self.with_state("code lens", lens::take_refresh) == Some(true) {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let _ = client.code_lens_refresh().await;
+            });
+        }
         self.reparse_later(None);
     }
 
@@ -281,7 +287,10 @@ impl Inner {
         let ws = tokio::task::spawn_blocking(move || Workspace::load(&root)).await;
         match ws {
             Ok(ws) => {
-                self.with_state("indexing", |st| st.install(i, ws));
+                self.with_state("indexing", |st| {
+                    st.install(i, ws);
+                    st.lens_stale = true;
+                });
                 self.read_done.notify_waiters();
                 self.schedule();
             }
@@ -301,7 +310,10 @@ impl Inner {
             let part =
                 tokio::task::spawn_blocking(move || super::state::read_dirs(&root, &dirs)).await;
             if let Ok(part) = part {
-                me.with_state("indexing", |st| st.absorb_partial(i, part, unit));
+                me.with_state("indexing", |st| {
+                    st.absorb_partial(i, part, unit);
+                    st.lens_stale = true;
+                });
                 me.read_done.notify_waiters();
                 me.publish().await;
             }
@@ -411,7 +423,10 @@ impl Inner {
         if events.is_empty() {
             return;
         }
-        self.with_state("file changes", |st| st.files_changed(events));
+        self.with_state("file changes", |st| {
+            st.files_changed(events);
+            st.lens_stale = true;
+        });
         self.schedule();
     }
 }
@@ -516,6 +531,7 @@ impl LanguageServer for Backend {
         let result = self.0.with_state("didChange", |st| {
             let started = std::time::Instant::now();
             let r = st.change(&id.uri, id.version, params.content_changes);
+            lens::note_edit(st, &id.uri);
             if let Some(t) = &mut st.timing {
                 *t += started.elapsed();
             }
@@ -735,5 +751,54 @@ impl LanguageServer for Backend {
         self.0.request("textDocument/documentLink", |st| {
             features::links(st, params)
         })
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
+        self.0
+            .request("textDocument/codeLens", |st| lens::code_lens(st, params))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
+        self.0
+            .request("textDocument/inlayHint", |st| lens::inlay_hints(st, params))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
+        self.0.request("textDocument/semanticTokens/full", |st| {
+            lens::semantic_tokens_full(st, params)
+        })
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
+        self.0.request("textDocument/semanticTokens/range", |st| {
+            lens::semantic_tokens_range(st, params)
+        })
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        match params.command.as_str() {
+            lens::TASK_GRAPH => {
+                self.0.inputs(lens::command_uri(&params).as_ref()).await;
+                self.0
+                    .request("workspace/executeCommand", |st| {
+                        lens::task_graph(st, &params)
+                    })?
+                    .map(Some)
+                    .map_err(Error::invalid_params)
+            }
+            other => Err(Error::invalid_params(format!(
+                "unknown command \"{other}\""
+            ))),
+        }
     }
 }

@@ -133,6 +133,8 @@ pub struct ClientCaps {
     pub progress: bool,
     pub watch_dynamic: bool,
     pub configuration: bool,
+    /// `workspace.codeLens.refreshSupport`.
+    pub code_lens_refresh: bool,
 }
 
 /// Settings from the editor, layered over each root's `specls.toml`.
@@ -154,6 +156,9 @@ pub struct State {
     /// With `SPECLS_TIMING=1`: time spent on edits whose diagnostics are
     /// not computed yet (see `Inner::timed`).
     pub timing: Option<std::time::Duration>,
+    /// A file other files' code lenses count from changed since the client
+    /// was last asked to refresh them.
+    pub lens_stale: bool,
 }
 
 /// One document's diagnostics, ready to send.
@@ -175,6 +180,7 @@ impl Default for State {
             shut_down: false,
             timing: (std::env::var("SPECLS_TIMING").as_deref() == Ok("1"))
                 .then_some(std::time::Duration::ZERO),
+            lens_stale: false,
         }
     }
 }

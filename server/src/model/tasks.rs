@@ -220,7 +220,7 @@ impl TaskList {
     }
 }
 
-const DEP_WORDS: &[&str] = &["requires", "depends on", "after", "blocked by"];
+pub const DEP_WORDS: &[&str] = &["requires", "depends on", "after", "blocked by"];
 
 pub struct TaskLine {
     pub done: bool,

@@ -1,0 +1,284 @@
+//! Code lens, inlay hints, semantic tokens and the `specls.taskGraph`
+//! command: protocol in, the `ide` layer's answers out in the negotiated
+//! encoding. Unknown documents give empty answers.
+
+use std::str::FromStr;
+
+use serde_json::{json, Value};
+use tower_lsp_server::ls_types as lsp;
+use tower_lsp_server::ls_types::Uri;
+
+use super::convert;
+use super::state::{Place, State};
+use crate::ide::lens::{code_lenses, LensAction};
+use crate::ide::semantic::{semantic_tokens, semantic_tokens_in, Token, TokenKind};
+use crate::ide::{inlay, taskgraph};
+use crate::model::Span;
+use crate::text::document::{Document, Position};
+use crate::text::LineIndex;
+use crate::workspace::FileKind;
+
+/// Returns a change's task graph: `[{"uri", "format"}]`.
+pub const TASK_GRAPH: &str = "specls.taskGraph";
+/// What the "Task graph" lens runs: implemented by the editor plugins
+/// (which call [`TASK_GRAPH`] and show the result), not by the server.
+pub const SHOW_TASK_GRAPH: &str = "specls.showTaskGraph";
+
+/// The commands the server runs.
+pub fn commands() -> Vec<String> {
+    vec![TASK_GRAPH.to_string()]
+}
+
+/// Token types, in legend order (the index is what the encoding sends).
+const TOKEN_TYPES: [lsp::SemanticTokenType; 4] = [
+    lsp::SemanticTokenType::KEYWORD,
+    lsp::SemanticTokenType::MODIFIER,
+    lsp::SemanticTokenType::VARIABLE,
+    lsp::SemanticTokenType::MACRO,
+];
+
+/// Bit 0 of the modifier set.
+const DECLARATION: u32 = 1;
+
+pub fn legend() -> lsp::SemanticTokensLegend {
+    lsp::SemanticTokensLegend {
+        token_types: TOKEN_TYPES.to_vec(),
+        token_modifiers: vec![lsp::SemanticTokenModifier::DECLARATION],
+    }
+}
+
+/// (type index, modifiers) of a token kind; see `docs/lsp.md`.
+fn encode_kind(k: TokenKind) -> (u32, u32) {
+    match k {
+        TokenKind::StepKeyword => (0, 0),
+        TokenKind::Rfc2119 => (1, 0),
+        TokenKind::TaskId => (2, DECLARATION),
+        TokenKind::DependencyId => (2, 0),
+        TokenKind::AcceptanceLink => (3, 0),
+    }
+}
+
+/// Notes an edit of `uri`: a task list or a delta spec changes the code
+/// lenses of other files (coverage counts, the changes touching a main
+/// requirement), which clients only ask again for when told to.
+pub fn note_edit(st: &mut State, uri: &Uri) {
+    let Some(place) = place_of(st, uri) else {
+        return;
+    };
+    if matches!(
+        crate::workspace::kind_of(&place.rel),
+        FileKind::Tasks { .. } | FileKind::DeltaSpec { .. }
+    ) {
+        st.lens_stale = true;
+    }
+}
+
+/// Whether to send `workspace/codeLens/refresh` now (once per batch of
+/// edits, after their diagnostics, and only to clients that support it).
+pub fn take_refresh(st: &mut State) -> bool {
+    std::mem::take(&mut st.lens_stale) && st.caps.code_lens_refresh
+}
+
+fn place_of(st: &State, uri: &Uri) -> Option<Place> {
+    match st.docs.get(uri) {
+        Some(open) => open.place.clone(),
+        None => st.uri_place(uri),
+    }
+}
+
+/// Converts between byte offsets of one file and positions. The index holds
+/// the editor's text of an open file, so positions are computed from it
+/// with a line index: a binary search and a count within one line, much
+/// cheaper than the rope's conversions when a response has hundreds of
+/// tokens. Positions coming in use the open document's rope.
+struct Positions<'a> {
+    doc: Option<&'a Document>,
+    text: &'a str,
+    index: LineIndex,
+    st: &'a State,
+}
+
+impl<'a> Positions<'a> {
+    fn new(st: &'a State, place: &Place) -> Option<Positions<'a>> {
+        let text = &st.roots.get(place.root)?.ws.file(&place.rel)?.text;
+        Some(Positions {
+            doc: st.open_doc_at(place).map(|d| &d.doc),
+            text,
+            index: LineIndex::new(text),
+            st,
+        })
+    }
+
+    fn position(&self, offset: usize) -> Position {
+        self.index.position(self.text, offset, self.st.encoding)
+    }
+
+    fn offset(&self, p: lsp::Position) -> usize {
+        let p = convert::position_in(p);
+        match self.doc {
+            Some(d) => d.offset(p, self.st.encoding),
+            None => Document::new(self.text, 0).offset(p, self.st.encoding),
+        }
+    }
+
+    fn range(&self, span: Span) -> lsp::Range {
+        lsp::Range::new(
+            convert::position_out(self.position(span.start as usize)),
+            convert::position_out(self.position(span.end as usize)),
+        )
+    }
+
+    fn span(&self, r: lsp::Range) -> Span {
+        let start = self.offset(r.start);
+        Span::new(start, self.offset(r.end).max(start))
+    }
+}
+
+pub fn code_lens(st: &mut State, p: lsp::CodeLensParams) -> Option<Vec<lsp::CodeLens>> {
+    let uri = p.text_document.uri;
+    let place = place_of(st, &uri)?;
+    let pos = Positions::new(st, &place)?;
+    let lenses = code_lenses(&st.roots[place.root].ws, &place.rel);
+    Some(
+        lenses
+            .into_iter()
+            .map(|l| {
+                let command = match l.action {
+                    Some(LensAction::ShowTaskGraph) => lsp::Command::new(
+                        l.title,
+                        SHOW_TASK_GRAPH.to_string(),
+                        Some(vec![json!({"uri": uri.as_str(), "format": "mermaid"})]),
+                    ),
+                    // A title with nothing to run: editors show it as text.
+                    None => lsp::Command::new(l.title, String::new(), None),
+                };
+                lsp::CodeLens {
+                    range: pos.range(l.span),
+                    command: Some(command),
+                    data: None,
+                }
+            })
+            .collect(),
+    )
+}
+
+pub fn inlay_hints(st: &mut State, p: lsp::InlayHintParams) -> Option<Vec<lsp::InlayHint>> {
+    let place = place_of(st, &p.text_document.uri)?;
+    let pos = Positions::new(st, &place)?;
+    let range = pos.span(p.range);
+    let hints = inlay::inlay_hints(&st.roots[place.root].ws, &place.rel, range);
+    Some(
+        hints
+            .into_iter()
+            .map(|h| lsp::InlayHint {
+                position: convert::position_out(pos.position(h.offset)),
+                label: lsp::InlayHintLabel::String(h.label),
+                kind: None,
+                text_edits: None,
+                tooltip: h.tooltip.map(lsp::InlayHintTooltip::String),
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect(),
+    )
+}
+
+/// The protocol's relative encoding: each token's line and start relative
+/// to the previous token, lengths in the negotiated encoding.
+fn encode(pos: &Positions, tokens: &[Token]) -> Vec<lsp::SemanticToken> {
+    let mut out = Vec::with_capacity(tokens.len());
+    let (mut line, mut start) = (0, 0);
+    for t in tokens {
+        let a = pos.position(t.span.start as usize);
+        let b = pos.position(t.span.end as usize);
+        // Tokens never span lines; one that would is left out.
+        if a.line != b.line || b.character <= a.character {
+            continue;
+        }
+        let (token_type, modifiers) = encode_kind(t.kind);
+        out.push(lsp::SemanticToken {
+            delta_line: a.line - line,
+            delta_start: if a.line == line {
+                a.character - start
+            } else {
+                a.character
+            },
+            length: b.character - a.character,
+            token_type,
+            token_modifiers_bitset: modifiers,
+        });
+        line = a.line;
+        start = a.character;
+    }
+    out
+}
+
+pub fn semantic_tokens_full(
+    st: &mut State,
+    p: lsp::SemanticTokensParams,
+) -> Option<lsp::SemanticTokensResult> {
+    let place = place_of(st, &p.text_document.uri)?;
+    let pos = Positions::new(st, &place)?;
+    let tokens = semantic_tokens(&st.roots[place.root].ws, &place.rel);
+    Some(lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens {
+        result_id: None,
+        data: encode(&pos, &tokens),
+    }))
+}
+
+pub fn semantic_tokens_range(
+    st: &mut State,
+    p: lsp::SemanticTokensRangeParams,
+) -> Option<lsp::SemanticTokensRangeResult> {
+    let place = place_of(st, &p.text_document.uri)?;
+    let pos = Positions::new(st, &place)?;
+    let tokens = semantic_tokens_in(&st.roots[place.root].ws, &place.rel, pos.span(p.range));
+    Some(lsp::SemanticTokensRangeResult::Tokens(
+        lsp::SemanticTokens {
+            result_id: None,
+            data: encode(&pos, &tokens),
+        },
+    ))
+}
+
+/// The document a `specls.taskGraph` call is about, for the handler to
+/// wait on.
+pub fn command_uri(p: &lsp::ExecuteCommandParams) -> Option<Uri> {
+    let uri = p.arguments.first()?.get("uri")?.as_str()?;
+    Uri::from_str(uri).ok()
+}
+
+/// Runs `specls.taskGraph`: a string for `text` and `mermaid`, the JSON
+/// object of `specls tasks --format json` for `json`. The error is a
+/// message for an invalid-params response.
+pub fn task_graph(st: &mut State, p: &lsp::ExecuteCommandParams) -> Result<Value, String> {
+    let arg = p.arguments.first().cloned().unwrap_or(Value::Null);
+    let format = match arg.get("format") {
+        None | Some(Value::Null) => "text",
+        Some(Value::String(f)) => f.as_str(),
+        Some(other) => return Err(format!("\"format\" must be a string, not {other}")),
+    };
+    if !matches!(format, "text" | "mermaid" | "json") {
+        return Err(format!(
+            "unknown format \"{format}\": use \"text\", \"mermaid\" or \"json\""
+        ));
+    }
+    let uri = command_uri(p).ok_or_else(|| {
+        format!("{TASK_GRAPH} takes [{{\"uri\": <a file of the change>, \"format\": \"text\"|\"mermaid\"|\"json\"}}]")
+    })?;
+    let place = place_of(st, &uri)
+        .ok_or_else(|| format!("{} is not in an OpenSpec workspace", uri.as_str()))?;
+    let ws = &st.roots[place.root].ws;
+    let Some(cg) = taskgraph::for_file(ws, &place.rel) else {
+        return Err(match crate::workspace::kind_of(&place.rel).change() {
+            Some(c) => format!("change \"{}\" has no tasks.md", c.id),
+            None => format!("{} is not a file of an OpenSpec change", uri.as_str()),
+        });
+    };
+    Ok(match format {
+        "json" => cg.to_json(),
+        "mermaid" => Value::String(cg.to_mermaid()),
+        _ => Value::String(cg.to_text()),
+    })
+}
