@@ -10,6 +10,8 @@
 //! never a panic.
 
 pub mod definition;
+pub mod edit;
+pub mod fixes;
 pub mod folding;
 pub mod fuzzy;
 pub mod hover;
@@ -22,6 +24,8 @@ mod element;
 mod fixture;
 
 pub use definition::definition;
+pub use edit::{SourceChange, TextEdit};
+pub use fixes::{fixes, Fix};
 pub use folding::{folding_ranges, Fold, FoldKind};
 pub use hover::{hover, Hover};
 pub use links::{document_links, DocLink};
