@@ -60,7 +60,9 @@ impl SourceChange {
     pub(crate) fn drop_overlaps(&mut self) {
         let mut kept: Vec<TextEdit> = Vec::new();
         for e in std::mem::take(&mut self.edits) {
-            let clash = kept.iter().any(|k| k.rel == e.rel && overlap(k.span, e.span));
+            let clash = kept
+                .iter()
+                .any(|k| k.rel == e.rel && overlap(k.span, e.span));
             if !clash && !kept.contains(&e) {
                 kept.push(e);
             }
@@ -107,7 +109,10 @@ pub fn apply_to_text(text: &str, edits: &[(Span, &str)]) -> Result<String, Strin
     for &(span, new) in edits {
         let (s, e) = (span.start as usize, span.end as usize);
         if s > e || e > text.len() {
-            return Err(format!("span {s}..{e} is outside the text ({} bytes)", text.len()));
+            return Err(format!(
+                "span {s}..{e} is outside the text ({} bytes)",
+                text.len()
+            ));
         }
         if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
             return Err(format!("span {s}..{e} is not on character boundaries"));
@@ -143,7 +148,9 @@ pub(crate) fn line_start(text: &str, at: usize) -> usize {
 
 /// `text` with every line break written as `eol`.
 pub(crate) fn with_line_endings(text: &str, eol: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n").replace('\n', eol)
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\n', eol)
 }
 
 /// The path of `to` as a link written in `from` (both relative to the
@@ -204,10 +211,7 @@ mod tests {
     #[test]
     fn edits_apply_in_order_and_refuse_bad_spans() {
         let text = "héllo world";
-        let got = apply_to_text(
-            text,
-            &[(Span::new(0, 0), ">"), (Span::new(7, 12), "there")],
-        );
+        let got = apply_to_text(text, &[(Span::new(0, 0), ">"), (Span::new(7, 12), "there")]);
         assert_eq!(got.as_deref(), Ok(">héllo there"));
         assert!(apply_to_text(text, &[(Span::new(2, 3), "")]).is_err());
         assert!(apply_to_text(text, &[(Span::new(0, 99), "")]).is_err());
@@ -217,7 +221,10 @@ mod tests {
     #[test]
     fn relative_links_climb_and_encode() {
         assert_eq!(
-            relative_link("openspec/changes/c/tasks.md", "openspec/changes/c/specs/a/spec.md"),
+            relative_link(
+                "openspec/changes/c/tasks.md",
+                "openspec/changes/c/specs/a/spec.md"
+            ),
             "specs/a/spec.md"
         );
         assert_eq!(

@@ -17,6 +17,7 @@ pub mod fuzzy;
 pub mod hover;
 pub mod links;
 pub mod references;
+pub mod rename;
 pub mod symbols;
 
 mod element;
@@ -30,6 +31,7 @@ pub use folding::{folding_ranges, Fold, FoldKind};
 pub use hover::{hover, Hover};
 pub use links::{document_links, DocLink};
 pub use references::references;
+pub use rename::{prepare_rename, rename, RenameError, Renameable};
 pub use symbols::{document_symbols, workspace_symbols, Symbol, SymbolIndex, WorkspaceSymbol};
 
 use crate::model::Span;

@@ -71,7 +71,10 @@ pub(super) fn drops_scenarios(ws: &Workspace, file: &SourceFile, span: Span) -> 
             "Copy the dropped scenario \"{}\" from the main spec",
             one.name
         ),
-        many => format!("Copy the {} dropped scenarios from the main spec", many.len()),
+        many => format!(
+            "Copy the {} dropped scenarios from the main spec",
+            many.len()
+        ),
     };
     vec![Fix::new(title, SourceChange::new(vec![edit]), true)]
 }

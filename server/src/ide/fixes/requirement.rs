@@ -47,7 +47,10 @@ pub(super) fn not_a_header(file: &SourceFile, span: Span) -> Vec<Fix> {
     let Some(title) = title else {
         return Vec::new();
     };
-    let line = Span::new(line_start(&file.text, span.start as usize), span.end as usize);
+    let line = Span::new(
+        line_start(&file.text, span.start as usize),
+        span.end as usize,
+    );
     let mut out = Vec::new();
     let bare = js::trim(js::strip_closing_hashes(js::trim(&title)));
     if let Some(name) = after_word(bare, "scenario") {

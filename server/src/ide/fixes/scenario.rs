@@ -69,7 +69,10 @@ The agent SHALL answer.
             assert!(done.fix.preferred);
             assert_eq!(
                 done.text("openspec/specs/voice/spec.md"),
-                format!("{}{want}\n- **WHEN** busy\n- **THEN** queue\n", MAIN.split_once('\n').unwrap().1),
+                format!(
+                    "{}{want}\n- **WHEN** busy\n- **THEN** queue\n",
+                    MAIN.split_once('\n').unwrap().1
+                ),
                 "{line}"
             );
         }
@@ -91,7 +94,10 @@ The agent SHALL hold.\r
         let done = apply_fix(fx, "scenario/wrong-level", 0);
         assert_eq!(
             done.text("openspec/changes/c/specs/voice/spec.md"),
-            fx.split_once('\n').unwrap().1.replace("### Scenario: 保留", "#### Scenario: 保留")
+            fx.split_once('\n')
+                .unwrap()
+                .1
+                .replace("### Scenario: 保留", "#### Scenario: 保留")
         );
     }
 

@@ -6,7 +6,9 @@
 use std::collections::HashSet;
 
 use super::Fix;
-use crate::ide::edit::{line_ending, line_start, link_label, relative_link, SourceChange, TextEdit};
+use crate::ide::edit::{
+    line_ending, line_start, link_label, relative_link, SourceChange, TextEdit,
+};
 use crate::model::tasks::{indent_columns, Group, Task, TaskList};
 use crate::model::{Requirement, Scenario, Span};
 use crate::rules::nearest;
@@ -25,7 +27,12 @@ pub(super) fn unknown_dependency(file: &SourceFile, span: Span) -> Vec<Fix> {
     let Some((_, list)) = tasks_of(file) else {
         return Vec::new();
     };
-    let Some(dep) = list.tasks.iter().flat_map(|t| &t.deps).find(|d| d.span == span) else {
+    let Some(dep) = list
+        .tasks
+        .iter()
+        .flat_map(|t| &t.deps)
+        .find(|d| d.span == span)
+    else {
         return Vec::new();
     };
     let ids = list.tasks.iter().filter_map(|t| t.id.as_deref());
@@ -99,16 +106,51 @@ fn candidates<'a>(ws: &'a Workspace, change: &ChangeRef) -> Vec<Candidate<'a>> {
             }
         }
     }
-    for f in ws.files.iter().filter(|f| matches!(f.kind, FileKind::MainSpec { .. })) {
+    for f in ws
+        .files
+        .iter()
+        .filter(|f| matches!(f.kind, FileKind::MainSpec { .. }))
+    {
         out.extend(scenarios_of(f, false));
     }
     out
 }
 
 const STOP_WORDS: &[&str] = &[
-    "the", "and", "for", "with", "when", "then", "given", "that", "this", "are", "was", "were",
-    "from", "into", "not", "can", "will", "shall", "must", "should", "may", "its", "has", "have",
-    "been", "but", "all", "any", "each", "per", "via", "acceptance", "criteria", "scenario",
+    "the",
+    "and",
+    "for",
+    "with",
+    "when",
+    "then",
+    "given",
+    "that",
+    "this",
+    "are",
+    "was",
+    "were",
+    "from",
+    "into",
+    "not",
+    "can",
+    "will",
+    "shall",
+    "must",
+    "should",
+    "may",
+    "its",
+    "has",
+    "have",
+    "been",
+    "but",
+    "all",
+    "any",
+    "each",
+    "per",
+    "via",
+    "acceptance",
+    "criteria",
+    "scenario",
 ];
 
 /// The words of `text` that say something: lowercase, at least three
@@ -203,7 +245,9 @@ pub(super) fn unlinked_acceptance(ws: &Workspace, file: &SourceFile, span: Span)
     };
     let mut criterion = words(&criterion_text(&file.text, item.span));
     if criterion.is_empty() {
-        let description = task.description.strip_prefix(task.id.as_deref().unwrap_or(""));
+        let description = task
+            .description
+            .strip_prefix(task.id.as_deref().unwrap_or(""));
         criterion = words(description.unwrap_or(&task.description));
     }
     let all = candidates(ws, change);
@@ -316,7 +360,9 @@ pub(super) fn uncovered_scenario(ws: &Workspace, file: &SourceFile, span: Span) 
         }
         None => (0, doc.len()),
     };
-    let last = (from..to).rev().find(|&i| !js::trim(doc.line(i)).is_empty());
+    let last = (from..to)
+        .rev()
+        .find(|&i| !js::trim(doc.line(i)).is_empty());
     let indent = group
         .and_then(|g| {
             list.tasks
@@ -347,7 +393,10 @@ pub(super) fn uncovered_scenario(ws: &Workspace, file: &SourceFile, span: Span) 
             "Add task {id} covering \"{}\" to tasks.md",
             target.scenario.name
         ),
-        None => format!("Add a task covering \"{}\" to tasks.md", target.scenario.name),
+        None => format!(
+            "Add a task covering \"{}\" to tasks.md",
+            target.scenario.name
+        ),
     };
     vec![Fix::new(title, SourceChange::new(vec![edit]), true)]
 }
@@ -480,10 +529,7 @@ The agent SHALL answer.
                     "Link scenario \"Caller asks for a human\" (specs/voice/spec.md)",
                     true
                 ),
-                (
-                    "Link scenario \"Hello\" (../../specs/voice/spec.md)",
-                    false
-                ),
+                ("Link scenario \"Hello\" (../../specs/voice/spec.md)", false),
             ]
         );
         let done = apply_fix(&fx, "tasks/unlinked-acceptance", 0);
@@ -491,9 +537,9 @@ The agent SHALL answer.
             "  - Acceptance: the call reaches a human when asked [Caller asks for a human](specs/voice/spec.md#scenario-caller-asks-for-a-human)\n"
         ));
         let done = apply_fix(&fx, "tasks/unlinked-acceptance", 1);
-        assert!(done.text("openspec/changes/c/tasks.md").ends_with(
-            "asked [Hello](../../specs/voice/spec.md#scenario-hello)\n"
-        ));
+        assert!(done
+            .text("openspec/changes/c/tasks.md")
+            .ends_with("asked [Hello](../../specs/voice/spec.md#scenario-hello)\n"));
     }
 
     #[test]
