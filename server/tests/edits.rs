@@ -129,12 +129,13 @@ fn mutate(rel: &str, text: &str) -> String {
             }
             if l.contains("cceptance") {
                 unlink = !unlink;
-                while unlink {
-                    let Some(open) = l.find("](") else { break };
-                    let Some(close) = l[open..].find(')') else {
-                        break;
-                    };
-                    l.replace_range(open..open + close + 1, "");
+                if unlink {
+                    while let Some(open) = l.find("](") {
+                        let Some(close) = l[open..].find(')') else {
+                            break;
+                        };
+                        l.replace_range(open..open + close + 1, "");
+                    }
                 }
             }
         }
