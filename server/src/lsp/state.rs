@@ -128,6 +128,10 @@ pub struct ClientCaps {
     pub progress: bool,
     pub watch_dynamic: bool,
     pub configuration: bool,
+    /// `workspace.workspaceEdit.documentChanges`: versioned edits.
+    pub document_changes: bool,
+    /// `textDocument.rename.prepareSupport`.
+    pub prepare_rename: bool,
 }
 
 /// Settings from the editor, layered over each root's `specls.toml`.
