@@ -631,6 +631,47 @@ The agent SHALL greet.
         assert!(err(on_task, "one").contains("not a task id"));
     }
 
+    /// At every byte offset of files mixing line endings, a BOM, emoji
+    /// and CJK: no panic, and every rename applies.
+    #[test]
+    fn every_offset_of_awkward_files() {
+        let fx = Fixture::new(&format!(
+            "{VOICE}//- openspec/changes/c/specs/voice/spec.md
+\u{feff}## MODIFIED Requirements\r
+### Requirement: Transfer\r
+漢字 SHALL.\r#### Scenario: Caller asks\r- **WHEN** 🎉\r#### Scenario:\r- **WHEN** x\r
+## RENAMED Requirements\r
+- FROM: `### Requirement: Greeting`\r
+- TO: `### Requirement: 歓迎`\r
+## REMOVED Requirements
+- `### Requirement: `
+//- openspec/changes/c/tasks.md
+## 1. 漢字
+- [ ] 1.1 🎉 [s](specs/voice/spec.md#scenario-caller-asks) (requires 1.2)
+  - Acceptance: [t](../../specs/voice/spec.md#requirement-transfer)
+- [x] 1.2 é (requires 1)
+"
+        ));
+        let ws = &fx.ws;
+        for f in &ws.files {
+            for offset in (0..f.text.len() + 2).chain([usize::MAX]) {
+                let Some(p) = prepare_rename(ws, &f.rel, offset) else {
+                    assert!(rename(ws, &f.rel, offset, "x").is_err());
+                    continue;
+                };
+                assert!(f.text.get(p.span.range()).is_some(), "{}:{offset}", f.rel);
+                let name = if f.rel.ends_with("tasks.md") {
+                    "1.7"
+                } else {
+                    "Neu ✓"
+                };
+                if let Ok(change) = rename(ws, &f.rel, offset, name) {
+                    apply(ws, &change).unwrap_or_else(|e| panic!("{}:{offset}: {e}", f.rel));
+                }
+            }
+        }
+    }
+
     #[test]
     fn nothing_renameable_off_names_and_in_archives() {
         let fx = Fixture::new(&changes());

@@ -176,3 +176,62 @@ pub(crate) mod test_support {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::edit::apply;
+    use crate::ide::fixture::VOICE;
+    use crate::model::Span;
+    use crate::rules::fixture::workspace;
+
+    /// Diagnostics of every fixable code at every span of files mixing
+    /// line endings, a BOM, emoji and CJK (what a client holding stale
+    /// diagnostics may ask about): no panic, and every fix applies.
+    #[test]
+    fn any_span_of_awkward_files() {
+        let ws = workspace(&format!(
+            "{VOICE}//- openspec/changes/c/specs/voice/spec.md
+\u{feff}## MODIFIED Requirements\r
+### Requirement: Transfr\r
+漢字 SHALL.\r- Scenario: 挨拶\r- **WHEN** 🎉\r### Scenario 🎉\r
+## REMOVED Requirements
+- `### 歓迎`
+//- openspec/changes/c/tasks.md
+## 1. 漢字
+- [ ] 1.1 🎉 (requires 1.3)
+  - Acceptance: 挨拶 🎉 hello
+- [x] 1.2 é
+  - Acceptance: [t](specs/voice/spec.md#scenario-挨拶)
+"
+        ));
+        for f in &ws.files {
+            let n = f.text.len();
+            for start in 0..n + 2 {
+                for end in [start, start + 1, start + 3, n, n + 5] {
+                    for &code in FIXABLE {
+                        let d = Diagnostic::new(code, &f.rel, Span::new(start, end), "");
+                        for fix in fixes(&ws, &d) {
+                            apply(&ws, &fix.change)
+                                .unwrap_or_else(|e| panic!("{}: {e}", fix.title));
+                        }
+                    }
+                }
+            }
+        }
+        // And the real diagnostics of that workspace all have their fixes.
+        let found: Vec<&str> = crate::rules::check_workspace(&ws)
+            .iter()
+            .filter(|d| !fixes(&ws, d).is_empty())
+            .map(|d| d.code.as_str())
+            .collect();
+        for code in [
+            "scenario/wrong-level",
+            "delta/unknown-target",
+            "tasks/unknown-dependency",
+            "tasks/unlinked-acceptance",
+        ] {
+            assert!(found.contains(&code), "{code}: {found:?}");
+        }
+    }
+}
