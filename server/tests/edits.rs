@@ -4,6 +4,7 @@
 //! not overlapping) and every file they touch reads again.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use specls::ide::edit::{apply, SourceChange};
 use specls::ide::{fixes, prepare_rename, rename};
@@ -182,13 +183,19 @@ fn every_fix_and_rename_applies_cleanly() {
     let mut fixes_applied = 0;
     let mut renames_applied = 0;
     let mut by_code: std::collections::BTreeMap<&str, usize> = Default::default();
+    // Time spent computing fixes and renames (not applying or checking).
+    let (mut fix_time, mut rename_time) = (Duration::ZERO, Duration::ZERO);
+    let mut slowest_rename = (Duration::ZERO, String::new());
     for tree in trees() {
         for root in specls::workspace::discover::find_roots(&tree).unwrap() {
             let loaded = Workspace::load(&root);
             let broken = mutated(&loaded);
             for ws in [&loaded, &broken] {
                 for d in check_workspace(ws) {
-                    for fix in fixes(ws, &d) {
+                    let started = Instant::now();
+                    let found = fixes(ws, &d);
+                    fix_time += started.elapsed();
+                    for fix in found {
                         *by_code.entry(d.code.as_str()).or_default() += 1;
                         assert_applies(ws, &fix.change, &|| {
                             format!(
@@ -219,7 +226,14 @@ fn every_fix_and_rename_applies_cleanly() {
                 );
                 let is_task = rel.ends_with("tasks.md");
                 let name = new_name(&prep.placeholder, is_task);
-                match rename(ws, &rel, at, &name) {
+                let started = Instant::now();
+                let renamed = rename(ws, &rel, at, &name);
+                let took = started.elapsed();
+                rename_time += took;
+                if took > slowest_rename.0 {
+                    slowest_rename = (took, format!("{}: {rel}", root.display()));
+                }
+                match renamed {
                     Ok(change) => {
                         assert!(!change.edits.is_empty(), "{rel}:{at}: an empty rename");
                         assert_applies(ws, &change, &|| {
@@ -239,7 +253,11 @@ fn every_fix_and_rename_applies_cleanly() {
     use std::io::Write;
     let _ = writeln!(
         std::io::stderr(),
-        "applied {fixes_applied} fixes and {renames_applied} renames; fixes by rule: {by_code:?}"
+        "applied {fixes_applied} fixes and {renames_applied} renames; fixes by rule: {by_code:?}; \
+         computing them took {fix_time:?} (fixes, every diagnostic asked) and {rename_time:?} \
+         (renames), the slowest rename {:?} ({})",
+        slowest_rename.0,
+        slowest_rename.1
     );
     assert!(renames_applied > 0);
     // The rule fixture and the mutated trees have every fixable rule.
