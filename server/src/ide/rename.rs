@@ -15,7 +15,7 @@
 //! anchor changes (the renamed one, or a later duplicate whose `-1` suffix
 //! moves) gets the new anchor.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::edit::{apply_to_text, SourceChange, TextEdit};
 use super::element::{
@@ -25,6 +25,7 @@ use super::element::{
 use super::links::{self, resolve, scan_links, Resolved};
 use crate::model::tasks::{task_id, Task, TaskList};
 use crate::model::{headings, Span};
+use crate::rules::tasks::percent_decode;
 use crate::syntax::Doc;
 use crate::workspace::{FileKind, SourceFile, Workspace};
 
@@ -282,6 +283,9 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
     let mut change = SourceChange::new(edits);
     // (file, heading line) → the heading's new anchor.
     let mut moved: HashMap<(String, u32), String> = HashMap::new();
+    // Their anchors before: a link can only lead to one of them if its
+    // fragment is one of these, which spares resolving every other link.
+    let mut old_anchors: HashSet<String> = HashSet::new();
     for rel in change.files() {
         let Some(file) = ws.file(rel) else { continue };
         let mine: Vec<(Span, &str)> = change
@@ -301,6 +305,7 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
             match after.get(&h.line) {
                 Some(a) if *a != h.anchor => {
                     moved.insert((rel.to_string(), h.line), a.clone());
+                    old_anchors.insert(h.anchor.clone());
                 }
                 _ => {}
             }
@@ -309,8 +314,22 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
     if moved.is_empty() {
         return change;
     }
+    // A non-ASCII anchor may be written percent-encoded.
+    let encoded = old_anchors.iter().any(|a| !a.is_ascii());
     for f in ws.files.iter().filter(|f| links::is_markdown(&f.rel)) {
+        // Most files name none of the anchors: skip reading their links.
+        let mentions = old_anchors.iter().any(|a| f.text.contains(a.as_str()))
+            || (encoded && f.text.contains('%'));
+        if !mentions {
+            continue;
+        }
         for link in scan_links(&f.text) {
+            let Some(fragment) = link.fragment.as_deref() else {
+                continue;
+            };
+            if !old_anchors.contains(fragment) && !old_anchors.contains(&percent_decode(fragment)) {
+                continue;
+            }
             let Some(Resolved::Heading(target, h)) = resolve(ws, &f.rel, &link) else {
                 continue;
             };
