@@ -10,6 +10,8 @@
 //! never a panic.
 
 pub mod definition;
+pub mod edit;
+pub mod fixes;
 pub mod folding;
 pub mod fuzzy;
 pub mod hover;
@@ -17,6 +19,7 @@ pub mod inlay;
 pub mod lens;
 pub mod links;
 pub mod references;
+pub mod rename;
 pub mod semantic;
 pub mod symbols;
 pub mod taskgraph;
@@ -26,10 +29,13 @@ mod element;
 mod fixture;
 
 pub use definition::definition;
+pub use edit::{SourceChange, TextEdit};
+pub use fixes::{fixes, Fix};
 pub use folding::{folding_ranges, Fold, FoldKind};
 pub use hover::{hover, Hover};
 pub use links::{document_links, DocLink};
 pub use references::references;
+pub use rename::{prepare_rename, rename, RenameError, Renameable};
 pub use symbols::{document_symbols, workspace_symbols, Symbol, SymbolIndex, WorkspaceSymbol};
 
 use crate::model::Span;

@@ -28,6 +28,14 @@ pub fn client_caps(c: &ClientCapabilities) -> ClientCaps {
             .and_then(|w| w.code_lens.as_ref())
             .and_then(|c| c.refresh_support)
             .unwrap_or(false),
+        document_changes: ws
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false),
+        prepare_rename: text
+            .and_then(|t| t.rename.as_ref())
+            .and_then(|r| r.prepare_support)
+            .unwrap_or(false),
     }
 }
 
@@ -92,6 +100,20 @@ pub fn server_caps(enc: Encoding, caps: &ClientCaps) -> ServerCapabilities {
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: super::lens::commands(),
             work_done_progress_options: Default::default(),
+        }),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        })),
+        // Rename options may only be sent to a client that can prepare.
+        rename_provider: Some(if caps.prepare_rename {
+            OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: Default::default(),
+            })
+        } else {
+            OneOf::Left(true)
         }),
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {

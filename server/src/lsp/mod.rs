@@ -11,10 +11,12 @@
 //! so they always describe the latest text, and publishing is serialised so
 //! that an older result never arrives after a newer one.
 
+mod actions;
 mod capabilities;
 mod convert;
 mod features;
 mod lens;
+mod rename;
 mod server;
 mod state;
 mod transport;

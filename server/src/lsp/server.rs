@@ -14,7 +14,8 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::state::{FsChange, Place, State};
-use super::{capabilities, convert, features, lens, watch};
+
+use super::{actions, capabilities, convert, features, lens, rename, watch};
 use crate::config::Config;
 use crate::workspace::Workspace;
 
@@ -744,6 +745,35 @@ impl LanguageServer for Backend {
         self.0.request("textDocument/foldingRange", |st| {
             features::folding(st, params)
         })
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
+        self.0.request("textDocument/codeAction", |st| {
+            actions::code_actions(st, params)
+        })
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        self.0.inputs(Some(&params.text_document.uri)).await;
+        self.0.request("textDocument/prepareRename", |st| {
+            rename::prepare(st, params)
+        })
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        // Links anywhere in the workspace follow a rename.
+        self.0.inputs(None).await;
+        self.0
+            .request("textDocument/rename", |st| rename::rename(st, params))?
+            .map_err(|message| Error {
+                code: tower_lsp_server::jsonrpc::ErrorCode::InvalidParams,
+                message: message.into(),
+                data: None,
+            })
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {

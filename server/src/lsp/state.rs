@@ -135,6 +135,10 @@ pub struct ClientCaps {
     pub configuration: bool,
     /// `workspace.codeLens.refreshSupport`.
     pub code_lens_refresh: bool,
+    /// `workspace.workspaceEdit.documentChanges`: versioned edits.
+    pub document_changes: bool,
+    /// `textDocument.rename.prepareSupport`.
+    pub prepare_rename: bool,
 }
 
 /// Settings from the editor, layered over each root's `specls.toml`.

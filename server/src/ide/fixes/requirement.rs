@@ -1,0 +1,286 @@
+//! Headings that miss the `Requirement:` prefix: `requirement/not-a-
+//! requirement-header` (make it `### Requirement: <title>`, or demote a
+//! `### Scenario` to `####`), and `delta/empty` when its sections hold
+//! entries that only lack the prefix.
+
+use super::scenario::scenario_heading;
+use super::Fix;
+use crate::ide::edit::{line_start, SourceChange, TextEdit};
+use crate::model::delta::Op;
+use crate::model::Span;
+use crate::syntax::{js, Doc};
+use crate::workspace::{SourceFile, Summary};
+
+/// The title of a heading, as a requirement name: a `Requirement` word
+/// with a missing or misspelt colon is dropped; `None` when no name is left.
+fn requirement_name(title: &str) -> Option<String> {
+    let t = js::trim(js::strip_closing_hashes(js::trim(title)));
+    let t = after_word(t, "requirement").unwrap_or(t);
+    let t = js::trim(t);
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// What follows `word` (any case) at the start of `t` and the separators
+/// after it, when `word` is a whole word there.
+fn after_word<'a>(t: &'a str, word: &str) -> Option<&'a str> {
+    let rest = js::strip_prefix_ci(t, word)?;
+    if rest.chars().next().is_some_and(char::is_alphanumeric) {
+        return None;
+    }
+    Some(rest.trim_start_matches([':', '-', '\u{2013}', '\u{2014}', '*', ' ', '\t']))
+}
+
+pub(super) fn not_a_header(file: &SourceFile, span: Span) -> Vec<Fix> {
+    let title = match &file.summary {
+        Summary::Main(s) => s
+            .schema_requirements
+            .iter()
+            .find(|r| r.header == span)
+            .map(|r| r.title.clone()),
+        Summary::Delta(d) => d
+            .skipped_headers
+            .iter()
+            .find(|h| h.span == span)
+            .map(|h| h.header.clone()),
+        _ => None,
+    };
+    let Some(title) = title else {
+        return Vec::new();
+    };
+    let line = Span::new(
+        line_start(&file.text, span.start as usize),
+        span.end as usize,
+    );
+    let mut out = Vec::new();
+    let bare = js::trim(js::strip_closing_hashes(js::trim(&title)));
+    if let Some(name) = after_word(bare, "scenario") {
+        let heading = scenario_heading(name);
+        let edit = TextEdit::new(&file.rel, line, &heading);
+        out.push(Fix::new(
+            format!("Demote to \"{heading}\""),
+            SourceChange::new(vec![edit]),
+            true,
+        ));
+        return out;
+    }
+    if let Some(name) = requirement_name(&title) {
+        let heading = format!("### Requirement: {name}");
+        let edit = TextEdit::new(&file.rel, line, &heading);
+        out.push(Fix::new(
+            format!("Make it \"{heading}\""),
+            SourceChange::new(vec![edit]),
+            true,
+        ));
+    }
+    out
+}
+
+/// `delta/empty`: every entry of the delta sections written without the
+/// `Requirement:` prefix (`### Name` in ADDED/MODIFIED, `` - `### Name` ``
+/// in REMOVED, `FROM:`/`TO:` lines in RENAMED) gets it, in one fix.
+pub(super) fn missing_prefixes(file: &SourceFile, span: Span) -> Vec<Fix> {
+    let Summary::Delta(delta) = &file.summary else {
+        return Vec::new();
+    };
+    if delta.first_delta_heading() != Some(span) {
+        return Vec::new();
+    }
+    let doc = Doc::new(&file.text);
+    let mut edits = Vec::new();
+    for section in &delta.sections {
+        let Some(op) = section.op else { continue };
+        let first = section.line as usize + 1;
+        let end = doc
+            .lines
+            .partition_point(|l| l.start < section.span.end)
+            .max(first);
+        for i in first..end {
+            if doc.masked(i) {
+                continue;
+            }
+            if let Some(e) = prefix_edit(&doc, i, op) {
+                edits.push(TextEdit::new(&file.rel, e.0, e.1));
+            }
+        }
+    }
+    if edits.is_empty() {
+        return Vec::new();
+    }
+    let n = edits.len();
+    let title = if n == 1 {
+        "Add the missing \"Requirement:\" prefix".to_string()
+    } else {
+        format!("Add the missing \"Requirement:\" prefix to {n} entries")
+    };
+    vec![Fix::new(title, SourceChange::new(edits), true)]
+}
+
+/// The edit that gives line `i` of a delta section the prefix it lacks.
+fn prefix_edit(doc: &Doc, i: usize, op: Op) -> Option<(Span, String)> {
+    let line = doc.line(i);
+    let base = doc.lines[i].start as usize;
+    let t = js::trim_start(line);
+    let shape_ok = match op {
+        Op::Added | Op::Modified => doc.atx(i).is_some_and(|a| a.level == 3),
+        Op::Removed => t.starts_with("###") || t.starts_with(['-', '*', '+']),
+        Op::Renamed => {
+            let s = t.trim_start_matches(['-', '*', '+']).trim_start();
+            s.starts_with("FROM:") || s.starts_with("TO:")
+        }
+    };
+    if !shape_ok {
+        return None;
+    }
+    let h = line.find("###")?;
+    let after = &line[h + 3..];
+    if after.starts_with('#') {
+        return None;
+    }
+    let body_at = h + 3 + (after.len() - js::trim_start(after).len());
+    let body = js::trim_end(&line[body_at..]);
+    let body = if op == Op::Added || op == Op::Modified {
+        body
+    } else {
+        body.strip_suffix('`').unwrap_or(body)
+    };
+    if body.starts_with("Requirement:") || after_word(body, "scenario").is_some() {
+        return None;
+    }
+    let name = requirement_name(body)?;
+    let end = body_at + body.len();
+    Some((
+        Span::new(base + h + 3, base + end),
+        format!(" Requirement: {name}"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ide::fixes::test_support::{apply_fix, fixes_of};
+
+    const PURPOSE: &str = "//- openspec/specs/voice/spec.md
+## Purpose
+The voice agent answers every inbound call without any delay.
+## Requirements
+### Requirement: Answer
+The agent SHALL answer.
+#### Scenario: Ring
+- **WHEN** it rings
+- **THEN** it answers
+";
+
+    #[test]
+    fn a_main_spec_heading_becomes_a_requirement() {
+        let fx = format!(
+            "{PURPOSE}### Transfer\nThe agent SHALL transfer.\n#### Scenario: Ask\n- **WHEN** asked\n- **THEN** transferred\n"
+        );
+        let done = apply_fix(&fx, "requirement/not-a-requirement-header", 0);
+        assert_eq!(done.fix.title, "Make it \"### Requirement: Transfer\"");
+        assert!(done.fix.preferred);
+        assert!(done.text("openspec/specs/voice/spec.md").contains(
+            "- **THEN** it answers\n### Requirement: Transfer\nThe agent SHALL transfer.\n"
+        ));
+    }
+
+    #[test]
+    fn a_misspelt_prefix_is_corrected() {
+        for header in ["### Requirement Transfer", "### requirement - Transfer ##"] {
+            let fx = format!(
+                "{PURPOSE}{header}\nThe agent SHALL transfer.\n#### Scenario: Ask\n- **WHEN** asked\n- **THEN** transferred\n"
+            );
+            let done = apply_fix(&fx, "requirement/not-a-requirement-header", 0);
+            assert_eq!(
+                done.fix.title, "Make it \"### Requirement: Transfer\"",
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_delta_scenario_heading_is_demoted() {
+        let fx = "//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Hold
+The agent SHALL hold.
+#### Scenario: Wait
+- **WHEN** asked
+- **THEN** hold
+### Scenario - Music
+- **WHEN** held
+- **THEN** music
+";
+        let done = apply_fix(fx, "requirement/not-a-requirement-header", 0);
+        assert_eq!(done.fix.title, "Demote to \"#### Scenario: Music\"");
+        assert_eq!(
+            done.text("openspec/changes/c/specs/voice/spec.md"),
+            fx.split_once('\n')
+                .unwrap()
+                .1
+                .replace("### Scenario - Music", "#### Scenario: Music")
+        );
+    }
+
+    #[test]
+    fn a_heading_with_no_name_has_no_fix() {
+        let fx = "//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Hold
+The agent SHALL hold.
+#### Scenario: Wait
+- **WHEN** asked
+- **THEN** hold
+### Requirement:
+";
+        let (_, _, found) = fixes_of(fx, "requirement/not-a-requirement-header");
+        assert!(found.is_empty());
+    }
+
+    #[test]
+    fn an_empty_delta_gets_every_missing_prefix() {
+        let fx = format!(
+            "{PURPOSE}### Requirement: Hang up
+The agent SHALL hang up.
+#### Scenario: Bye
+- **WHEN** bye
+- **THEN** hang up
+### Requirement: Greeting
+The agent SHALL greet.
+#### Scenario: Hello
+- **WHEN** a call starts
+- **THEN** it says hello
+//- openspec/changes/c/specs/voice/spec.md
+## MODIFIED Requirements
+### Answer
+The agent SHALL answer at once.
+#### Scenario: Ring
+- **WHEN** it rings
+- **THEN** it answers
+## REMOVED Requirements
+- `### Greeting`
+## RENAMED Requirements
+- FROM: `### Hang up`
+- TO: `### End call`
+"
+        );
+        let done = apply_fix(&fx, "delta/empty", 0);
+        assert_eq!(
+            done.fix.title,
+            "Add the missing \"Requirement:\" prefix to 4 entries"
+        );
+        assert_eq!(
+            done.text("openspec/changes/c/specs/voice/spec.md"),
+            "## MODIFIED Requirements
+### Requirement: Answer
+The agent SHALL answer at once.
+#### Scenario: Ring
+- **WHEN** it rings
+- **THEN** it answers
+## REMOVED Requirements
+- `### Requirement: Greeting`
+## RENAMED Requirements
+- FROM: `### Requirement: Hang up`
+- TO: `### Requirement: End call`
+"
+        );
+    }
+}

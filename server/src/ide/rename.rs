@@ -1,0 +1,707 @@
+//! Rename a requirement, a scenario or a task id, with everything that
+//! names it.
+//!
+//! - A requirement: every entry of the active changes that names it by the
+//!   same name (the main spec's heading, ADDED/MODIFIED headings, REMOVED
+//!   entries, RENAMED FROM lines), found as find-references finds its
+//!   family. A name that only exists inside one change (an ADDED
+//!   requirement, or the new name a RENAMED TO gives) is renamed in that
+//!   file alone. Archived changes are history and are left as they are.
+//! - A scenario: its heading and its copies in that family's blocks (a
+//!   MODIFIED block must keep the main spec's scenario names).
+//! - A task id: the id and every dependency on it in the same file.
+//!
+//! Every link anywhere in the workspace whose anchor names a heading whose
+//! anchor changes (the renamed one, or a later duplicate whose `-1` suffix
+//! moves) gets the new anchor.
+
+use std::collections::{HashMap, HashSet};
+
+use super::edit::{apply_to_text, SourceChange, TextEdit};
+use super::element::{
+    dep_target, element_at, main_requirement, requirement_family, scenario_family, DepTarget,
+    Element, ReqSite, ScenarioSite, Site,
+};
+use super::links::{self, resolve, scan_links, Resolved};
+use crate::model::tasks::{task_id, Task, TaskList};
+use crate::model::{headings, Span};
+use crate::rules::tasks::percent_decode;
+use crate::syntax::Doc;
+use crate::workspace::{FileKind, SourceFile, Workspace};
+
+/// What `prepare_rename` found: the span to edit and its current name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Renameable {
+    pub span: Span,
+    pub placeholder: String,
+}
+
+/// Why a rename was refused, said so that the editor can show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenameError(pub String);
+
+impl std::fmt::Display for RenameError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+enum Subject<'a> {
+    Req(ReqSite<'a>),
+    Scenario(ScenarioSite<'a>),
+    Task {
+        file: &'a SourceFile,
+        tasks: &'a TaskList,
+        task: &'a Task,
+    },
+}
+
+fn archived(file: &SourceFile) -> bool {
+    file.kind.change().is_some_and(|c| c.archived)
+}
+
+/// The subject at `offset` and the span that names it there.
+fn subject_at<'a>(ws: &'a Workspace, rel: &str, offset: usize) -> Option<(Subject<'a>, Span)> {
+    match element_at(ws, rel, offset)? {
+        Element::Site(Site::Req(r)) if !archived(r.file) => {
+            // A bullet whose name is empty points at its whole line.
+            (r.focus != r.line_span || r.block.is_some()).then_some((Subject::Req(r), r.focus))
+        }
+        Element::Site(Site::Scenario(s)) if !archived(s.req.file) => {
+            let span = s.scenario.name_span;
+            Some((Subject::Scenario(s), span))
+        }
+        Element::Task {
+            file,
+            tasks,
+            task,
+            on_id: true,
+        } => Some((Subject::Task { file, tasks, task }, task.id_span?)),
+        Element::Dep { file, tasks, dep } => match dep_target(tasks, &dep.id)? {
+            DepTarget::Task(task) => Some((Subject::Task { file, tasks, task }, dep.span)),
+            DepTarget::Group(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether something at `offset` of `rel` can be renamed, and the name to
+/// offer for editing.
+pub fn prepare_rename(ws: &Workspace, rel: &str, offset: usize) -> Option<Renameable> {
+    let (subject, span) = subject_at(ws, rel, offset)?;
+    let placeholder = match subject {
+        Subject::Req(r) => r.name.to_string(),
+        Subject::Scenario(s) => s.scenario.name.clone(),
+        Subject::Task { task, .. } => task.id.clone()?,
+    };
+    Some(Renameable { span, placeholder })
+}
+
+/// The edits that rename what is at `offset` of `rel` to `new_name`.
+pub fn rename(
+    ws: &Workspace,
+    rel: &str,
+    offset: usize,
+    new_name: &str,
+) -> Result<SourceChange, RenameError> {
+    let Some((subject, _)) = subject_at(ws, rel, offset) else {
+        return Err(RenameError(
+            "Nothing to rename here: put the cursor on a requirement or scenario name, or on a task id."
+                .into(),
+        ));
+    };
+    let mut change = match subject {
+        Subject::Req(r) => rename_requirement(ws, &r, new_name)?,
+        Subject::Scenario(s) => rename_scenario(ws, &s, new_name)?,
+        Subject::Task { file, tasks, task } => rename_task(file, tasks, task, new_name)?,
+    };
+    change.drop_overlaps();
+    Ok(change)
+}
+
+/// A name as a heading can hold it: one line, no backtick (REMOVED and
+/// RENAMED entries are written in backticks), no closing `#` run.
+fn check_name(new_name: &str, what: &str) -> Result<String, RenameError> {
+    let name = new_name.trim();
+    if name.is_empty() {
+        return Err(RenameError(format!("A {what} name cannot be empty.")));
+    }
+    if name.contains(['\n', '\r']) {
+        return Err(RenameError(format!("A {what} name must fit on one line.")));
+    }
+    if name.contains('`') {
+        return Err(RenameError(format!(
+            "A {what} name cannot contain a backtick: REMOVED and RENAMED entries quote names in backticks."
+        )));
+    }
+    if name.ends_with('#') {
+        return Err(RenameError(format!(
+            "A {what} name cannot end with \"#\": it would be read as a closing \"#\" run."
+        )));
+    }
+    Ok(name.to_string())
+}
+
+fn rename_requirement(
+    ws: &Workspace,
+    site: &ReqSite,
+    new_name: &str,
+) -> Result<SourceChange, RenameError> {
+    let name = check_name(new_name, "requirement")?;
+    if name == site.name {
+        return Err(RenameError(format!(
+            "The requirement is already named \"{name}\"."
+        )));
+    }
+    // A name the main spec does not have lives in this file only.
+    let local = site.name != site.key || main_requirement(ws, site).is_none();
+    let family: Vec<ReqSite> = requirement_family(ws, site)
+        .into_iter()
+        .filter(|s| s.name == site.name && !archived(s.file))
+        .filter(|s| !local || s.file.rel == site.file.rel)
+        .collect();
+    // Every requirement name the capability's main spec and active deltas
+    // use: archiving them together must not meet two requirements of one
+    // name.
+    for f in ws.files.iter().filter(|f| !archived(f)) {
+        let cap = match &f.kind {
+            FileKind::MainSpec { capability } | FileKind::DeltaSpec { capability, .. } => {
+                capability
+            }
+            _ => continue,
+        };
+        if cap != site.capability {
+            continue;
+        }
+        for other in super::element::req_sites(f) {
+            if other.name == name {
+                return Err(RenameError(format!(
+                    "\"{name}\" is already a requirement name in {} (line {}); pick another name.",
+                    f.rel,
+                    line_of(&f.text, other.line_span.start)
+                )));
+            }
+        }
+    }
+    let mut edits = Vec::new();
+    for s in &family {
+        if s.file.text.get(s.focus.range()).is_none() {
+            continue;
+        }
+        edits.push(TextEdit::new(&s.file.rel, s.focus, &name));
+    }
+    Ok(with_anchor_updates(ws, edits))
+}
+
+fn rename_scenario(
+    ws: &Workspace,
+    site: &ScenarioSite,
+    new_name: &str,
+) -> Result<SourceChange, RenameError> {
+    let name = check_name(new_name, "scenario")?;
+    if name == site.scenario.name {
+        return Err(RenameError(format!(
+            "The scenario is already named \"{name}\"."
+        )));
+    }
+    let copies: Vec<ScenarioSite> = scenario_family(ws, site)
+        .into_iter()
+        .filter(|c| !archived(c.req.file))
+        .collect();
+    for c in &copies {
+        let Some(block) = c.req.block else { continue };
+        if let Some(other) = block.scenarios.iter().find(|s| s.name == name) {
+            return Err(RenameError(format!(
+                "Requirement \"{}\" already has a scenario \"{name}\" ({}, line {}); pick another name.",
+                c.req.name,
+                c.req.file.rel,
+                other.line + 1
+            )));
+        }
+    }
+    let mut edits = Vec::new();
+    for c in &copies {
+        let s = c.scenario;
+        // A heading with no name after `Scenario:` has an empty span at
+        // the end of its line: the name is inserted there.
+        let new_text = if s.name_span.start == s.name_span.end
+            && !c.req.file.text[..s.name_span.start as usize].ends_with([' ', '\t'])
+        {
+            format!(" {name}")
+        } else {
+            name.clone()
+        };
+        edits.push(TextEdit::new(&c.req.file.rel, s.name_span, new_text));
+    }
+    Ok(with_anchor_updates(ws, edits))
+}
+
+fn rename_task(
+    file: &SourceFile,
+    tasks: &TaskList,
+    task: &Task,
+    new_name: &str,
+) -> Result<SourceChange, RenameError> {
+    let (Some(old), Some(span)) = (task.id.as_deref(), task.id_span) else {
+        return Err(RenameError("This task has no id to rename.".into()));
+    };
+    let id = new_name.trim();
+    if task_id(id) != Some(id) {
+        return Err(RenameError(format!(
+            "\"{id}\" is not a task id: write it as numbers joined by dots (\"2.3\"), or a phase letter and numbers (\"C.2\")."
+        )));
+    }
+    if id == old {
+        return Err(RenameError(format!("The task is already {id}.")));
+    }
+    if let Some(other) = tasks.task(id) {
+        return Err(RenameError(format!(
+            "Task {id} already exists (line {}); pick another id.",
+            other.line + 1
+        )));
+    }
+    let mut edits = vec![TextEdit::new(&file.rel, span, id)];
+    for t in &tasks.tasks {
+        for d in t.deps.iter().filter(|d| d.id == old) {
+            edits.push(TextEdit::new(&file.rel, d.span, id));
+        }
+    }
+    Ok(SourceChange::new(edits))
+}
+
+fn line_of(text: &str, at: u32) -> usize {
+    text.as_bytes()[..(at as usize).min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// `edits` (heading names) plus the edits of every link whose target
+/// heading's anchor they change.
+fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
+    let mut change = SourceChange::new(edits);
+    // (file, heading line) → the heading's new anchor.
+    let mut moved: HashMap<(String, u32), String> = HashMap::new();
+    // Their anchors before: a link can only lead to one of them if its
+    // fragment is one of these, which spares resolving every other link.
+    let mut old_anchors: HashSet<String> = HashSet::new();
+    for rel in change.files() {
+        let Some(file) = ws.file(rel) else { continue };
+        let mine: Vec<(Span, &str)> = change
+            .file_edits(rel)
+            .iter()
+            .map(|e| (e.span, e.new_text.as_str()))
+            .collect();
+        let Ok(new_text) = apply_to_text(&file.text, &mine) else {
+            continue;
+        };
+        // Names hold no line break, so every heading keeps its line.
+        let after: HashMap<u32, String> = headings(&Doc::new(&new_text))
+            .into_iter()
+            .map(|h| (h.line, h.anchor))
+            .collect();
+        for h in file.headings() {
+            match after.get(&h.line) {
+                Some(a) if *a != h.anchor => {
+                    moved.insert((rel.to_string(), h.line), a.clone());
+                    old_anchors.insert(h.anchor.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+    if moved.is_empty() {
+        return change;
+    }
+    // A non-ASCII anchor may be written percent-encoded.
+    let encoded = old_anchors.iter().any(|a| !a.is_ascii());
+    for f in ws.files.iter().filter(|f| links::is_markdown(&f.rel)) {
+        // Most files name none of the anchors: skip reading their links.
+        let mentions = old_anchors.iter().any(|a| f.text.contains(a.as_str()))
+            || (encoded && f.text.contains('%'));
+        if !mentions {
+            continue;
+        }
+        for link in scan_links(&f.text) {
+            let Some(fragment) = link.fragment.as_deref() else {
+                continue;
+            };
+            if !old_anchors.contains(fragment) && !old_anchors.contains(&percent_decode(fragment)) {
+                continue;
+            }
+            let Some(Resolved::Heading(target, h)) = resolve(ws, &f.rel, &link) else {
+                continue;
+            };
+            let Some(anchor) = moved.get(&(target.rel.clone(), h.line)) else {
+                continue;
+            };
+            let Some(dest) = f.text.get(link.dest.range()) else {
+                continue;
+            };
+            let Some(hash) = dest.find('#') else { continue };
+            let start = link.dest.start as usize + hash + 1;
+            change.edits.push(TextEdit::new(
+                &f.rel,
+                Span::new(start, link.dest.end as usize),
+                anchor.clone(),
+            ));
+        }
+    }
+    change
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::edit::apply;
+    use crate::ide::fixture::{Fixture, VOICE};
+    use crate::rules::check_workspace;
+    use std::path::Path;
+
+    /// Renames at the cursor and returns every touched file's new text,
+    /// after checking the renamed workspace has no error the original did
+    /// not have.
+    fn renamed(fixture: &str, new_name: &str) -> Vec<(String, String)> {
+        let fx = Fixture::new(fixture);
+        let prep = prepare_rename(&fx.ws, &fx.rel, fx.offset).expect("renameable");
+        assert!(prep.span.start as usize <= fx.offset && fx.offset <= prep.span.end as usize);
+        let change = rename(&fx.ws, &fx.rel, fx.offset, new_name).expect("rename");
+        let new = apply(&fx.ws, &change).expect("applies");
+        let files: Vec<(String, Vec<u8>)> = fx
+            .ws
+            .files
+            .iter()
+            .map(|f| {
+                let t = new.get(&f.rel).cloned().unwrap_or_else(|| f.text.clone());
+                (f.rel.clone(), t.into_bytes())
+            })
+            .collect();
+        let after = Workspace::from_memory(Path::new("/fixture"), files);
+        let errors = |ws: &Workspace| {
+            let mut v: Vec<String> = check_workspace(ws)
+                .into_iter()
+                .filter(|d| d.severity == crate::rules::Severity::Error)
+                .map(|d| format!("{} {}", d.code.as_str(), d.path))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(errors(&after), errors(&fx.ws), "errors before and after");
+        new.into_iter().collect()
+    }
+
+    fn err(fixture: &str, new_name: &str) -> String {
+        let fx = Fixture::new(fixture);
+        rename(&fx.ws, &fx.rel, fx.offset, new_name).unwrap_err().0
+    }
+
+    /// The main spec [`VOICE`], a change that modifies and removes, another
+    /// that renames, tasks linking both, an archived change.
+    fn changes() -> String {
+        format!(
+            "{VOICE}//- openspec/changes/c/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: Transfer
+The agent SHALL transfer quickly.
+
+#### Scenario: Caller asks
+- **WHEN** asked
+- **THEN** transferred
+
+#### Scenario: Nobody free
+- **WHEN** busy
+- **THEN** wait
+//- openspec/changes/c/tasks.md
+## 1. Calls
+- [ ] 1.1 Transfer
+  - Acceptance: [a](specs/voice/spec.md#scenario-caller-asks), [m](../../specs/voice/spec.md#scenario-caller-asks)
+- [ ] 1.2 All (requires 1.1)
+  - Acceptance: [r](specs/voice/spec.md#requirement-transfer)
+//- openspec/changes/d/specs/voice/spec.md
+## REMOVED Requirements
+- `### Requirement: Transfer`
+//- openspec/changes/archive/2025-01-01-e/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: Transfer
+Old.
+#### Scenario: Caller asks
+- **WHEN** x
+//- openspec/changes/c/design.md
+See [the requirement](../../specs/voice/spec.md#requirement-transfer).
+"
+        )
+    }
+
+    fn text<'a>(files: &'a [(String, String)], rel: &str) -> &'a str {
+        &files.iter().find(|(r, _)| r == rel).expect(rel).1
+    }
+
+    #[test]
+    fn a_requirement_is_renamed_in_every_change_and_link() {
+        let fx = changes().replace(
+            "### Requirement: Transfer\nThe agent SHALL transfer.",
+            "### Requirement: Trans$0fer\nThe agent SHALL transfer.",
+        );
+        let files = renamed(&fx, "Hand over 🤝");
+        let rels: Vec<&str> = files.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(
+            rels,
+            [
+                "openspec/changes/c/design.md",
+                "openspec/changes/c/specs/voice/spec.md",
+                "openspec/changes/c/tasks.md",
+                "openspec/changes/d/specs/voice/spec.md",
+                "openspec/specs/voice/spec.md",
+            ]
+        );
+        assert!(text(&files, "openspec/specs/voice/spec.md")
+            .contains("### Requirement: Hand over 🤝\nThe agent SHALL transfer."));
+        assert!(text(&files, "openspec/changes/c/specs/voice/spec.md")
+            .starts_with("## MODIFIED Requirements\n### Requirement: Hand over 🤝\n"));
+        assert_eq!(
+            text(&files, "openspec/changes/d/specs/voice/spec.md"),
+            "## REMOVED Requirements\n- `### Requirement: Hand over 🤝`\n"
+        );
+        // The emoji is not part of an anchor; the space before it is.
+        assert_eq!(
+            text(&files, "openspec/changes/c/design.md"),
+            "See [the requirement](../../specs/voice/spec.md#requirement-hand-over-).\n"
+        );
+        // Scenario links are unchanged; the requirement link follows.
+        assert!(text(&files, "openspec/changes/c/tasks.md")
+            .ends_with("  - Acceptance: [r](specs/voice/spec.md#requirement-hand-over-)\n"));
+        assert!(text(&files, "openspec/changes/c/tasks.md")
+            .contains("[a](specs/voice/spec.md#scenario-caller-asks)"));
+    }
+
+    #[test]
+    fn a_rename_from_a_delta_entry_is_the_same_rename() {
+        let from_main = renamed(
+            &changes().replace(
+                "### Requirement: Transfer\nThe agent SHALL transfer.",
+                "### Requirement: $0Transfer\nThe agent SHALL transfer.",
+            ),
+            "Handover",
+        );
+        let from_removed = renamed(
+            &changes().replace(
+                "- `### Requirement: Transfer`",
+                "- `### Requirement: Tra$0nsfer`",
+            ),
+            "Handover",
+        );
+        assert_eq!(from_main, from_removed);
+    }
+
+    #[test]
+    fn a_scenario_is_renamed_with_its_copies_and_links() {
+        let fx = changes().replace(
+            "#### Scenario: Caller asks\n- **WHEN** asked",
+            "#### Scenario: Caller$0 asks\n- **WHEN** asked",
+        );
+        let prep = {
+            let f = Fixture::new(&fx);
+            prepare_rename(&f.ws, &f.rel, f.offset).unwrap()
+        };
+        assert_eq!(prep.placeholder, "Caller asks");
+        let files = renamed(&fx, "Caller wants a person");
+        assert!(text(&files, "openspec/specs/voice/spec.md")
+            .contains("#### Scenario: Caller wants a person\n- **WHEN** the caller asks"));
+        assert!(text(&files, "openspec/changes/c/specs/voice/spec.md")
+            .contains("#### Scenario: Caller wants a person\n- **WHEN** asked"));
+        assert!(text(&files, "openspec/changes/c/tasks.md").contains(
+            "[a](specs/voice/spec.md#scenario-caller-wants-a-person), [m](../../specs/voice/spec.md#scenario-caller-wants-a-person)"
+        ));
+        // The archived copy is history.
+        assert!(!files.iter().any(|(r, _)| r.contains("archive")));
+    }
+
+    #[test]
+    fn a_renamed_duplicate_moves_the_suffix_of_the_other() {
+        let fx = "//- openspec/specs/a/spec.md
+## Purpose
+The voice agent answers every inbound call without any delay.
+## Requirements
+### Requirement: One
+It SHALL one.
+#### Scenario: Same$0
+- **WHEN** a
+- **THEN** b
+### Requirement: Two
+It SHALL two.
+#### Scenario: Same
+- **WHEN** a
+- **THEN** b
+//- openspec/changes/c/tasks.md
+- [ ] 1.1 x
+  - Acceptance: [second](../../specs/a/spec.md#scenario-same-1)
+";
+        let files = renamed(fx, "Other");
+        assert_eq!(
+            text(&files, "openspec/changes/c/tasks.md"),
+            "- [ ] 1.1 x\n  - Acceptance: [second](../../specs/a/spec.md#scenario-same)\n"
+        );
+    }
+
+    #[test]
+    fn a_new_name_from_a_rename_is_renamed_in_its_file_only() {
+        let fx = format!(
+            "{VOICE}//- openspec/changes/c/specs/voice/spec.md
+## RENAMED Requirements
+- FROM: `### Requirement: Greeting`
+- TO: `### Requirement: Wel$0come`
+## MODIFIED Requirements
+### Requirement: Welcome
+The agent SHALL greet.
+
+#### Scenario: Hello
+- **WHEN** a call starts
+- **THEN** it says hello
+"
+        );
+        let files = renamed(&fx, "Salute");
+        assert_eq!(files.len(), 1);
+        assert_eq!(
+            files[0].1,
+            "## RENAMED Requirements
+- FROM: `### Requirement: Greeting`
+- TO: `### Requirement: Salute`
+## MODIFIED Requirements
+### Requirement: Salute
+The agent SHALL greet.
+
+#### Scenario: Hello
+- **WHEN** a call starts
+- **THEN** it says hello
+"
+        );
+        // From the old name, the main requirement and the FROM line.
+        let files = renamed(
+            &fx.replace("$0", "").replace(
+                "FROM: `### Requirement: Greeting`",
+                "FROM: `### Requirement: $0Greeting`",
+            ),
+            "Hello there",
+        );
+        let rels: Vec<&str> = files.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(
+            rels,
+            [
+                "openspec/changes/c/specs/voice/spec.md",
+                "openspec/specs/voice/spec.md"
+            ]
+        );
+        assert!(files[0]
+            .1
+            .starts_with("## RENAMED Requirements\n- FROM: `### Requirement: Hello there`\n- TO: `### Requirement: Welcome`\n"));
+    }
+
+    #[test]
+    fn a_task_id_is_renamed_with_its_dependencies() {
+        let fx = "//- openspec/changes/c/tasks.md
+## 1. Setup
+- [x] 1.$01 Trunk
+- [ ] 1.2 Route (requires 1.1)
+## 2. Calls
+- [ ] 2.1 Answer
+  - Requires: 1.1, 1.2
+- [ ] 2.2 Hold (requires 1)
+";
+        let files = renamed(fx, "1.5");
+        assert_eq!(
+            text(&files, "openspec/changes/c/tasks.md"),
+            "## 1. Setup
+- [x] 1.5 Trunk
+- [ ] 1.2 Route (requires 1.5)
+## 2. Calls
+- [ ] 2.1 Answer
+  - Requires: 1.5, 1.2
+- [ ] 2.2 Hold (requires 1)
+"
+        );
+        // From a dependency, the task it names.
+        let from_dep = renamed(
+            &fx.replace("$0", "")
+                .replace("Requires: 1.1", "Requires: 1$0.1"),
+            "1.5",
+        );
+        assert_eq!(from_dep, files);
+    }
+
+    #[test]
+    fn invalid_and_colliding_names_are_refused() {
+        let on_req = changes().replace(
+            "### Requirement: Transfer\nThe agent SHALL transfer.",
+            "### Requirement: Trans$0fer\nThe agent SHALL transfer.",
+        );
+        assert!(err(&on_req, "Greeting").contains("already a requirement name"));
+        assert!(err(&on_req, "  ").contains("cannot be empty"));
+        assert!(err(&on_req, "a\nb").contains("one line"));
+        assert!(err(&on_req, "a `b`").contains("backtick"));
+        assert!(err(&on_req, "Transfer").contains("already named"));
+        let on_scenario = changes().replace(
+            "#### Scenario: Caller asks\n- **WHEN** asked",
+            "#### Scenario: Caller$0 asks\n- **WHEN** asked",
+        );
+        assert!(err(&on_scenario, "Nobody free").contains("already has a scenario"));
+        let on_task = "//- openspec/changes/c/tasks.md\n- [ ] 1.$01 a\n- [ ] 1.2 b\n";
+        assert!(err(on_task, "1.2").contains("already exists"));
+        assert!(err(on_task, "one").contains("not a task id"));
+    }
+
+    /// At every byte offset of files mixing line endings, a BOM, emoji
+    /// and CJK: no panic, and every rename applies.
+    #[test]
+    fn every_offset_of_awkward_files() {
+        let fx = Fixture::new(&format!(
+            "{VOICE}//- openspec/changes/c/specs/voice/spec.md
+\u{feff}## MODIFIED Requirements\r
+### Requirement: Transfer\r
+漢字 SHALL.\r#### Scenario: Caller asks\r- **WHEN** 🎉\r#### Scenario:\r- **WHEN** x\r
+## RENAMED Requirements\r
+- FROM: `### Requirement: Greeting`\r
+- TO: `### Requirement: 歓迎`\r
+## REMOVED Requirements
+- `### Requirement: `
+//- openspec/changes/c/tasks.md
+## 1. 漢字
+- [ ] 1.1 🎉 [s](specs/voice/spec.md#scenario-caller-asks) (requires 1.2)
+  - Acceptance: [t](../../specs/voice/spec.md#requirement-transfer)
+- [x] 1.2 é (requires 1)
+"
+        ));
+        let ws = &fx.ws;
+        for f in &ws.files {
+            for offset in (0..f.text.len() + 2).chain([usize::MAX]) {
+                let Some(p) = prepare_rename(ws, &f.rel, offset) else {
+                    assert!(rename(ws, &f.rel, offset, "x").is_err());
+                    continue;
+                };
+                assert!(f.text.get(p.span.range()).is_some(), "{}:{offset}", f.rel);
+                let name = if f.rel.ends_with("tasks.md") {
+                    "1.7"
+                } else {
+                    "Neu ✓"
+                };
+                if let Ok(change) = rename(ws, &f.rel, offset, name) {
+                    apply(ws, &change).unwrap_or_else(|e| panic!("{}:{offset}: {e}", f.rel));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_renameable_off_names_and_in_archives() {
+        let fx = Fixture::new(&changes());
+        let archived = "openspec/changes/archive/2025-01-01-e/specs/voice/spec.md";
+        let text = &fx.ws.file(archived).unwrap().text;
+        let at = text.find("Transfer").unwrap();
+        assert!(prepare_rename(&fx.ws, archived, at).is_none());
+        let body = fx.ws.file("openspec/specs/voice/spec.md").unwrap();
+        let at = body.text.find("day and night").unwrap();
+        assert!(prepare_rename(&fx.ws, &body.rel, at).is_none());
+        assert!(prepare_rename(&fx.ws, "nope.md", 0).is_none());
+        assert!(rename(&fx.ws, &body.rel, usize::MAX, "x").is_err());
+    }
+}

@@ -1,0 +1,128 @@
+//! `textDocument/codeAction`: the quick fixes of the `ide` layer for the
+//! diagnostics at the requested range, and the `WorkspaceEdit`s that carry
+//! them (also used by rename).
+//!
+//! The diagnostics are worked out again from the workspace as it is now
+//! (the unit of the document, with the root's settings) rather than taken
+//! from the request, so a fix never acts on text the client has moved on
+//! from, and a client that does not echo diagnostics still gets fixes.
+
+use std::collections::HashMap;
+
+use tower_lsp_server::ls_types as lsp;
+
+use super::convert;
+use super::features::locate;
+use super::state::{Place, State};
+use crate::ide::{self, SourceChange};
+use crate::rules::{self, Scope};
+use crate::text::document::Document;
+
+pub fn code_actions(st: &mut State, p: lsp::CodeActionParams) -> Option<lsp::CodeActionResponse> {
+    let quickfix = lsp::CodeActionKind::QUICKFIX;
+    if let Some(only) = &p.context.only {
+        // `quickfix` or a parent kind (`""` is every kind).
+        let wanted = only
+            .iter()
+            .any(|k| k.as_str().is_empty() || quickfix.as_str().starts_with(k.as_str()));
+        if !wanted {
+            return Some(Vec::new());
+        }
+    }
+    let (place, start) = locate(st, &p.text_document.uri, p.range.start)?;
+    let (_, end) = locate(st, &p.text_document.uri, p.range.end)?;
+    let ws = &st.roots[place.root].ws;
+    let file = ws.file(&place.rel)?;
+    let unit = ws.unit_of(&place.rel);
+    let mine: Vec<rules::Diagnostic> = rules::check(ws, &Scope::Unit(&unit))
+        .into_iter()
+        .filter(|d| d.path == place.rel)
+        .filter(|d| d.span.start as usize <= end && start <= d.span.end as usize)
+        .collect();
+    let mine = st.config(place.root).apply(mine);
+    let doc = match st.open_doc_at(&place) {
+        Some(open) => open.doc.clone(),
+        None => Document::new(&file.text, 0),
+    };
+    let mut out = Vec::new();
+    for d in &mine {
+        for fix in ide::fixes(ws, d) {
+            let Some(edit) = workspace_edit(st, place.root, &fix.change) else {
+                continue;
+            };
+            out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                title: fix.title,
+                kind: Some(quickfix.clone()),
+                diagnostics: Some(vec![convert::diagnostic(d, &doc, st.encoding)]),
+                edit: Some(edit),
+                command: None,
+                is_preferred: fix.preferred.then_some(true),
+                disabled: None,
+                data: None,
+            }));
+        }
+    }
+    Some(out)
+}
+
+/// `change` as a `WorkspaceEdit`: versioned `documentChanges` when the
+/// client supports them (with the version of each open document, `null`
+/// for the others), else `changes`. Ranges are computed on the text the
+/// edits were made for: the editor's for open documents.
+pub(super) fn workspace_edit(
+    st: &State,
+    root: usize,
+    change: &SourceChange,
+) -> Option<lsp::WorkspaceEdit> {
+    let ws = &st.roots.get(root)?.ws;
+    let mut files = Vec::new();
+    for rel in change.files() {
+        let uri = st.uri_of(root, rel)?;
+        let place = Place {
+            root,
+            rel: rel.to_string(),
+        };
+        let open = st.open_doc_at(&place);
+        let text = ws.file(rel).map(|f| f.text.as_str());
+        let edits: Vec<lsp::TextEdit> = change
+            .file_edits(rel)
+            .into_iter()
+            .map(|e| {
+                let range = match (open, text) {
+                    (Some(o), _) => convert::range(&o.doc, e.span, st.encoding),
+                    (None, Some(t)) => convert::range_in_text(t, e.span, st.encoding),
+                    (None, None) => return None,
+                };
+                Some(lsp::TextEdit {
+                    range,
+                    new_text: e.new_text.clone(),
+                })
+            })
+            .collect::<Option<_>>()?;
+        files.push((uri, open.map(|o| o.doc.version), edits));
+    }
+    if st.caps.document_changes {
+        let edits = files
+            .into_iter()
+            .map(|(uri, version, edits)| lsp::TextDocumentEdit {
+                text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version },
+                edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+            })
+            .collect();
+        Some(lsp::WorkspaceEdit {
+            changes: None,
+            document_changes: Some(lsp::DocumentChanges::Edits(edits)),
+            change_annotations: None,
+        })
+    } else {
+        let changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = files
+            .into_iter()
+            .map(|(uri, _, edits)| (uri, edits))
+            .collect();
+        Some(lsp::WorkspaceEdit {
+            changes: Some(changes),
+            document_changes: None,
+            change_annotations: None,
+        })
+    }
+}

@@ -1,0 +1,33 @@
+//! `textDocument/prepareRename` and `textDocument/rename` over the `ide`
+//! layer's rename: the name's range and text, then the edits of every file
+//! that names it, as a `WorkspaceEdit`. A refused rename (an invalid or
+//! taken name) is an error whose message says why.
+
+use tower_lsp_server::ls_types as lsp;
+
+use super::actions::workspace_edit;
+use super::features::{locate, range};
+use super::state::State;
+use crate::ide;
+
+pub fn prepare(
+    st: &mut State,
+    p: lsp::TextDocumentPositionParams,
+) -> Option<lsp::PrepareRenameResponse> {
+    let (place, offset) = locate(st, &p.text_document.uri, p.position)?;
+    let found = ide::prepare_rename(&st.roots[place.root].ws, &place.rel, offset)?;
+    Some(lsp::PrepareRenameResponse::RangeWithPlaceholder {
+        range: range(st, place.root, &place.rel, found.span)?,
+        placeholder: found.placeholder,
+    })
+}
+
+pub fn rename(st: &mut State, p: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>, String> {
+    let tp = p.text_document_position;
+    let Some((place, offset)) = locate(st, &tp.text_document.uri, tp.position) else {
+        return Ok(None);
+    };
+    let change =
+        ide::rename(&st.roots[place.root].ws, &place.rel, offset, &p.new_name).map_err(|e| e.0)?;
+    Ok(workspace_edit(st, place.root, &change))
+}
