@@ -355,7 +355,10 @@ impl Inner {
             section: Some("specls".to_string()),
         }];
         if let Ok(values) = self.client.configuration(items).await {
-            if let Some(v) = values.into_iter().next() {
+            // `null`: the client has no `specls` section (Helix answers so
+            // when its settings are the initializationOptions themselves);
+            // what initializationOptions said stands.
+            if let Some(v) = values.into_iter().next().filter(|v| !v.is_null()) {
                 self.apply_settings(&v);
             }
         }

@@ -1,0 +1,72 @@
+//! Settings as the editor integrations (editors/) send them: a client whose
+//! configuration has no `specls` section answers `workspace/configuration`
+//! with `null` (Helix does, when its `config` holds the settings directly);
+//! that must not undo the initializationOptions.
+
+mod lsp_common;
+
+use lsp_common::*;
+use serde_json::json;
+use specls_e2e::lsp::{key, utf16_client, LspClient, Range, WAIT_TIMEOUT};
+
+const LOWERCASE: &str = "rfc2119/lowercase-keyword";
+const SHALL_MUST: &str = "requirement/missing-shall-must";
+
+fn asks_for_specls(params: &serde_json::Value) -> bool {
+    params["items"]
+        .as_array()
+        .is_some_and(|items| items.iter().any(|i| i["section"] == "specls"))
+}
+
+#[test]
+fn a_null_configuration_keeps_the_initialization_options() {
+    // LOWERCASE_SPEC: "must" on line 10 (lowercase-keyword) and no SHALL or
+    // MUST in the requirement (missing-shall-must on line 8).
+    let ws = spec_workspace(LOWERCASE_SPEC);
+    let mut lsp = LspClient::start(ws.path());
+    // The client's answer to every item: null (the default, said here).
+    lsp.set_configuration(Vec::new());
+    lsp.initialize(
+        utf16_client().configuration(true),
+        json!({"rules": {LOWERCASE: "off"}, "diagnostics": {"delay-ms": 0}}),
+        &[ws.path()],
+    );
+    lsp.initialized();
+    lsp.wait_server_request("workspace/configuration", asks_for_specls, WAIT_TIMEOUT);
+    let main = open_file(&mut lsp, &ws, MAIN);
+    lsp.diagnostics(&main, |p| p.version == Some(1) && p.has(SHALL_MUST));
+    // An edit after the answer was applied: its diagnostics are computed
+    // with whatever settings the null answer left.
+    lsp.change(&main, 2, &[(Range::new(0, 2, 0, 7), "Voice")]);
+    let p = lsp.diagnostics(&main, |p| p.version == Some(2));
+    assert_eq!(p.keys(), [key(SHALL_MUST, 2, Range::new(8, 0, 8, 25))]);
+    lsp.shutdown_and_exit();
+}
+
+#[test]
+fn a_settings_section_as_the_vscode_extension_sends_it() {
+    // Unset VS Code settings arrive as empty tables; a rule set to "error"
+    // overrides the default warning.
+    let ws = spec_workspace(LOWERCASE_SPEC);
+    let mut lsp = LspClient::start(ws.path());
+    lsp.set_configuration_all(json!({"rules": {SHALL_MUST: "error"}, "diagnostics": {}}));
+    lsp.initialize(
+        utf16_client().configuration(true),
+        json!({"rules": {}, "diagnostics": {"delay-ms": 0}}),
+        &[ws.path()],
+    );
+    lsp.initialized();
+    lsp.wait_server_request("workspace/configuration", asks_for_specls, WAIT_TIMEOUT);
+    let main = open_file(&mut lsp, &ws, MAIN);
+    lsp.diagnostics(&main, |p| p.version == Some(1));
+    lsp.change(&main, 2, &[(Range::new(0, 2, 0, 7), "Voice")]);
+    let p = lsp.diagnostics(&main, |p| p.version == Some(2));
+    assert_eq!(
+        p.keys(),
+        [
+            key(SHALL_MUST, 1, Range::new(8, 0, 8, 25)),
+            key(LOWERCASE, 4, Range::new(10, 10, 10, 14)),
+        ]
+    );
+    lsp.shutdown_and_exit();
+}
