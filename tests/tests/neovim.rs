@@ -122,6 +122,7 @@ fn run_one(nvim: &Path, check: &str, native: bool) {
         .env("SPECLS_BIN", specls_bin())
         .env("SPECLS_WORKSPACE", &ws)
         .env("SPECLS_CHECK", check)
+        .env("SPECLS_REPO", repo_root())
         .env("SPECLS_NATIVE", if native { "1" } else { "0" })
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", home.join("config"))

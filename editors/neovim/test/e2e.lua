@@ -342,6 +342,21 @@ checks.highlights = function()
     return false
   end)
   out("ok bold GIVEN is captured as @keyword.step")
+
+  -- Helix's copy of the patterns (grammars/helix) is written for the same
+  -- markdown_inline grammar: it must parse, and capture the same GIVEN.
+  local helix = table.concat(read_lines(os.getenv("SPECLS_REPO") .. "/grammars/helix/markdown.inline/highlights.scm"), "\n")
+  local query = vim.treesitter.query.parse("markdown_inline", helix)
+  local found = {}
+  for _, tree in pairs(vim.treesitter.get_parser(buf):children().markdown_inline:trees()) do
+    for id, node in query:iter_captures(tree:root(), buf, 68, 69) do
+      local sr, sc = node:range()
+      if sr == 68 then
+        found[sc] = query.captures[id]
+      end
+    end
+  end
+  eq(found[2], "keyword", "the Helix query captures **GIVEN** (from column 2) as keyword")
 end
 
 local function main()
