@@ -5,6 +5,8 @@
 
 mod lsp_common;
 
+use std::time::{Duration, Instant};
+
 use lsp_common::*;
 use serde_json::json;
 use specls_e2e::lsp::{key, utf16_client, LspClient, Range, WAIT_TIMEOUT};
@@ -68,5 +70,58 @@ fn a_settings_section_as_the_vscode_extension_sends_it() {
             key(LOWERCASE, 4, Range::new(10, 10, 10, 14)),
         ]
     );
+    lsp.shutdown_and_exit();
+}
+
+/// `textDocument/diagnostic` for `uri`: the codes of its full report.
+fn pulled_codes(lsp: &mut LspClient, uri: &str) -> Vec<String> {
+    let r = lsp.request_ok(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert_eq!(r["kind"], "full", "a full report: {r}");
+    r["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// VS Code pulls diagnostics; when its settings change, what it pulled
+/// before is out of date, and only the server knows, so it must ask the
+/// client to pull again.
+#[test]
+fn a_settings_change_makes_a_pulling_client_pull_again() {
+    let ws = spec_workspace(LOWERCASE_SPEC);
+    let mut lsp = LspClient::start(ws.path());
+    lsp.set_configuration_all(json!({"rules": {}, "diagnostics": {}}));
+    lsp.initialize(
+        utf16_client().configuration(true).pull_diagnostics(true),
+        json!({"rules": {}, "diagnostics": {"delay-ms": 0}}),
+        &[ws.path()],
+    );
+    lsp.initialized();
+    lsp.wait_server_request("workspace/configuration", asks_for_specls, WAIT_TIMEOUT);
+    let main = open_file(&mut lsp, &ws, MAIN);
+    assert_eq!(pulled_codes(&mut lsp, &main), [SHALL_MUST, LOWERCASE]);
+    let refreshes = lsp.server_requests("workspace/diagnostic/refresh").len();
+
+    lsp.set_configuration_all(json!({"rules": {LOWERCASE: "off"}, "diagnostics": {}}));
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
+    // Applying the first settings may have sent a refresh already: wait for
+    // one more.
+    let deadline = Instant::now() + WAIT_TIMEOUT;
+    while lsp.server_requests("workspace/diagnostic/refresh").len() == refreshes {
+        assert!(
+            Instant::now() < deadline,
+            "no workspace/diagnostic/refresh after the settings change"
+        );
+        lsp.pump_for(Duration::from_millis(20));
+    }
+    assert_eq!(pulled_codes(&mut lsp, &main), [SHALL_MUST]);
     lsp.shutdown_and_exit();
 }

@@ -371,12 +371,22 @@ impl Inner {
                     .get("diagnostics")
                     .and_then(|d| d.get("delay-ms"))
                     .is_some();
-                self.with_state("settings", |st| {
+                let refresh = self.with_state("settings", |st| {
                     st.editor.config = config;
                     st.editor.sets_delay = sets_delay;
                     st.republish_all();
+                    st.caps.pull_diagnostics && st.caps.diagnostic_refresh
                 });
                 self.schedule();
+                // Severities change the reports, not the checks, so no
+                // recheck marks a pulled document outdated: every report a
+                // pulling client holds is, and it is told to pull again.
+                if refresh == Some(true) {
+                    let client = self.client.clone();
+                    tokio::spawn(async move {
+                        let _ = client.workspace_diagnostic_refresh().await;
+                    });
+                }
             }
             Err(e) => {
                 let client = self.client.clone();
