@@ -71,6 +71,9 @@ function missingMessage(lookup: ServerLookup): string {
 }
 
 function createClient(command: string): LanguageClient {
+  // A server that never got as far as running is reported by start();
+  // restarting it would only fail the same way again, in the background.
+  let ranOnce = false;
   const serverOptions: ServerOptions = {
     command,
     args: ["lsp"],
@@ -101,8 +104,14 @@ function createClient(command: string): LanguageClient {
       },
     },
     errorHandler: {
-      error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
+      // A write error comes before the close that explains it; the close
+      // handler below reports (the client's own popup would only say
+      // "connection to server is erroring").
+      error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue, handled: true }),
       closed: (): CloseHandlerResult => {
+        if (!ranOnce) {
+          return { action: CloseAction.DoNotRestart, handled: true };
+        }
         const now = Date.now();
         crashes = crashes.filter((t) => now - t < CRASH_WINDOW_MS);
         crashes.push(now);
@@ -123,6 +132,7 @@ function createClient(command: string): LanguageClient {
   const c = new LanguageClient("specls", "specls", serverOptions, clientOptions);
   c.onDidChangeState((e) => {
     if (e.newState === State.Running) {
+      ranOnce = true;
       setStatus("running", `${command}`);
     } else if (e.newState === State.Starting) {
       setStatus("starting", `${command}`);
