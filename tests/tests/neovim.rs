@@ -123,6 +123,8 @@ fn run_one(nvim: &Path, check: &str, native: bool) {
         .env("SPECLS_WORKSPACE", &ws)
         .env("SPECLS_CHECK", check)
         .env("SPECLS_REPO", repo_root())
+        .env("SPECLS_STUB_LOG", tmp.path().join("stub-requests.jsonl"))
+        .env("STUB_LOG", tmp.path().join("stub-requests.jsonl"))
         .env("SPECLS_NATIVE", if native { "1" } else { "0" })
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", home.join("config"))
@@ -193,6 +195,26 @@ fn diagnostics_arrive_for_the_known_mistakes() {
 #[test]
 fn definition_from_an_acceptance_link_lands_on_the_scenario_heading() {
     run_check("definition");
+}
+
+/// `specls.rules` reaches the server from `setup{ settings = … }`.
+#[test]
+fn settings_turn_a_rule_off() {
+    run_check("settings");
+}
+
+/// The task graph command against a stub server that answers
+/// `specls.taskGraph` (needs `node`, as the VS Code extension's tests do).
+#[test]
+fn show_task_graph_sends_the_contract_and_shows_the_answer() {
+    if on_path("node").is_none() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "node not found: skipping the Neovim task graph test (its stub server is a node script)"
+        );
+        return;
+    }
+    run_check("task_graph_stub");
 }
 
 #[test]

@@ -271,6 +271,72 @@ checks.restart = function()
   eq(find_note("exited abnormally"), nil, "the restart is not reported as a crash")
 end
 
+-- settings reach the server (as initializationOptions and on
+-- workspace/configuration): a rule turned off is gone, the others stay.
+checks.settings = function()
+  setup({ cmd = { bin, "lsp" }, settings = { rules = { ["tasks/unknown-dependency"] = "off" } } })
+  local buf = open(tasks)
+  local client = attached(buf)
+  local function codes()
+    local out = {}
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      out[d.code] = true
+    end
+    return out
+  end
+  wait_for("the diagnostics of tasks.md", 15000, function()
+    return codes()["tasks/broken-acceptance-link"] ~= nil
+  end)
+  ok(codes()["tasks/unlinked-acceptance"], "other rules still report")
+  ok(not codes()["tasks/unknown-dependency"], "tasks/unknown-dependency is off")
+  -- What the client answers when the server asks for section "specls".
+  local conf = client.config.settings.specls
+  eq(vim.fn.json_encode(conf.diagnostics), "{}", "empty settings tables are JSON objects")
+  eq(find_note("invalid"), nil, "the server took the settings")
+end
+
+-- specls.showTaskGraph against a stub server (editors/vscode/test/host/
+-- stub-server.js): the request keeps the contract, the answer is shown.
+checks.task_graph_stub = function()
+  local log = os.getenv("SPECLS_STUB_LOG")
+  setup({ cmd = { "node", os.getenv("SPECLS_REPO") .. "/editors/vscode/test/host/stub-server.js" } })
+  local buf = open(tasks)
+  local client = attached(buf)
+  local uri = vim.uri_from_bufnr(buf)
+  -- As a code lens runs it, then as :SpeclsTaskGraph does.
+  vim.lsp.commands["specls.showTaskGraph"](
+    { command = "specls.showTaskGraph", arguments = { { uri = uri, format = "mermaid" } } },
+    { bufnr = buf, client_id = client.id }
+  )
+  local specls = require("specls")
+  wait_for("the task graph buffer", 10000, function()
+    return specls._last_graph_buf ~= nil
+  end)
+  local first = specls._last_graph_buf
+  eq(
+    table.concat(vim.api.nvim_buf_get_lines(first, 0, -1, false), "\n"),
+    "graph TD\n  t1_1[1.1] --> t1_2[1.2]\n",
+    "the scratch buffer holds the server's Mermaid text"
+  )
+  eq(vim.bo[first].filetype, "mermaid", "the scratch buffer's filetype")
+  eq(vim.bo[first].buftype, "nofile", "the scratch buffer is not a file")
+  vim.cmd("wincmd p")
+  specls._last_graph_buf = nil
+  vim.cmd("SpeclsTaskGraph")
+  wait_for("the second task graph buffer", 10000, function()
+    return specls._last_graph_buf ~= nil
+  end)
+  local sent = {}
+  for line in io.lines(log) do
+    table.insert(sent, vim.fn.json_decode(line))
+  end
+  eq(#sent, 2, "two executeCommand requests")
+  for _, p in ipairs(sent) do
+    eq(p.command, "specls.taskGraph", "the server command")
+    eq(vim.inspect(p.arguments), vim.inspect({ { uri = uri, format = "mermaid" } }), "the arguments")
+  end
+end
+
 -- A missing binary is a clear error, and nothing is attached.
 checks.missing_binary = function()
   setup({ cmd = { ws .. "/no-such-dir/specls", "lsp" } })
