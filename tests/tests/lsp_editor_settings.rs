@@ -1,7 +1,9 @@
 //! Settings as the editor integrations (editors/) send them: a client whose
 //! configuration has no `specls` section answers `workspace/configuration`
-//! with `null` (Helix does, when its `config` holds the settings directly);
-//! that must not undo the initializationOptions.
+//! with `null` (Helix does, when its `config` holds the settings directly),
+//! which must not undo the initializationOptions; and a client that pulls
+//! diagnostics (VS Code) must be told to pull again when the settings or
+//! `specls.toml` change.
 
 mod lsp_common;
 
@@ -9,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use lsp_common::*;
 use serde_json::json;
-use specls_e2e::lsp::{key, utf16_client, LspClient, Range, WAIT_TIMEOUT};
+use specls_e2e::lsp::{file_uri, key, utf16_client, LspClient, Range, WAIT_TIMEOUT};
 
 const LOWERCASE: &str = "rfc2119/lowercase-keyword";
 const SHALL_MUST: &str = "requirement/missing-shall-must";
@@ -112,16 +114,48 @@ fn a_settings_change_makes_a_pulling_client_pull_again() {
         "workspace/didChangeConfiguration",
         json!({"settings": null}),
     );
-    // Applying the first settings may have sent a refresh already: wait for
-    // one more.
+    wait_for_another_refresh(&mut lsp, refreshes);
+    assert_eq!(pulled_codes(&mut lsp, &main), [SHALL_MUST]);
+    lsp.shutdown_and_exit();
+}
+
+/// Applying the first settings may have sent a refresh already: waits for
+/// one more than `before`.
+fn wait_for_another_refresh(lsp: &mut LspClient, before: usize) {
     let deadline = Instant::now() + WAIT_TIMEOUT;
-    while lsp.server_requests("workspace/diagnostic/refresh").len() == refreshes {
+    while lsp.server_requests("workspace/diagnostic/refresh").len() == before {
         assert!(
             Instant::now() < deadline,
             "no workspace/diagnostic/refresh after the settings change"
         );
         lsp.pump_for(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn a_specls_toml_change_makes_a_pulling_client_pull_again() {
+    let ws = spec_workspace(LOWERCASE_SPEC);
+    let mut lsp = LspClient::start(ws.path());
+    lsp.initialize(
+        utf16_client().pull_diagnostics(true),
+        json!({"diagnostics": {"delay-ms": 0}}),
+        &[ws.path()],
+    );
+    lsp.initialized();
+    let main = open_file(&mut lsp, &ws, MAIN);
+    assert_eq!(pulled_codes(&mut lsp, &main), [SHALL_MUST, LOWERCASE]);
+    lsp.pump_for(Duration::from_millis(300));
+    let refreshes = lsp.server_requests("workspace/diagnostic/refresh").len();
+
+    ws.write(
+        "specls.toml",
+        "[rules]\n\"rfc2119/lowercase-keyword\" = \"off\"\n",
+    );
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": file_uri(&ws.join("specls.toml")), "type": 1}]}),
+    );
+    wait_for_another_refresh(&mut lsp, refreshes);
     assert_eq!(pulled_codes(&mut lsp, &main), [SHALL_MUST]);
     lsp.shutdown_and_exit();
 }

@@ -152,7 +152,12 @@ impl Inner {
             let changed = st.recheck();
             st.report_timing(started);
             if st.caps.pull_diagnostics {
-                let refresh = st.caps.diagnostic_refresh && st.pulls_outdated(&changed);
+                // Severities change the reports, not the checks, so after a
+                // settings change no recheck marks a pulled document
+                // outdated: `reports_outdated` does.
+                let outdated = std::mem::take(&mut st.reports_outdated);
+                let refresh =
+                    st.caps.diagnostic_refresh && (outdated || st.pulls_outdated(&changed));
                 (Vec::new(), refresh)
             } else {
                 (st.pending_pushes(&changed), false)
@@ -371,22 +376,12 @@ impl Inner {
                     .get("diagnostics")
                     .and_then(|d| d.get("delay-ms"))
                     .is_some();
-                let refresh = self.with_state("settings", |st| {
+                self.with_state("settings", |st| {
                     st.editor.config = config;
                     st.editor.sets_delay = sets_delay;
                     st.republish_all();
-                    st.caps.pull_diagnostics && st.caps.diagnostic_refresh
                 });
                 self.schedule();
-                // Severities change the reports, not the checks, so no
-                // recheck marks a pulled document outdated: every report a
-                // pulling client holds is, and it is told to pull again.
-                if refresh == Some(true) {
-                    let client = self.client.clone();
-                    tokio::spawn(async move {
-                        let _ = client.workspace_diagnostic_refresh().await;
-                    });
-                }
             }
             Err(e) => {
                 let client = self.client.clone();
