@@ -153,7 +153,12 @@ impl Inner {
             let changed = st.recheck();
             st.report_timing(started);
             if st.caps.pull_diagnostics {
-                let refresh = st.caps.diagnostic_refresh && st.pulls_outdated(&changed);
+                // Severities change the reports, not the checks, so after a
+                // settings change no recheck marks a pulled document
+                // outdated: `reports_outdated` does.
+                let outdated = std::mem::take(&mut st.reports_outdated);
+                let refresh =
+                    st.caps.diagnostic_refresh && (outdated || st.pulls_outdated(&changed));
                 (Vec::new(), refresh)
             } else {
                 (st.pending_pushes(&changed), false)
@@ -368,7 +373,10 @@ impl Inner {
             section: Some("specls".to_string()),
         }];
         if let Ok(values) = self.client.configuration(items).await {
-            if let Some(v) = values.into_iter().next() {
+            // `null`: the client has no `specls` section (Helix answers so
+            // when its settings are the initializationOptions themselves);
+            // what initializationOptions said stands.
+            if let Some(v) = values.into_iter().next().filter(|v| !v.is_null()) {
                 self.apply_settings(&v);
             }
         }

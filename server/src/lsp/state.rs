@@ -157,6 +157,9 @@ pub struct State {
     parser: Parser,
     /// Set by `shutdown`; `exit` without it ends with status 1.
     pub shut_down: bool,
+    /// The settings changed since the last diagnostics pass: every report
+    /// a pulling client holds may have other severities now.
+    pub reports_outdated: bool,
     /// With `SPECLS_TIMING=1`: time spent on edits whose diagnostics are
     /// not computed yet (see `Inner::timed`).
     pub timing: Option<std::time::Duration>,
@@ -182,6 +185,7 @@ impl Default for State {
             docs: HashMap::new(),
             parser: crate::syntax::tree::block_parser(),
             shut_down: false,
+            reports_outdated: false,
             timing: (std::env::var("SPECLS_TIMING").as_deref() == Ok("1"))
                 .then_some(std::time::Duration::ZERO),
             lens_stale: false,
@@ -536,6 +540,7 @@ impl State {
         for d in self.docs.values_mut() {
             d.published = None;
         }
+        self.reports_outdated = true;
     }
 
     /// The effective settings of a root.
