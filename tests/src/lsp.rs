@@ -616,12 +616,28 @@ impl LspClient {
         LspClient::spawn_program(&specls_bin(), args, cwd)
     }
 
+    /// Starts `specls args…` in `cwd` with `env` added to its environment
+    /// (test hooks, limits).
+    pub fn spawn_with_env<S: AsRef<OsStr>>(args: &[S], cwd: &Path, env: &[(&str, &str)]) -> LspClient {
+        LspClient::spawn_program_with_env(&specls_bin(), args, cwd, env)
+    }
+
     /// Starts another program as the server (for checking the client
     /// itself against a stand-in).
     pub fn spawn_program<S: AsRef<OsStr>>(program: &Path, args: &[S], cwd: &Path) -> LspClient {
+        LspClient::spawn_program_with_env(program, args, cwd, &[])
+    }
+
+    fn spawn_program_with_env<S: AsRef<OsStr>>(
+        program: &Path,
+        args: &[S],
+        cwd: &Path,
+        env: &[(&str, &str)],
+    ) -> LspClient {
         let mut child = Command::new(program)
             .args(args)
             .current_dir(cwd)
+            .envs(env.iter().copied())
             .env("RUST_BACKTRACE", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -14,6 +14,15 @@ const MAX_BODY: usize = 256 * 1024 * 1024;
 
 pub const MALFORMED: &str = "specls/malformed";
 
+/// [`MAX_BODY`], or with `SPECLS_TEST_HOOKS=1` a smaller limit from
+/// `SPECLS_TEST_MAX_MESSAGE`, so that tests need not send 256 MiB.
+fn max_body() -> usize {
+    let test = std::env::var("SPECLS_TEST_HOOKS").as_deref() == Ok("1");
+    test.then(|| std::env::var("SPECLS_TEST_MAX_MESSAGE").ok()?.parse().ok())
+        .flatten()
+        .unwrap_or(MAX_BODY)
+}
+
 /// Copies frames from `input` to `output`, replacing malformed ones.
 pub async fn guard(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + Unpin) {
     let mut input = BufReader::new(input);
@@ -54,7 +63,7 @@ pub async fn guard(input: impl AsyncRead + Unpin, mut output: impl AsyncWrite + 
             }
             return;
         };
-        let body = if n > MAX_BODY {
+        let body = if n > max_body() {
             let skipped =
                 tokio::io::copy(&mut (&mut input).take(n as u64), &mut tokio::io::sink()).await;
             if skipped.is_err() {
