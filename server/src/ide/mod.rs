@@ -9,12 +9,15 @@
 //! character) and any `rel`: what it cannot place yields an empty answer,
 //! never a panic.
 
+pub mod completion;
 pub mod definition;
 pub mod folding;
 pub mod fuzzy;
 pub mod hover;
 pub mod links;
 pub mod references;
+pub mod snippet;
+pub mod steps;
 pub mod symbols;
 
 mod element;
