@@ -378,13 +378,17 @@ fn spec(
     }
     let style = StepStyle::of_file(cx.file);
     let in_scenario = enc.scenario.is_some() && in_requirements;
-    if in_scenario {
-        if let Some(start) = step_text_start(cx.before) {
+    if let Some(start) = step_text_start(cx.before) {
+        // A bold keyword is a step wherever it is written; a plain one only
+        // in a scenario, where it cannot be prose.
+        if in_scenario || cx.before.contains("**") {
             if matches!(trigger, Trigger::Invoked | Trigger::Char(' ')) {
                 step_texts(cx, steps, capability, start, out);
             }
             return;
         }
+    }
+    if in_scenario {
         let typed_any = !t.is_empty();
         let by_trigger = match trigger {
             Trigger::Invoked => true,

@@ -692,3 +692,16 @@ fn every_offset_gives_valid_edits() {
     }
     assert!(total > 1000, "only {total} items were checked");
 }
+
+#[test]
+fn a_bold_step_outside_a_scenario_still_gets_step_texts() {
+    let (_, c) = complete(&format!(
+        "{STEPS}//- openspec/specs/p/spec.md\n## Purpose\n- **WHEN** view$0\n"
+    ));
+    assert_eq!(labels(&c), ["the viewer presses play"]);
+    // A plain keyword there is prose.
+    let (_, c) = complete(&format!(
+        "{STEPS}//- openspec/specs/p/spec.md\n## Purpose\nWhen view$0\n"
+    ));
+    assert!(c.items.is_empty(), "{:?}", labels(&c));
+}

@@ -24,6 +24,7 @@ pub fn client_caps(c: &ClientCapabilities) -> ClientCaps {
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false),
         configuration: ws.and_then(|w| w.configuration).unwrap_or(false),
+        completion_snippets: super::completion::snippet_support(c),
     }
 }
 
@@ -69,6 +70,7 @@ pub fn server_caps(enc: Encoding, caps: &ClientCaps) -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        completion_provider: Some(super::completion::options()),
         document_link_provider: Some(DocumentLinkOptions {
             resolve_provider: Some(false),
             work_done_progress_options: Default::default(),

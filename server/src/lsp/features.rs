@@ -14,7 +14,7 @@ use crate::model::Span;
 use crate::text::document::Document;
 
 /// The file behind `uri` and the byte offset of `pos` in it.
-fn locate(st: &State, uri: &Uri, pos: lsp::Position) -> Option<(Place, usize)> {
+pub(super) fn locate(st: &State, uri: &Uri, pos: lsp::Position) -> Option<(Place, usize)> {
     let pos = convert::position_in(pos);
     if let Some(open) = st.docs.get(uri) {
         let place = open.place.clone()?;
@@ -28,7 +28,7 @@ fn locate(st: &State, uri: &Uri, pos: lsp::Position) -> Option<(Place, usize)> {
 
 /// The range of `span` in a file of root `root`, from the editor's text
 /// when it is open.
-fn range(st: &State, root: usize, rel: &str, span: Span) -> Option<lsp::Range> {
+pub(super) fn range(st: &State, root: usize, rel: &str, span: Span) -> Option<lsp::Range> {
     let place = Place {
         root,
         rel: rel.to_string(),

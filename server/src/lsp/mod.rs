@@ -12,6 +12,7 @@
 //! that an older result never arrives after a newer one.
 
 mod capabilities;
+mod completion;
 mod convert;
 mod features;
 mod server;

@@ -128,6 +128,7 @@ pub struct ClientCaps {
     pub progress: bool,
     pub watch_dynamic: bool,
     pub configuration: bool,
+    pub completion_snippets: bool,
 }
 
 /// Settings from the editor, layered over each root's `specls.toml`.
@@ -143,6 +144,8 @@ pub struct State {
     pub editor: EditorSettings,
     pub roots: Vec<Root>,
     pub docs: HashMap<Uri, OpenDoc>,
+    /// Steps of every root, for completion.
+    pub steps: crate::ide::steps::StepIndex,
     parser: Parser,
     /// Set by `shutdown`; `exit` without it ends with status 1.
     pub shut_down: bool,
@@ -166,6 +169,7 @@ impl Default for State {
             editor: EditorSettings::default(),
             roots: Vec::new(),
             docs: HashMap::new(),
+            steps: Default::default(),
             parser: crate::syntax::tree::block_parser(),
             shut_down: false,
             timing: (std::env::var("SPECLS_TIMING").as_deref() == Ok("1"))
