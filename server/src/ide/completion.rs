@@ -176,6 +176,18 @@ impl<'a> Cursor<'a> {
         self.offset + js::trim_end(self.after).len()
     }
 
+    /// Where an edit that starts a line's content ends: over what an
+    /// editor closed already (`**`, `#`) and blanks, but never over text
+    /// the insert does not stand for.
+    fn closing_end(&self) -> usize {
+        let rest = js::trim_end(self.after);
+        if rest.chars().all(|c| matches!(c, '*' | '#') || js::is_ws(c)) {
+            self.offset + rest.len()
+        } else {
+            self.offset
+        }
+    }
+
     /// The line break the file uses (its first one), for multi-line
     /// inserts.
     fn eol(&self) -> &'static str {
@@ -559,7 +571,7 @@ fn keywords(cx: &Cursor, enc: &Enclosing, style: &StepStyle, indent: usize, out:
     if !on_the_way {
         return;
     }
-    let edit = cx.span(cx.line_start + indent, cx.rest_end());
+    let edit = cx.span(cx.line_start + indent, cx.closing_end());
     let what = match last {
         None => "the first step",
         Some(Keyword::Given) => "after a GIVEN",
@@ -590,7 +602,7 @@ fn headings(
     out: &mut Completions,
 ) {
     let t = cx.before;
-    let edit = cx.span(cx.line_start, cx.rest_end());
+    let edit = cx.span(cx.line_start, cx.closing_end());
     let eol = cx.eol();
     let fits = |head: &str| head.to_lowercase().starts_with(&t.to_lowercase());
     let scenario_lines = |first: u32| -> Vec<Piece> {

@@ -705,3 +705,15 @@ fn a_bold_step_outside_a_scenario_still_gets_step_texts() {
     ));
     assert!(c.items.is_empty(), "{:?}", labels(&c));
 }
+
+#[test]
+fn keywords_and_headings_never_swallow_the_text_after_the_cursor() {
+    let (fx, c) = complete(&format!(
+        "{CHANGE_DELTA}- **WHEN** the line drops\n$0- **THEN** it calls\n"
+    ));
+    let and = item(&c, "AND");
+    assert_eq!(replaced(&fx.ws, &fx.rel, and), "");
+    // What an editor closed already is replaced.
+    let (fx, c) = complete(&format!("{CHANGE_DELTA}- **WHEN** x\n- **th$0**\n"));
+    assert_eq!(replaced(&fx.ws, &fx.rel, item(&c, "THEN")), "- **th**");
+}

@@ -108,6 +108,10 @@ struct Template {
     /// text: what is shown and matched.
     top: Box<[Box<str>]>,
     label: String,
+    /// The label lowercased when it is ASCII (empty otherwise), and the
+    /// letters and digits in it: cheap tests before fuzzy scoring.
+    lower: Box<[u8]>,
+    mask: u64,
 }
 
 impl Template {
@@ -129,7 +133,33 @@ impl Template {
             .unwrap_or_default();
         self.label = self.text(&top);
         self.top = top;
+        self.lower = if self.label.is_ascii() {
+            self.label.to_ascii_lowercase().into_bytes().into()
+        } else {
+            Box::default()
+        };
+        self.mask = mask(&self.lower);
     }
+}
+
+/// The lowercase ASCII letters and digits present, one bit each.
+fn mask(lower: &[u8]) -> u64 {
+    lower.iter().fold(0, |m, &b| match b {
+        b'a'..=b'z' => m | 1 << (b - b'a'),
+        b'0'..=b'9' => m | 1 << (26 + b - b'0'),
+        _ => m,
+    })
+}
+
+/// Whether `q` is a subsequence of `c` (both lowercase ASCII).
+fn subsequence(q: &[u8], c: &[u8]) -> bool {
+    let mut qi = 0;
+    for &b in c {
+        if qi < q.len() && q[qi] == b {
+            qi += 1;
+        }
+    }
+    qi == q.len()
 }
 
 #[derive(Debug)]
@@ -383,69 +413,119 @@ impl StepIndex {
         });
         let own_id = own.as_ref().and_then(|(k, _)| self.by_key.get(k).copied());
         let mut m = Matcher::new(typed);
+        let q = typed.trim();
+        let q_lower: Option<Vec<u8>> = q.is_ascii().then(|| q.to_ascii_lowercase().into_bytes());
+        let q_mask = q_lower.as_deref().map_or(0, mask);
+        let finder = q_lower.as_deref().map(memchr::memmem::Finder::new);
         let mut hits = Vec::new();
-        for (id, t) in self.templates.iter().enumerate() {
-            if t.total == 0 {
-                continue;
-            }
-            let mut count = t.total;
-            let mut own_variant = None;
-            if own_id == Some(id as u32) {
-                count -= 1;
-                if count == 0 {
+        // Pass 1 scores the labels that hold what is typed as it is (in any
+        // case), found with a vectorised search; a fuzzy match that is not
+        // contiguous scores below every such label. Only when they are
+        // fewer than `limit` does pass 2 score the others, after cheaper
+        // tests (letters present, subsequence) that reject most of them.
+        // With 20,000 steps this keeps a request within a few
+        // milliseconds.
+        let mut deferred = Vec::new();
+        for pass in [1, 2] {
+            let ids: Box<dyn Iterator<Item = usize>> = if pass == 1 {
+                Box::new(0..self.templates.len())
+            } else if hits.len() < limit {
+                Box::new(std::mem::take(&mut deferred).into_iter())
+            } else {
+                break;
+            };
+            for id in ids {
+                let t = &self.templates[id];
+                if t.total == 0 {
                     continue;
                 }
-                own_variant = own.as_ref().map(|(_, v)| v);
-            }
-            let mut best: Option<(f64, &Box<[Box<str>]>)> = None;
-            let top_is_own = own_variant == Some(&t.top) && t.variants.get(&t.top) == Some(&1);
-            if !top_is_own {
-                if let Some(s) = m.score(&t.label) {
-                    best = Some((s, &t.top));
-                }
-            }
-            if t.variants.len() > 1 && (!m.is_empty() || top_is_own) {
-                // Another variant may match what is typed better (the
-                // user typed one of its values).
-                for (v, &n) in t.variants.iter().take(64) {
-                    if own_variant == Some(v) && n == 1 {
+                let fast = t.variants.len() == 1 && !t.lower.is_empty() && !m.is_empty();
+                if let (true, Some(f), Some(ql)) = (fast, &finder, &q_lower) {
+                    if pass == 1 && f.find(&t.lower).is_none() {
+                        deferred.push(id);
                         continue;
                     }
-                    if let Some(s) = m.score(&t.text(v)) {
-                        if best.is_none_or(|(b, _)| s > b) {
-                            best = Some((s, v));
-                        }
+                    if pass == 2 && (q_mask & !t.mask != 0 || !subsequence(ql, &t.lower)) {
+                        continue;
                     }
                 }
+                if let Some(hit) = self.hit(id, &mut m, own_id, own.as_ref().map(|o| &o.1), cap) {
+                    hits.push(hit);
+                }
             }
-            let Some((score, v)) = best else { continue };
-            hits.push(StepHit {
-                template: id as u32,
-                score,
-                same_capability: cap.is_some_and(|c| t.caps.iter().any(|(x, _)| *x == c)),
-                count,
-                best: v.clone(),
-                skip: own_variant.cloned(),
-            });
         }
-        let order = |a: &StepHit, b: &StepHit| {
+        // The first `limit` by rank (ties by index order, cheap to compare),
+        // then those in their final order (ties by text).
+        let rank = |a: &StepHit, b: &StepHit| {
             b.score
                 .total_cmp(&a.score)
                 .then(b.same_capability.cmp(&a.same_capability))
                 .then(b.count.cmp(&a.count))
-                .then_with(|| {
-                    self.templates[a.template as usize]
-                        .label
-                        .cmp(&self.templates[b.template as usize].label)
-                })
         };
         let more = hits.len() > limit;
         if more {
-            hits.select_nth_unstable_by(limit, order);
+            hits.select_nth_unstable_by(limit, |a, b| rank(a, b).then(a.template.cmp(&b.template)));
             hits.truncate(limit);
         }
-        hits.sort_by(order);
+        hits.sort_by(|a, b| {
+            rank(a, b).then_with(|| {
+                self.templates[a.template as usize]
+                    .label
+                    .cmp(&self.templates[b.template as usize].label)
+            })
+        });
         (hits, more)
+    }
+
+    /// Template `id` as a hit for the matcher's query, if it matches.
+    fn hit(
+        &self,
+        id: usize,
+        m: &mut Matcher,
+        own_id: Option<u32>,
+        own_values: Option<&Box<[Box<str>]>>,
+        cap: Option<u32>,
+    ) -> Option<StepHit> {
+        let t = &self.templates[id];
+        let mut count = t.total;
+        let mut own_variant = None;
+        if own_id == Some(id as u32) {
+            count -= 1;
+            if count == 0 {
+                return None;
+            }
+            own_variant = own_values;
+        }
+        let mut best: Option<(f64, &Box<[Box<str>]>)> = None;
+        let top_is_own = own_variant == Some(&t.top) && t.variants.get(&t.top) == Some(&1);
+        if !top_is_own {
+            if let Some(s) = m.score(&t.label) {
+                best = Some((s, &t.top));
+            }
+        }
+        if t.variants.len() > 1 && (!m.is_empty() || top_is_own) {
+            // Another variant may match what is typed better (the user
+            // typed one of its values).
+            for (v, &n) in t.variants.iter().take(64) {
+                if own_variant == Some(v) && n == 1 {
+                    continue;
+                }
+                if let Some(s) = m.score(&t.text(v)) {
+                    if best.is_none_or(|(b, _)| s > b) {
+                        best = Some((s, v));
+                    }
+                }
+            }
+        }
+        let (score, v) = best?;
+        Some(StepHit {
+            template: id as u32,
+            score,
+            same_capability: cap.is_some_and(|c| t.caps.iter().any(|(x, _)| *x == c)),
+            count,
+            best: v.clone(),
+            skip: own_variant.cloned(),
+        })
     }
 
     /// The suggestion for a hit: slots whose values never vary become
@@ -599,6 +679,21 @@ x SHALL.
         assert_eq!(hits.len(), 1);
         let (hits, more) = idx.query("", None, None, 2);
         assert_eq!((hits.len(), more), (2, true));
+        // Scattered letters are found too, after what holds them as typed.
+        let labels = |q: &str, limit: usize| -> Vec<String> {
+            idx.query(q, None, None, limit)
+                .0
+                .iter()
+                .map(|h| idx.suggestion(h).label)
+                .collect()
+        };
+        assert_eq!(labels("hgup", 10), ["it hangs up"]);
+        // Both start with "it" (the query is trimmed): the shorter first.
+        assert_eq!(labels("it ", 10), ["it hangs up", "it waits 8 seconds"]);
+        assert_eq!(labels("it ", 1), ["it hangs up"]);
+        let mut scattered = labels("its", 10);
+        scattered.sort();
+        assert_eq!(scattered, ["it hangs up", "it waits 8 seconds"]);
     }
 
     #[test]
