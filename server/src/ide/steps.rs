@@ -108,37 +108,49 @@ struct Template {
     /// text: what is shown and matched.
     top: Box<[Box<str>]>,
     label: String,
-    /// The label lowercased when it is ASCII (empty otherwise), and the
-    /// letters and digits in it: cheap tests before fuzzy scoring.
-    lower: Box<[u8]>,
+    /// Where the label, lowercased, sits in [`StepIndex::hay`] (only for
+    /// ASCII labels), and the letters and digits in it: what lets a query
+    /// skip most templates without scoring them.
+    seg: Option<u32>,
     mask: u64,
 }
 
 impl Template {
     fn text(&self, values: &[Box<str>]) -> String {
-        let mut out = String::from(&*self.parts[0]);
+        let mut out = String::new();
+        self.write_text(values, &mut out);
+        out
+    }
+
+    fn write_text(&self, values: &[Box<str>], out: &mut String) {
+        out.push_str(&self.parts[0]);
         for (v, p) in values.iter().zip(self.parts[1..].iter()) {
             out.push_str(v);
             out.push_str(p);
         }
-        out
     }
 
-    fn relabel(&mut self) {
+    /// Whether a query can skip scoring this template with the matcher: one
+    /// variant and an ASCII label in the haystack.
+    fn fast(&self) -> bool {
+        self.variants.len() == 1 && self.seg.is_some()
+    }
+
+    /// Recomputes the label; returns whether it changed.
+    fn relabel(&mut self) -> bool {
         let top = self
             .variants
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
             .map(|(v, _)| v.clone())
             .unwrap_or_default();
-        self.label = self.text(&top);
+        let label = self.text(&top);
         self.top = top;
-        self.lower = if self.label.is_ascii() {
-            self.label.to_ascii_lowercase().into_bytes().into()
-        } else {
-            Box::default()
-        };
-        self.mask = mask(&self.lower);
+        if label == self.label {
+            return false;
+        }
+        self.label = label;
+        true
     }
 }
 
@@ -189,6 +201,14 @@ pub struct StepIndex {
     caps: Vec<String>,
     cap_ids: FxHashMap<String, u32>,
     pass: u64,
+    /// Every ASCII label lowercased, each followed by a line break, so that
+    /// one vectorised search finds all the labels holding a query; `segs`
+    /// maps each segment's start to its template (in order). Labels that
+    /// change are appended again; `dead` counts the bytes of the old ones.
+    hay: Vec<u8>,
+    segs: Vec<(u32, u32)>,
+    dead: usize,
+    dead_unknown: bool,
 }
 
 /// One suggestion of a query: a template and how it ranks.
@@ -213,6 +233,20 @@ pub struct StepSuggestion {
     pub slots: Vec<Vec<String>>,
     pub count: u32,
     pub kind: Keyword,
+}
+
+fn same_cap(t: &Template, cap: Option<u32>) -> bool {
+    cap.is_some_and(|c| t.caps.iter().any(|(x, _)| *x == c))
+}
+
+/// A single-variant template's count with the step being typed left out;
+/// `None` when that step is its only use.
+fn own_count(t: &Template, id: u32, own_id: Option<u32>) -> Option<u32> {
+    if own_id == Some(id) {
+        (t.total > 1).then(|| t.total - 1)
+    } else {
+        Some(t.total)
+    }
 }
 
 fn kind_slot(k: Keyword) -> usize {
@@ -345,7 +379,9 @@ impl StepIndex {
                 None => t.caps.push((cap, 1)),
             }
             t.kinds[kind_slot(st.kind)] += 1;
-            t.relabel();
+            if t.relabel() {
+                self.place(id);
+            }
             out.push(Entry {
                 template: id,
                 values,
@@ -377,11 +413,69 @@ impl StepIndex {
             if t.total == 0 {
                 let parts: Vec<&str> = t.parts.iter().map(|p| &**p).collect();
                 self.by_key.remove(&key(&parts));
+                if t.seg.is_some() {
+                    self.dead += t.label.len() + 1;
+                }
                 self.templates[e.template as usize] = Template::default();
                 self.free.push(e.template);
-            } else {
-                t.relabel();
+            } else if t.relabel() {
+                self.place(e.template);
             }
+        }
+    }
+
+    /// Writes template `id`'s new label at the end of the haystack (the
+    /// old one stays as a dead segment until the next compaction).
+    fn place(&mut self, id: u32) {
+        let t = &mut self.templates[id as usize];
+        if t.seg.take().is_some() {
+            // The label changed; the old segment held the old one, whose
+            // length is gone: count the live bytes again on compaction.
+            self.dead_unknown = true;
+        }
+        if !t.label.is_ascii() {
+            t.mask = 0;
+            return;
+        }
+        let start = self.hay.len();
+        self.hay
+            .extend(t.label.bytes().map(|b| b.to_ascii_lowercase()));
+        self.hay.push(b'\n');
+        t.mask = mask(&self.hay[start..self.hay.len() - 1]);
+        t.seg = Some(start as u32);
+        self.segs.push((start as u32, id));
+        if self.hay.len() > 1 << 16 && (self.dead_unknown || self.dead > self.hay.len() / 2) {
+            self.compact();
+        }
+    }
+
+    /// Rebuilds the haystack from the live labels, when the dead segments
+    /// could outweigh them.
+    fn compact(&mut self) {
+        let live: usize = self
+            .templates
+            .iter()
+            .filter(|t| t.seg.is_some())
+            .map(|t| t.label.len() + 1)
+            .sum();
+        self.dead_unknown = false;
+        self.dead = self.hay.len() - live.min(self.hay.len());
+        if self.dead <= self.hay.len() / 2 {
+            return;
+        }
+        self.hay.clear();
+        self.segs.clear();
+        self.dead = 0;
+        for (id, t) in self.templates.iter_mut().enumerate() {
+            if t.seg.is_none() {
+                continue;
+            }
+            let start = self.hay.len();
+            self.hay
+                .extend(t.label.bytes().map(|b| b.to_ascii_lowercase()));
+            self.hay.push(b'\n');
+            t.seg = Some(start as u32);
+            self.segs.push((start as u32, id as u32));
         }
     }
 
@@ -414,42 +508,68 @@ impl StepIndex {
         let own_id = own.as_ref().and_then(|(k, _)| self.by_key.get(k).copied());
         let mut m = Matcher::new(typed);
         let q = typed.trim();
-        let q_lower: Option<Vec<u8>> = q.is_ascii().then(|| q.to_ascii_lowercase().into_bytes());
-        let q_mask = q_lower.as_deref().map_or(0, mask);
-        let finder = q_lower.as_deref().map(memchr::memmem::Finder::new);
+        let q_lower: Option<Vec<u8>> =
+            (!q.is_empty() && q.is_ascii()).then(|| q.to_ascii_lowercase().into_bytes());
+        let own_values = own.as_ref().map(|o| &*o.1);
         let mut hits = Vec::new();
-        // Pass 1 scores the labels that hold what is typed as it is (in any
-        // case), found with a vectorised search; a fuzzy match that is not
-        // contiguous scores below every such label. Only when they are
-        // fewer than `limit` does pass 2 score the others, after cheaper
-        // tests (letters present, subsequence) that reject most of them.
-        // With 20,000 steps this keeps a request within a few
-        // milliseconds.
-        let mut deferred = Vec::new();
-        for pass in [1, 2] {
-            let ids: Box<dyn Iterator<Item = usize>> = if pass == 1 {
-                Box::new(0..self.templates.len())
-            } else if hits.len() < limit {
-                Box::new(std::mem::take(&mut deferred).into_iter())
-            } else {
-                break;
-            };
-            for id in ids {
-                let t = &self.templates[id];
-                if t.total == 0 {
+        let mut seen = vec![false; self.templates.len()];
+        // Pass 1: one vectorised search of the haystack finds every ASCII
+        // label holding what is typed as it is (in any case); those score
+        // in the fuzzy matcher's contiguous tiers, above every scattered
+        // match, and need no matcher run.
+        if let Some(ql) = &q_lower {
+            let mut k = 0;
+            for pos in memchr::memmem::find_iter(&self.hay, ql) {
+                while k + 1 < self.segs.len() && self.segs[k + 1].0 as usize <= pos {
+                    k += 1;
+                }
+                let (start, id) = self.segs[k];
+                let t = &self.templates[id as usize];
+                if seen[id as usize] || t.seg != Some(start) || !t.fast() {
                     continue;
                 }
-                let fast = t.variants.len() == 1 && !t.lower.is_empty() && !m.is_empty();
-                if let (true, Some(f), Some(ql)) = (fast, &finder, &q_lower) {
-                    if pass == 1 && f.find(&t.lower).is_none() {
-                        deferred.push(id);
-                        continue;
-                    }
-                    if pass == 2 && (q_mask & !t.mask != 0 || !subsequence(ql, &t.lower)) {
-                        continue;
-                    }
+                seen[id as usize] = true;
+                let Some(count) = own_count(t, id, own_id) else {
+                    continue;
+                };
+                let at = pos - start as usize;
+                hits.push(StepHit {
+                    template: id,
+                    score: crate::ide::fuzzy::contiguous_score(&t.label, at, ql.len()),
+                    same_capability: same_cap(t, cap),
+                    count,
+                    best: t.top.clone(),
+                    skip: None,
+                });
+            }
+        }
+        // Templates the haystack does not answer for (several variants,
+        // non-ASCII labels, an empty or non-ASCII query) go through the
+        // matcher.
+        let mut buf = String::new();
+        for (id, t) in self.templates.iter().enumerate() {
+            if t.total == 0 || (q_lower.is_some() && t.fast()) {
+                continue;
+            }
+            if let Some(hit) = self.hit(id, &mut m, own_id, own_values, cap, &mut buf) {
+                hits.push(hit);
+            }
+        }
+        // Pass 2, only when pass 1 found too few: scattered matches, after
+        // a test of the letters present and a subsequence scan that reject
+        // most labels cheaply.
+        if let Some(ql) = q_lower.as_deref().filter(|_| hits.len() < limit) {
+            let q_mask = mask(ql);
+            for (id, t) in self.templates.iter().enumerate() {
+                if t.total == 0 || seen[id] || !t.fast() || q_mask & !t.mask != 0 {
+                    continue;
                 }
-                if let Some(hit) = self.hit(id, &mut m, own_id, own.as_ref().map(|o| &o.1), cap) {
+                let start = t.seg.unwrap_or(0) as usize;
+                let lower = &self.hay[start..start + t.label.len()];
+                if !subsequence(ql, lower) {
+                    continue;
+                }
+                if let Some(hit) = self.hit(id, &mut m, own_id, own_values, cap, &mut buf) {
                     hits.push(hit);
                 }
             }
@@ -483,8 +603,9 @@ impl StepIndex {
         id: usize,
         m: &mut Matcher,
         own_id: Option<u32>,
-        own_values: Option<&Box<[Box<str>]>>,
+        own_values: Option<&[Box<str>]>,
         cap: Option<u32>,
+        buf: &mut String,
     ) -> Option<StepHit> {
         let t = &self.templates[id];
         let mut count = t.total;
@@ -497,7 +618,7 @@ impl StepIndex {
             own_variant = own_values;
         }
         let mut best: Option<(f64, &Box<[Box<str>]>)> = None;
-        let top_is_own = own_variant == Some(&t.top) && t.variants.get(&t.top) == Some(&1);
+        let top_is_own = own_variant == Some(&*t.top) && t.variants.get(&t.top) == Some(&1);
         if !top_is_own {
             if let Some(s) = m.score(&t.label) {
                 best = Some((s, &t.top));
@@ -507,10 +628,12 @@ impl StepIndex {
             // Another variant may match what is typed better (the user
             // typed one of its values).
             for (v, &n) in t.variants.iter().take(64) {
-                if own_variant == Some(v) && n == 1 {
+                if own_variant == Some(&**v) && n == 1 {
                     continue;
                 }
-                if let Some(s) = m.score(&t.text(v)) {
+                buf.clear();
+                t.write_text(v, buf);
+                if let Some(s) = m.score(buf) {
                     if best.is_none_or(|(b, _)| s > b) {
                         best = Some((s, v));
                     }
@@ -521,10 +644,10 @@ impl StepIndex {
         Some(StepHit {
             template: id as u32,
             score,
-            same_capability: cap.is_some_and(|c| t.caps.iter().any(|(x, _)| *x == c)),
+            same_capability: same_cap(t, cap),
             count,
             best: v.clone(),
-            skip: own_variant.cloned(),
+            skip: own_variant.map(Box::from),
         })
     }
 
@@ -736,5 +859,70 @@ x SHALL.
         assert_eq!(idx.len(), 1);
         idx.refresh([]);
         assert!(idx.is_empty());
+    }
+
+    /// An index kept up to date through many edits answers exactly as one
+    /// built from scratch, also once its haystack has been compacted.
+    #[test]
+    fn incremental_updates_answer_like_a_fresh_index() {
+        fn spec(seed: usize, n: usize) -> String {
+            let mut t = String::from("## Requirements\n### Requirement: R\nIt SHALL.\n");
+            for i in 0..n {
+                let w = (seed * 31 + i * 7) % 97;
+                t.push_str(&format!(
+                    "#### Scenario: S{i}\n- **WHEN** the clerk number {w} files \"form {}\" today\n- **THEN** ledger entry kalo{w}ne is booked as k{i}x{seed}z in the period ledger\n",
+                    (seed + i) % 3
+                ));
+            }
+            t
+        }
+        let files = |seed: usize| -> String {
+            (0..6)
+                .map(|f| format!("//- openspec/specs/c{f}/spec.md\n{}", spec(seed + f, 400)))
+                .collect()
+        };
+        let mut ws = workspace(&files(0));
+        let mut idx = StepIndex::default();
+        idx.refresh([(0, &ws)]);
+        for round in 1..30 {
+            let f = round % 6;
+            ws.set_text(
+                &format!("openspec/specs/c{f}/spec.md"),
+                spec(round * 5 + f, 300 + round * 7),
+            );
+            idx.refresh([(0, &ws)]);
+            let mut fresh = StepIndex::default();
+            fresh.refresh([(0, &ws)]);
+            for q in [
+                "",
+                "kalo",
+                "ledger entry kalo1",
+                "clerk 4",
+                "form 2",
+                "kl1n",
+                "zzz",
+            ] {
+                let answer = |x: &StepIndex| -> Vec<(String, u32, Vec<Vec<String>>)> {
+                    x.query(q, Some("c1"), None, 10_000)
+                        .0
+                        .iter()
+                        .map(|h| {
+                            let s = x.suggestion(h);
+                            (s.label, s.count, s.slots)
+                        })
+                        .collect()
+                };
+                assert_eq!(answer(&idx), answer(&fresh), "round {round}, query {q:?}");
+            }
+        }
+        let mut fresh = StepIndex::default();
+        fresh.refresh([(0, &ws)]);
+        assert!(fresh.hay.len() > 1 << 16);
+        assert!(
+            idx.hay.len() <= 2 * fresh.hay.len() + (1 << 16),
+            "the haystack is compacted: {} bytes for {}",
+            idx.hay.len(),
+            fresh.hay.len()
+        );
     }
 }
