@@ -75,8 +75,8 @@ impl Matcher {
 /// The score [`Matcher::score`] gives an ASCII `candidate` holding the
 /// query (`len` bytes) as it is at byte `start`: for callers that found
 /// the occurrence themselves, with one search over many candidates.
-pub fn contiguous_score(candidate: &str, start: usize, len: usize) -> f64 {
-    let c = candidate.as_bytes();
+pub fn contiguous_score(candidate: &[u8], start: usize, len: usize) -> f64 {
+    let c = candidate;
     let len_penalty = c.len().saturating_sub(len) as f64 * LENGTH;
     if c.len() == len {
         return EXACT;
@@ -304,7 +304,7 @@ mod tests {
         ] {
             let start = c.to_ascii_lowercase().find(q).unwrap();
             assert_eq!(
-                Some(contiguous_score(c, start, q.len())),
+                Some(contiguous_score(c.as_bytes(), start, q.len())),
                 Matcher::new(q).score(c),
                 "{q} in {c}"
             );

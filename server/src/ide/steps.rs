@@ -209,6 +209,21 @@ pub struct StepIndex {
     segs: Vec<(u32, u32)>,
     dead: usize,
     dead_unknown: bool,
+    /// What a query reads of every template, kept apart and small so that
+    /// a pass over 20,000 templates stays in cache.
+    info: Vec<Info>,
+    /// Per capability: template → steps of it in that capability.
+    cap_members: Vec<FxHashMap<u32, u32>>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Info {
+    total: u32,
+    /// The label's segment in the haystack, `u32::MAX` without one.
+    seg: u32,
+    len: u32,
+    mask: u64,
+    fast: bool,
 }
 
 /// One suggestion of a query: a template and how it ranks.
@@ -218,8 +233,9 @@ pub struct StepHit {
     pub score: f64,
     pub same_capability: bool,
     pub count: u32,
-    /// The variant whose text matched best, offered first.
-    pub best: Box<[Box<str>]>,
+    /// The variant whose text matched best, offered first (`None`: the
+    /// most used one).
+    best: Option<Box<[Box<str>]>>,
     /// One use of these values is the step being typed.
     skip: Option<Box<[Box<str>]>>,
 }
@@ -233,20 +249,6 @@ pub struct StepSuggestion {
     pub slots: Vec<Vec<String>>,
     pub count: u32,
     pub kind: Keyword,
-}
-
-fn same_cap(t: &Template, cap: Option<u32>) -> bool {
-    cap.is_some_and(|c| t.caps.iter().any(|(x, _)| *x == c))
-}
-
-/// A single-variant template's count with the step being typed left out;
-/// `None` when that step is its only use.
-fn own_count(t: &Template, id: u32, own_id: Option<u32>) -> Option<u32> {
-    if own_id == Some(id) {
-        (t.total > 1).then(|| t.total - 1)
-    } else {
-        Some(t.total)
-    }
 }
 
 fn kind_slot(k: Keyword) -> usize {
@@ -322,6 +324,7 @@ impl StepIndex {
         }
         let id = self.caps.len() as u32;
         self.caps.push(cap.to_string());
+        self.cap_members.push(FxHashMap::default());
         self.cap_ids.insert(cap.to_string(), id);
         id
     }
@@ -382,6 +385,8 @@ impl StepIndex {
             if t.relabel() {
                 self.place(id);
             }
+            *self.cap_members[cap as usize].entry(id).or_default() += 1;
+            self.sync(id);
             out.push(Entry {
                 template: id,
                 values,
@@ -394,6 +399,13 @@ impl StepIndex {
 
     fn subtract(&mut self, entries: Vec<Entry>) {
         for e in entries {
+            let members = &mut self.cap_members[e.cap as usize];
+            if let Some(n) = members.get_mut(&e.template) {
+                *n -= 1;
+                if *n == 0 {
+                    members.remove(&e.template);
+                }
+            }
             let t = &mut self.templates[e.template as usize];
             if let Some(n) = t.variants.get_mut(&e.values) {
                 *n -= 1;
@@ -421,7 +433,24 @@ impl StepIndex {
             } else if t.relabel() {
                 self.place(e.template);
             }
+            self.sync(e.template);
         }
+    }
+
+    fn sync(&mut self, id: u32) {
+        let t = &self.templates[id as usize];
+        let info = Info {
+            total: t.total,
+            seg: t.seg.unwrap_or(u32::MAX),
+            len: t.label.len() as u32,
+            mask: t.mask,
+            fast: t.fast(),
+        };
+        let i = id as usize;
+        if self.info.len() <= i {
+            self.info.resize(i + 1, Info::default());
+        }
+        self.info[i] = info;
     }
 
     /// Writes template `id`'s new label at the end of the haystack (the
@@ -477,6 +506,9 @@ impl StepIndex {
             t.seg = Some(start as u32);
             self.segs.push((start as u32, id as u32));
         }
+        for id in 0..self.templates.len() {
+            self.sync(id as u32);
+        }
     }
 
     /// How many templates the index holds.
@@ -511,12 +543,49 @@ impl StepIndex {
         let q_lower: Option<Vec<u8>> =
             (!q.is_empty() && q.is_ascii()).then(|| q.to_ascii_lowercase().into_bytes());
         let own_values = own.as_ref().map(|o| &*o.1);
+        let n = self.templates.len();
+        let mut same = vec![false; n];
+        if let Some(c) = cap {
+            for &id in self.cap_members[c as usize].keys() {
+                same[id as usize] = true;
+            }
+        }
+        let count_of = |id: usize| {
+            let total = self.info[id].total;
+            if own_id == Some(id as u32) {
+                total - 1
+            } else {
+                total
+            }
+        };
         let mut hits = Vec::new();
-        let mut seen = vec![false; self.templates.len()];
+        let mut buf = String::new();
+        if m.is_empty() {
+            // Everything matches alike: rank by capability and uses alone.
+            for (id, info) in self.info.iter().enumerate() {
+                if info.total == 0 {
+                    continue;
+                }
+                if own_id == Some(id as u32) {
+                    hits.extend(self.hit(id, &mut m, own_id, own_values, &same, &mut buf));
+                    continue;
+                }
+                hits.push(StepHit {
+                    template: id as u32,
+                    score: 0.0,
+                    same_capability: same[id],
+                    count: info.total,
+                    best: None,
+                    skip: None,
+                });
+            }
+        }
+        let mut seen = vec![false; n];
         // Pass 1: one vectorised search of the haystack finds every ASCII
         // label holding what is typed as it is (in any case); those score
         // in the fuzzy matcher's contiguous tiers, above every scattered
-        // match, and need no matcher run.
+        // match, by position alone (word starts are judged on the lowercase
+        // text).
         if let Some(ql) = &q_lower {
             let mut k = 0;
             for pos in memchr::memmem::find_iter(&self.hay, ql) {
@@ -524,35 +593,39 @@ impl StepIndex {
                     k += 1;
                 }
                 let (start, id) = self.segs[k];
-                let t = &self.templates[id as usize];
-                if seen[id as usize] || t.seg != Some(start) || !t.fast() {
+                let i = id as usize;
+                let info = self.info[i];
+                if seen[i] || info.seg != start || !info.fast || info.total == 0 {
                     continue;
                 }
-                seen[id as usize] = true;
-                let Some(count) = own_count(t, id, own_id) else {
+                seen[i] = true;
+                let count = count_of(i);
+                if count == 0 {
                     continue;
-                };
-                let at = pos - start as usize;
+                }
+                let lower = &self.hay[start as usize..(start + info.len) as usize];
                 hits.push(StepHit {
                     template: id,
-                    score: crate::ide::fuzzy::contiguous_score(&t.label, at, ql.len()),
-                    same_capability: same_cap(t, cap),
+                    score: crate::ide::fuzzy::contiguous_score(
+                        lower,
+                        pos - start as usize,
+                        ql.len(),
+                    ),
+                    same_capability: same[i],
                     count,
-                    best: t.top.clone(),
+                    best: None,
                     skip: None,
                 });
             }
         }
         // Templates the haystack does not answer for (several variants,
-        // non-ASCII labels, an empty or non-ASCII query) go through the
-        // matcher.
-        let mut buf = String::new();
-        for (id, t) in self.templates.iter().enumerate() {
-            if t.total == 0 || (q_lower.is_some() && t.fast()) {
-                continue;
-            }
-            if let Some(hit) = self.hit(id, &mut m, own_id, own_values, cap, &mut buf) {
-                hits.push(hit);
+        // non-ASCII labels, a non-ASCII query) go through the matcher.
+        if !m.is_empty() {
+            for (id, info) in self.info.iter().enumerate() {
+                if info.total == 0 || (q_lower.is_some() && info.fast) {
+                    continue;
+                }
+                hits.extend(self.hit(id, &mut m, own_id, own_values, &same, &mut buf));
             }
         }
         // Pass 2, only when pass 1 found too few: scattered matches, after
@@ -560,18 +633,15 @@ impl StepIndex {
         // most labels cheaply.
         if let Some(ql) = q_lower.as_deref().filter(|_| hits.len() < limit) {
             let q_mask = mask(ql);
-            for (id, t) in self.templates.iter().enumerate() {
-                if t.total == 0 || seen[id] || !t.fast() || q_mask & !t.mask != 0 {
+            for (id, info) in self.info.iter().enumerate() {
+                if info.total == 0 || seen[id] || !info.fast || q_mask & !info.mask != 0 {
                     continue;
                 }
-                let start = t.seg.unwrap_or(0) as usize;
-                let lower = &self.hay[start..start + t.label.len()];
+                let lower = &self.hay[info.seg as usize..(info.seg + info.len) as usize];
                 if !subsequence(ql, lower) {
                     continue;
                 }
-                if let Some(hit) = self.hit(id, &mut m, own_id, own_values, cap, &mut buf) {
-                    hits.push(hit);
-                }
+                hits.extend(self.hit(id, &mut m, own_id, own_values, &same, &mut buf));
             }
         }
         // The first `limit` by rank (ties by index order, cheap to compare),
@@ -604,7 +674,7 @@ impl StepIndex {
         m: &mut Matcher,
         own_id: Option<u32>,
         own_values: Option<&[Box<str>]>,
-        cap: Option<u32>,
+        same: &[bool],
         buf: &mut String,
     ) -> Option<StepHit> {
         let t = &self.templates[id];
@@ -644,9 +714,9 @@ impl StepIndex {
         Some(StepHit {
             template: id as u32,
             score,
-            same_capability: same_cap(t, cap),
+            same_capability: same[id],
             count,
-            best: v.clone(),
+            best: (v != &t.top).then(|| v.clone()),
             skip: own_variant.map(Box::from),
         })
     }
@@ -655,6 +725,7 @@ impl StepIndex {
     /// literal text.
     pub fn suggestion(&self, hit: &StepHit) -> StepSuggestion {
         let t = &self.templates[hit.template as usize];
+        let best = hit.best.as_ref().unwrap_or(&t.top);
         let slots = t.parts.len() - 1;
         let mut values: Vec<Vec<(String, u32)>> = vec![Vec::new(); slots];
         for (v, &n) in &t.variants {
@@ -677,7 +748,7 @@ impl StepIndex {
             .into_iter()
             .enumerate()
             .map(|(s, mut vals)| {
-                let first = hit.best.get(s).map(|b| b.to_string());
+                let first = best.get(s).map(|b| b.to_string());
                 vals.sort_by(|a, b| {
                     let pa = first.as_deref() == Some(a.0.as_str());
                     let pb = first.as_deref() == Some(b.0.as_str());
@@ -692,7 +763,7 @@ impl StepIndex {
             _ => Keyword::Then,
         };
         StepSuggestion {
-            label: t.text(&hit.best),
+            label: t.text(best),
             parts: t.parts.iter().map(|p| p.to_string()).collect(),
             slots,
             count: hit.count,
