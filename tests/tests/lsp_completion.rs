@@ -304,6 +304,8 @@ fn task_ids_after_requires_and_links_after_acceptance() {
         assert_eq!(labels(&r), ["1.1", "1"], "{r}");
         assert_eq!(item(&r, "1.1")["detail"], "Detect the request for a human");
         assert_eq!(item(&r, "1.1")["textEdit"]["newText"], "1.1");
+        // This client does not declare labelDetails.
+        assert!(item(&r, "1.1")["labelDetails"].is_null());
 
         let r = complete(&mut lsp, &uri, 4, 16, Some(" "), "Caller asks");
         // The change's own scenario first, then the main spec's.
@@ -373,5 +375,20 @@ fn steps_of_the_examples_workspace_after_a_bold_when() {
     let r = complete(&mut lsp, &uri, 18, 24, None, "the caller starts talking");
     assert_eq!(labels(&r)[0], "the caller starts talking", "{r}");
     assert_eq!(edit_range(&items(&r)[0]), Range::new(18, 11, 18, 24));
+    lsp.shutdown_and_exit();
+}
+
+#[test]
+fn task_titles_beside_the_label_for_clients_that_show_them() {
+    let caps = utf16_client().set(
+        "textDocument/completion",
+        json!({"completionItem": {"labelDetailsSupport": true}}),
+    );
+    let (_ws, mut lsp, uri) = session(caps, TASKS_FILE, TASKS_TEXT);
+    let r = complete(&mut lsp, &uri, 3, 38, Some(" "), "1.1");
+    assert_eq!(
+        item(&r, "1.1")["labelDetails"]["description"],
+        "Detect the request for a human"
+    );
     lsp.shutdown_and_exit();
 }

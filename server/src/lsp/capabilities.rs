@@ -25,6 +25,7 @@ pub fn client_caps(c: &ClientCapabilities) -> ClientCaps {
             .unwrap_or(false),
         configuration: ws.and_then(|w| w.configuration).unwrap_or(false),
         completion_snippets: super::completion::snippet_support(c),
+        completion_label_details: super::completion::label_details_support(c),
     }
 }
 

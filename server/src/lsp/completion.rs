@@ -33,6 +33,17 @@ pub fn snippet_support(c: &lsp::ClientCapabilities) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether the client shows `labelDetails` (task titles, link paths beside
+/// the label).
+pub fn label_details_support(c: &lsp::ClientCapabilities) -> bool {
+    c.text_document
+        .as_ref()
+        .and_then(|t| t.completion.as_ref())
+        .and_then(|c| c.completion_item.as_ref())
+        .and_then(|i| i.label_details_support)
+        .unwrap_or(false)
+}
+
 fn trigger(context: Option<&lsp::CompletionContext>) -> Trigger {
     match context {
         Some(c) if c.trigger_kind == lsp::CompletionTriggerKind::TRIGGER_CHARACTER => c
@@ -71,12 +82,11 @@ pub fn completion(st: &mut State, p: lsp::CompletionParams) -> Option<lsp::Compl
         offset,
         trigger(p.context.as_ref()),
     );
-    let snippets = st.caps.completion_snippets;
     let items = found
         .items
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| item(st, place.root, &place.rel, i, c, snippets))
+        .filter_map(|(i, c)| item(st, place.root, &place.rel, i, c))
         .collect();
     Some(lsp::CompletionResponse::List(lsp::CompletionList {
         is_incomplete: found.incomplete,
@@ -90,17 +100,24 @@ fn item(
     rel: &str,
     i: usize,
     c: &Completion,
-    snippets: bool,
 ) -> Option<lsp::CompletionItem> {
-    let snippet = snippets && c.insert.has_stops();
+    let snippet = st.caps.completion_snippets && c.insert.has_stops();
     let new_text = if snippet {
         c.insert.snippet()
     } else {
         c.insert.plain()
     };
     let multi_line = new_text.contains(['\n', '\r']);
+    // What tells tasks and links apart goes beside the label too, where
+    // the client can show it.
+    let beside = matches!(c.kind, ItemKind::Task | ItemKind::Group | ItemKind::Link)
+        && st.caps.completion_label_details;
     Some(lsp::CompletionItem {
         label: c.label.clone(),
+        label_details: beside.then(|| lsp::CompletionItemLabelDetails {
+            detail: None,
+            description: c.detail.clone(),
+        }),
         kind: Some(kind(c.kind)),
         detail: c.detail.clone(),
         documentation: c.documentation.as_ref().map(|d| {

@@ -129,6 +129,7 @@ pub struct ClientCaps {
     pub watch_dynamic: bool,
     pub configuration: bool,
     pub completion_snippets: bool,
+    pub completion_label_details: bool,
 }
 
 /// Settings from the editor, layered over each root's `specls.toml`.
