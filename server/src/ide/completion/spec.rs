@@ -18,8 +18,7 @@ use crate::workspace::{SourceFile, Summary, Workspace};
 /// The headings above the cursor's line that say where it is.
 #[derive(Default)]
 struct Enclosing {
-    /// The `##` section: its line and operation (delta specs) or whether it
-    /// is `## Requirements` (main specs).
+    /// The line of the `##` section heading.
     section: Option<usize>,
     /// A `### Requirement:` header, when the cursor is inside its block.
     requirement: Option<usize>,
@@ -144,7 +143,6 @@ impl StepStyle {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(super) fn spec(
     cx: &Cursor,
     ws: &Workspace,
