@@ -85,6 +85,15 @@ The system SHALL be measured.
 - **WHEN** 
 ";
 const STEP_LINE: u32 = 8;
+const TASKS_REL: &str = "openspec/changes/bench/tasks.md";
+/// Line 3 is the acceptance item being written (16 characters).
+const TASKS: &str = "## 1. Bench
+
+- [ ] 1.1 Measure completion
+  - Acceptance: 
+";
+const LINK_LINE: u32 = 3;
+const LABEL_END: u32 = 16;
 const KEYWORD_END: u32 = 11;
 
 /// 200 main specs of 25 requirements, each with two scenarios of a WHEN
@@ -136,6 +145,7 @@ fn generate(root: &Path) -> Generated {
         write(&format!("openspec/specs/cap-{c:03}/spec.md"), &t);
     }
     write(DELTA_REL, DELTA);
+    write(TASKS_REL, TASKS);
     write(
         "openspec/changes/bench/proposal.md",
         "## Why\n\nThe completion benchmark needs a change to type in; this one is it.\n\n## What Changes\n\n- A delta to type steps into.\n",
@@ -163,6 +173,8 @@ fn labels(v: &Value) -> Vec<&str> {
 struct Figures {
     first: Duration,
     samples: Vec<Duration>,
+    /// Scenario links after `Acceptance:`, among 10,000 scenarios.
+    links: Vec<Duration>,
     /// Requests whose answer missed the step the prefix was cut from.
     wrong: Vec<String>,
     sizes: Vec<usize>,
@@ -174,6 +186,7 @@ fn run(
     gen: &Generated,
     iterations: usize,
     warmup: usize,
+    links: usize,
 ) -> Result<(Figures, Vec<String>), String> {
     let mut s = Server::spawn(bin, root);
     let uri = file_uri(root);
@@ -234,6 +247,7 @@ fn run(
         samples: Vec::with_capacity(iterations),
         wrong: Vec::new(),
         sizes: Vec::new(),
+        links: Vec::new(),
     };
     for i in 0..warmup + iterations {
         // Type the start of a random step (0 to 12 characters, ASCII), as
@@ -278,6 +292,52 @@ fn run(
             ));
         }
     }
+    // Scenario links: type the start of a requirement name after
+    // `Acceptance: ` in tasks.md, then ask.
+    let tasks = file_uri(&root.join(TASKS_REL));
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": tasks, "languageId": "markdown", "version": 1, "text": TASKS}}),
+    );
+    let mut typed_len = 0u32;
+    for i in 0..warmup + links {
+        let name = format!(
+            "Rule {} of {}",
+            rng.below(REQUIREMENTS),
+            rng.below(CAPABILITIES)
+        );
+        let prefix = &name[..rng.below(name.len() + 1)];
+        version += 1;
+        s.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": tasks, "version": version},
+                "contentChanges": [{
+                    "range": {
+                        "start": {"line": LINK_LINE, "character": LABEL_END},
+                        "end": {"line": LINK_LINE, "character": LABEL_END + typed_len}
+                    },
+                    "text": prefix
+                }]
+            }),
+        );
+        typed_len = prefix.len() as u32;
+        let (id, t) = s.request(
+            "textDocument/completion",
+            json!({
+                "textDocument": {"uri": tasks},
+                "position": {"line": LINK_LINE, "character": LABEL_END + typed_len},
+                "context": {"triggerKind": 1}
+            }),
+        );
+        let r = s.response(id, TIMEOUT)?;
+        if i >= warmup {
+            f.links.push(r.at - t);
+        }
+        if labels(&r.msg).is_empty() {
+            f.wrong.push(format!("no scenario link for {prefix:?}"));
+        }
+    }
     let (_, notes) = s.stop();
     Ok((f, notes))
 }
@@ -293,6 +353,7 @@ fn main() {
     let bin = specls_bin(&repo);
     let iterations = env_usize("SPECLS_COMPLETION_REQUESTS", 1000);
     let warmup = env_usize("SPECLS_COMPLETION_WARMUP", 50);
+    let links = env_usize("SPECLS_COMPLETION_LINKS", 300);
     println!("specls completion: {} at {}", bin.display(), commit(&repo));
     println!("machine: {}", machine());
     let dir = tempfile::Builder::new()
@@ -312,7 +373,7 @@ fn main() {
     println!(
         "each request: didChange that types 0–12 characters of a random step after `- **WHEN** `, then textDocument/completion there ({warmup} warm-up, {iterations} timed)"
     );
-    match run(&bin, &root, &gen, iterations, warmup) {
+    match run(&bin, &root, &gen, iterations, warmup, links) {
         Ok((f, notes)) => {
             let st = stats(&f.samples);
             let mut sizes = f.sizes.clone();
@@ -328,6 +389,11 @@ fn main() {
                 st.p99,
                 st.max,
                 if st.p99 <= TARGET_P99_MS { "met" } else { "**missed**" }
+            );
+            let l = stats(&f.links);
+            println!(
+                "| scenario links after `Acceptance:` (10,000 scenarios), client round trip | {} | {:.3} | {:.3} | {:.3} | {:.3} | (none) | |",
+                l.n, l.p50, l.p90, l.p99, l.max
             );
             println!();
             println!(

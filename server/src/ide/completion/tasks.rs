@@ -3,6 +3,7 @@
 //! `](` in any Markdown file.
 
 use std::collections::HashSet;
+use std::rc::Rc;
 
 use super::{filter_for, Completion, Completions, Cursor, ItemKind, Trigger, LIMIT};
 use crate::ide::fuzzy::Matcher;
@@ -278,14 +279,23 @@ struct LinkTarget<'a> {
     scenario: &'a str,
     requirement: &'a str,
     target_rel: &'a str,
-    path: String,
+    /// Shared by the scenarios of one file.
+    path: Rc<str>,
     anchor: &'a str,
     own: bool,
 }
 
 impl LinkTarget<'_> {
     fn target(&self) -> String {
-        format!("{}#{}", self.path, self.anchor)
+        let mut out = String::new();
+        self.write_target(&mut out);
+        out
+    }
+
+    fn write_target(&self, out: &mut String) {
+        out.push_str(&self.path);
+        out.push('#');
+        out.push_str(self.anchor);
     }
 }
 
@@ -315,18 +325,20 @@ fn link_targets<'a>(ws: &'a Workspace, from: &'a SourceFile) -> Vec<LinkTarget<'
             Summary::Delta(d) => d.added.iter().chain(&d.modified).collect(),
             _ => continue,
         };
-        let path = relative_path(&from.rel, &f.rel);
+        let path: Rc<str> = relative_path(&from.rel, &f.rel).into();
         let headings = f.headings();
         for r in reqs {
             for s in &r.scenarios {
-                let Some(h) = headings.iter().find(|h| h.line == s.line) else {
+                // Headings are in document order.
+                let Ok(h) = headings.binary_search_by_key(&s.line, |h| h.line) else {
                     continue;
                 };
+                let h = &headings[h];
                 out.push(LinkTarget {
                     scenario: &s.name,
                     requirement: &r.name,
                     target_rel: &f.rel,
-                    path: path.clone(),
+                    path: Rc::clone(&path),
                     anchor: &h.anchor,
                     own,
                 });
@@ -368,8 +380,8 @@ fn encode(segment: &str) -> String {
 }
 
 /// The targets already linked from `file` (tasks: every acceptance link),
-/// as (file, anchor).
-fn linked(file: &SourceFile) -> HashSet<(String, String)> {
+/// as `file#anchor`.
+fn linked(file: &SourceFile) -> HashSet<String> {
     let Summary::Tasks(list) = &file.summary else {
         return HashSet::new();
     };
@@ -377,40 +389,50 @@ fn linked(file: &SourceFile) -> HashSet<(String, String)> {
         .iter()
         .flat_map(|t| t.acceptance.iter().flat_map(|a| a.links.iter()))
         .filter_map(|l| {
-            Some((
-                link_target_path(&file.rel, l)?,
-                l.fragment.clone().unwrap_or_default(),
-            ))
+            let rel = link_target_path(&file.rel, l)?;
+            Some(format!("{rel}#{}", l.fragment.as_deref().unwrap_or("")))
         })
         .collect()
 }
 
 /// Ranks targets for `query`: the change's own first, then not yet linked,
-/// then the fuzzy score, then their order.
+/// then the fuzzy score, then their order. `key` writes what is matched
+/// into a buffer, so that ten thousand targets cost no allocation each.
 fn ranked<'a>(
     targets: Vec<LinkTarget<'a>>,
     query: &str,
-    key: impl Fn(&LinkTarget) -> String,
-    linked: &HashSet<(String, String)>,
+    key: impl Fn(&LinkTarget, &mut String),
+    linked: &HashSet<String>,
 ) -> (Vec<LinkTarget<'a>>, bool) {
     let mut m = Matcher::new(query);
-    let mut scored: Vec<(bool, bool, f64, usize, LinkTarget)> = targets
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, t)| {
-            let s = m.score(&key(&t))?;
-            let done = linked.contains(&(t.target_rel.to_string(), t.anchor.to_string()));
-            Some((t.own, done, s, i, t))
-        })
-        .collect();
-    scored.sort_by(|a, b| {
+    let mut buf = String::new();
+    let mut scored: Vec<(bool, bool, f64, usize, LinkTarget)> = Vec::new();
+    for (i, t) in targets.into_iter().enumerate() {
+        buf.clear();
+        key(&t, &mut buf);
+        let Some(s) = m.score(&buf) else { continue };
+        let done = !linked.is_empty() && {
+            buf.clear();
+            buf.push_str(t.target_rel);
+            buf.push('#');
+            buf.push_str(t.anchor);
+            linked.contains(buf.as_str())
+        };
+        scored.push((t.own, done, s, i, t));
+    }
+    let order = |a: &(bool, bool, f64, usize, LinkTarget),
+                 b: &(bool, bool, f64, usize, LinkTarget)| {
         b.0.cmp(&a.0)
             .then(a.1.cmp(&b.1))
             .then(b.2.total_cmp(&a.2))
             .then(a.3.cmp(&b.3))
-    });
+    };
     let more = scored.len() > LIMIT;
-    scored.truncate(LIMIT);
+    if more {
+        scored.select_nth_unstable_by(LIMIT, order);
+        scored.truncate(LIMIT);
+    }
+    scored.sort_by(order);
     (scored.into_iter().map(|x| x.4).collect(), more)
 }
 
@@ -427,7 +449,11 @@ fn acceptance_links(cx: &Cursor, ws: &Workspace, start: usize, out: &mut Complet
     let (targets, _) = ranked(
         link_targets(ws, cx.file),
         query,
-        |t| format!("{} {}", t.scenario, t.requirement),
+        |t, buf| {
+            buf.push_str(t.scenario);
+            buf.push(' ');
+            buf.push_str(t.requirement);
+        },
         &done,
     );
     for t in targets {
@@ -479,14 +505,19 @@ pub(super) fn link_target(
     let targets = link_targets(ws, cx.file);
     let (targets, _) = if typed.is_empty() && !label.trim().is_empty() {
         // The label says which scenario is meant.
-        let (by_label, more) = ranked(targets, label, |t| t.scenario.to_string(), &done);
+        let (by_label, more) = ranked(targets, label, |t, buf| buf.push_str(t.scenario), &done);
         if by_label.is_empty() {
-            ranked(link_targets(ws, cx.file), "", |t| t.target(), &done)
+            ranked(
+                link_targets(ws, cx.file),
+                "",
+                |t, buf| t.write_target(buf),
+                &done,
+            )
         } else {
             (by_label, more)
         }
     } else {
-        ranked(targets, typed, |t| t.target(), &done)
+        ranked(targets, typed, |t, buf| t.write_target(buf), &done)
     };
     for t in targets {
         let mut text = t.target();
