@@ -618,7 +618,11 @@ impl LspClient {
 
     /// Starts `specls args…` in `cwd` with `env` added to its environment
     /// (test hooks, limits).
-    pub fn spawn_with_env<S: AsRef<OsStr>>(args: &[S], cwd: &Path, env: &[(&str, &str)]) -> LspClient {
+    pub fn spawn_with_env<S: AsRef<OsStr>>(
+        args: &[S],
+        cwd: &Path,
+        env: &[(&str, &str)],
+    ) -> LspClient {
         LspClient::spawn_program_with_env(&specls_bin(), args, cwd, env)
     }
 

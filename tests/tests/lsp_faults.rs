@@ -65,11 +65,15 @@ fn a_client_that_disappears_mid_request_ends_the_server() {
     let folder = file_uri(ws.path());
     let mut stdin = child.stdin.take().expect("stdin");
     let mut msgs = String::new();
-    msgs += &frame(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+    msgs += &frame(
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
         "processId": null, "rootUri": folder, "capabilities": {},
-        "workspaceFolders": [{"uri": folder, "name": "w"}]}}));
+        "workspaceFolders": [{"uri": folder, "name": "w"}]}}),
+    );
     msgs += &frame(json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
-    msgs += &frame(json!({"jsonrpc": "2.0", "id": 2, "method": "workspace/symbol", "params": {"query": "greet"}}));
+    msgs += &frame(
+        json!({"jsonrpc": "2.0", "id": 2, "method": "workspace/symbol", "params": {"query": "greet"}}),
+    );
     stdin.write_all(msgs.as_bytes()).expect("write");
     drop(child.stdout.take());
     drop(stdin);
@@ -107,17 +111,14 @@ fn a_message_over_the_size_limit_is_refused_and_the_server_reads_on() {
     let uri = file_uri(&ws.join(MAIN));
     lsp.open_uri(&uri, &big, 1);
     // The refused message is answered with an error of its own...
-    let symbols = lsp.request(
-        "workspace/symbol",
-        json!({"query": "greeting"}),
-    );
+    let symbols = lsp.request("workspace/symbol", json!({"query": "greeting"}));
     assert!(symbols.is_ok(), "{symbols:?}\n{}", lsp.context());
     let refused: Vec<&Value> = lsp.orphan_responses();
     assert!(
-        refused
-            .iter()
-            .any(|r| r["error"]["code"] == json!(-32600)
-                && r["error"]["message"].as_str().is_some_and(|m| m.contains("too large"))),
+        refused.iter().any(|r| r["error"]["code"] == json!(-32600)
+            && r["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("too large"))),
         "no 'message too large' error: {refused:?}"
     );
     // ...and the document was never opened: the file on disk is served.
@@ -145,7 +146,9 @@ fn a_50_mb_spec_opened_in_the_editor_is_served() {
         );
     }
     // One requirement without SHALL/MUST: exactly one warning.
-    let weak = text.find("The ledger SHALL record entry 777.").expect("entry 777");
+    let weak = text
+        .find("The ledger SHALL record entry 777.")
+        .expect("entry 777");
     text.replace_range(weak + 11..weak + 16, "will");
     let ws = spec_workspace(GOOD_SPEC);
     let mut lsp = start(&ws, pull_client());
@@ -235,8 +238,11 @@ fn a_workspace_of_100000_files_is_indexed_and_served() {
         Duration::from_secs(300),
         |v| {
             v.as_array().is_some_and(|a| {
-                a.iter()
-                    .any(|s| s["name"].as_str().is_some_and(|n| n.contains("Part 99999 works")))
+                a.iter().any(|s| {
+                    s["name"]
+                        .as_str()
+                        .is_some_and(|n| n.contains("Part 99999 works"))
+                })
             })
         },
     );

@@ -239,10 +239,8 @@ fn keywords_are_highlighted() {
     run_check("highlights");
 }
 
-// Completion is served by the server's completion feature; this runs once
-// that has landed next to the plugin.
+// Completion is served by the server's completion feature.
 #[test]
-#[ignore = "needs completion"]
 fn completion_after_when_offers_workspace_steps() {
     run_check("completion");
 }

@@ -72,6 +72,26 @@ impl Matcher {
     }
 }
 
+/// The score [`Matcher::score`] gives an ASCII `candidate` holding the
+/// query (`len` bytes) as it is at byte `start`: for callers that found
+/// the occurrence themselves, with one search over many candidates.
+pub fn contiguous_score(candidate: &[u8], start: usize, len: usize) -> f64 {
+    let c = candidate;
+    let len_penalty = c.len().saturating_sub(len) as f64 * LENGTH;
+    if c.len() == len {
+        return EXACT;
+    }
+    if start == 0 {
+        return PREFIX - len_penalty;
+    }
+    let bonus = if start < c.len() && word_start(c, start) {
+        WORD_START
+    } else {
+        0.0
+    };
+    CONTIGUOUS + bonus - start as f64 * LEADING - len_penalty
+}
+
 /// Whether the lowercase ASCII `q` is a subsequence of `c`, ignoring case.
 fn ascii_subsequence(q: &[u8], c: &[u8]) -> bool {
     let mut at = 0;
@@ -272,6 +292,23 @@ mod tests {
             ranked("rr", &["xrXr", "callRequestRouting", "rr"]),
             ["rr", "callRequestRouting", "xrXr"]
         );
+    }
+
+    #[test]
+    fn contiguous_scores_agree_with_the_matcher() {
+        for (q, c) in [
+            ("transfer", "Transfer"),
+            ("trans", "Transfer queue"),
+            ("call", "the call ends"),
+            ("all", "the call ends"),
+        ] {
+            let start = c.to_ascii_lowercase().find(q).unwrap();
+            assert_eq!(
+                Some(contiguous_score(c.as_bytes(), start, q.len())),
+                Matcher::new(q).score(c),
+                "{q} in {c}"
+            );
+        }
     }
 
     #[test]

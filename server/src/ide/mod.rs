@@ -9,6 +9,7 @@
 //! character) and any `rel`: what it cannot place yields an empty answer,
 //! never a panic.
 
+pub mod completion;
 pub mod definition;
 pub mod edit;
 pub mod fixes;
@@ -21,6 +22,8 @@ pub mod links;
 pub mod references;
 pub mod rename;
 pub mod semantic;
+pub mod snippet;
+pub mod steps;
 pub mod symbols;
 pub mod taskgraph;
 

@@ -36,6 +36,8 @@ pub fn client_caps(c: &ClientCapabilities) -> ClientCaps {
             .and_then(|t| t.rename.as_ref())
             .and_then(|r| r.prepare_support)
             .unwrap_or(false),
+        completion_snippets: super::completion::snippet_support(c),
+        completion_label_details: super::completion::label_details_support(c),
     }
 }
 
@@ -81,6 +83,7 @@ pub fn server_caps(enc: Encoding, caps: &ClientCaps) -> ServerCapabilities {
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+        completion_provider: Some(super::completion::options()),
         document_link_provider: Some(DocumentLinkOptions {
             resolve_provider: Some(false),
             work_done_progress_options: Default::default(),

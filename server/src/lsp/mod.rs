@@ -13,6 +13,7 @@
 
 mod actions;
 mod capabilities;
+mod completion;
 mod convert;
 mod features;
 mod lens;

@@ -784,6 +784,15 @@ impl LanguageServer for Backend {
             })
     }
 
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        self.0
+            .inputs(Some(&params.text_document_position.text_document.uri))
+            .await;
+        self.0.request("textDocument/completion", |st| {
+            super::completion::completion(st, params)
+        })
+    }
+
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
         self.0.inputs(Some(&params.text_document.uri)).await;
         self.0.request("textDocument/documentLink", |st| {

@@ -139,6 +139,8 @@ pub struct ClientCaps {
     pub document_changes: bool,
     /// `textDocument.rename.prepareSupport`.
     pub prepare_rename: bool,
+    pub completion_snippets: bool,
+    pub completion_label_details: bool,
 }
 
 /// Settings from the editor, layered over each root's `specls.toml`.
@@ -154,6 +156,8 @@ pub struct State {
     pub editor: EditorSettings,
     pub roots: Vec<Root>,
     pub docs: HashMap<Uri, OpenDoc>,
+    /// Steps of every root, for completion.
+    pub steps: crate::ide::steps::StepIndex,
     parser: Parser,
     /// Set by `shutdown`; `exit` without it ends with status 1.
     pub shut_down: bool,
@@ -183,6 +187,7 @@ impl Default for State {
             editor: EditorSettings::default(),
             roots: Vec::new(),
             docs: HashMap::new(),
+            steps: Default::default(),
             parser: crate::syntax::tree::block_parser(),
             shut_down: false,
             reports_outdated: false,
