@@ -83,6 +83,15 @@ const METHODS: &[&str] = &[
     "textDocument/foldingRange",
     "textDocument/documentLink",
     "textDocument/diagnostic",
+    "textDocument/completion",
+    "textDocument/codeAction",
+    "textDocument/prepareRename",
+    "textDocument/rename",
+    "textDocument/codeLens",
+    "textDocument/inlayHint",
+    "textDocument/semanticTokens/full",
+    "textDocument/semanticTokens/range",
+    "workspace/executeCommand",
     "specls/unknownMethod",
 ];
 
@@ -188,11 +197,19 @@ fn stream(input: &Input) -> Vec<u8> {
                 character,
             } => {
                 let m = METHODS[*method as usize % METHODS.len()];
+                // One object that carries every method's parameters: each
+                // handler reads its own fields.
+                let range = json!({"start": pos(*line, 0), "end": pos(*line, *character)});
+                let format = ["text", "mermaid", "json", "svg"][*character as usize % 4];
                 let params = json!({
                     "textDocument": {"uri": uri(*doc)},
                     "position": pos(*line, *character),
-                    "context": {"includeDeclaration": line % 2 == 0},
+                    "range": range,
+                    "context": {"includeDeclaration": line % 2 == 0, "diagnostics": [], "triggerKind": 1},
                     "query": "gre",
+                    "newName": if character % 2 == 0 { "Greet Again" } else { "1.9" },
+                    "command": "specls.taskGraph",
+                    "arguments": [{"uri": uri(*doc), "format": format}],
                 });
                 send(
                     &mut out,
