@@ -17,7 +17,7 @@
 //! of this file's own, not with the code under test, and the expected text
 //! is edited as a plain `String`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use specls::syntax::tree::block_parser;
 use specls::text::document::{Document, Encoding, Position};
@@ -210,21 +210,7 @@ fn replay(rel: &str, start: &str, enc: Encoding, seed: u64, steps: usize) -> usi
 /// corpus when it is there.
 fn files() -> Vec<(String, String)> {
     let mut roots = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")];
-    if let Some(c) = common::corpus() {
-        let mut trees: Vec<PathBuf> = std::fs::read_dir(c)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.is_dir()
-                    && !p
-                        .file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with('_'))
-            })
-            .collect();
-        trees.sort();
-        roots.extend(trees);
-    }
+    roots.extend(common::corpus_trees());
     let mut out = Vec::new();
     for tree in roots {
         for root in specls::workspace::discover::find_roots(&tree).unwrap_or_default() {

@@ -17,21 +17,7 @@ mod common;
 fn trees() -> Vec<PathBuf> {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = vec![here.join("tests/parity-fixture"), here.join("../examples")];
-    if let Some(c) = common::corpus() {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(c)
-            .unwrap()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                p.is_dir()
-                    && !p
-                        .file_name()
-                        .is_some_and(|n| n.to_string_lossy().starts_with('_'))
-            })
-            .collect();
-        found.sort();
-        out.extend(found);
-    }
+    out.extend(common::corpus_trees());
     out
 }
 

@@ -32,15 +32,7 @@ fn by_units(ws: &Workspace) -> Vec<Diagnostic> {
 
 fn trees() -> Vec<PathBuf> {
     let mut out = vec![examples(), parity_fixture()];
-    if let Some(c) = common::corpus() {
-        for e in std::fs::read_dir(c).unwrap().flatten() {
-            let name = e.file_name().to_string_lossy().to_string();
-            if e.path().is_dir() && !name.starts_with('_') {
-                out.push(e.path());
-            }
-        }
-    }
-    out.sort();
+    out.extend(common::corpus_trees());
     out
 }
 

@@ -29,6 +29,7 @@ use serde_json::{json, Value};
 
 use crate::model::tasks::{Task, TaskList, DEP_WORDS};
 use crate::model::Span;
+use crate::rules::tasks::strongly_connected;
 use crate::syntax::js;
 use crate::workspace::{kind_of, ChangeRef, FileKind, Summary, Workspace};
 
@@ -187,9 +188,9 @@ impl TaskGraph {
             self.waves.push(std::mem::replace(&mut current, next));
             wave += 1;
         }
-        let edges: Vec<&[usize]> = self.nodes.iter().map(|n| n.deps.as_slice()).collect();
         let mut on_cycle = vec![false; n];
-        for mut scc in strongly_connected(&edges) {
+        let deps = |v: usize, k: usize| self.nodes[v].deps.get(k).copied();
+        for mut scc in strongly_connected(n, deps) {
             let cyclic = scc.len() > 1 || self.nodes[scc[0]].deps.contains(&scc[0]);
             if cyclic {
                 scc.sort_unstable();
@@ -230,58 +231,6 @@ impl TaskGraph {
     pub fn on_critical_path(&self, node: usize) -> bool {
         self.critical_path.contains(&node)
     }
-}
-
-/// Tarjan's algorithm, iterative so that long chains cannot overflow the
-/// stack. Returns the strongly connected components.
-fn strongly_connected(edges: &[&[usize]]) -> Vec<Vec<usize>> {
-    let n = edges.len();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut out = Vec::new();
-    let mut next = 0;
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
-        while let Some(&mut (v, ref mut k)) = work.last_mut() {
-            if *k == 0 && index[v] == usize::MAX {
-                index[v] = next;
-                low[v] = next;
-                next += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if let Some(&w) = edges[v].get(*k) {
-                *k += 1;
-                if index[w] == usize::MAX {
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                let mut comp = Vec::new();
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    comp.push(w);
-                    if w == v {
-                        break;
-                    }
-                }
-                out.push(comp);
-            }
-        }
-    }
-    out
 }
 
 /// A task's description without its id and without a trailing dependency

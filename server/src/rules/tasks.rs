@@ -107,7 +107,7 @@ fn check_dependencies(tasks: &TaskList, path: &str, sink: &mut Sink) {
             }
         }
     }
-    for scc in strongly_connected(&edges) {
+    for scc in strongly_connected(edges.len(), |v, k| edges[v].get(k).map(|&(w, _)| w)) {
         let members: HashSet<usize> = scc.iter().copied().collect();
         let cyclic = scc.len() > 1 || edges[scc[0]].iter().any(|(j, _)| *j == scc[0]);
         if !cyclic {
@@ -133,9 +133,14 @@ fn check_dependencies(tasks: &TaskList, path: &str, sink: &mut Sink) {
     }
 }
 
-/// Tarjan's algorithm, iterative so deep chains cannot overflow the stack.
-fn strongly_connected(edges: &[Vec<(usize, Span)>]) -> Vec<Vec<usize>> {
-    let n = edges.len();
+/// Tarjan's algorithm, iterative so deep chains cannot overflow the stack:
+/// the strongly connected components of the graph of `n` nodes in which
+/// node `v`'s successors are `succ(v, 0)`, `succ(v, 1)`, … up to the first
+/// `None`.
+pub(crate) fn strongly_connected(
+    n: usize,
+    succ: impl Fn(usize, usize) -> Option<usize>,
+) -> Vec<Vec<usize>> {
     let mut index = vec![usize::MAX; n];
     let mut low = vec![0; n];
     let mut on_stack = vec![false; n];
@@ -155,7 +160,7 @@ fn strongly_connected(edges: &[Vec<(usize, Span)>]) -> Vec<Vec<usize>> {
                 stack.push(v);
                 on_stack[v] = true;
             }
-            if let Some(&(w, _)) = edges[v].get(*k) {
+            if let Some(w) = succ(v, *k) {
                 *k += 1;
                 if index[w] == usize::MAX {
                     work.push((w, 0));

@@ -22,8 +22,30 @@ pub fn corpus() -> Option<PathBuf> {
     use std::io::Write;
     let _ = writeln!(
         std::io::stderr(),
-        "corpus absent at {}: skipping the corpus parity tests (set SPECLS_CORPUS)",
+        "corpus absent at {}: the tests that read it skip it (set SPECLS_CORPUS)",
         dir.display()
     );
     None
+}
+
+/// The corpus's trees (its folders, without the `_`-prefixed ones holding
+/// the CLI's output), sorted; none when the corpus is absent.
+#[allow(dead_code)] // not every test file that shares this module uses it
+pub fn corpus_trees() -> Vec<PathBuf> {
+    let Some(c) = corpus() else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = std::fs::read_dir(c)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_dir()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('_'))
+        })
+        .collect();
+    out.sort();
+    out
 }

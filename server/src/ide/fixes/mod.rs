@@ -90,6 +90,19 @@ pub(crate) mod test_support {
     use crate::rules::{check_workspace, Diagnostic, Severity};
     use crate::workspace::Workspace;
 
+    /// A clean main spec with one requirement and one scenario, for fixes
+    /// in other files to point at.
+    pub const MAIN_SPEC: &str = "//- openspec/specs/voice/spec.md
+## Purpose
+The voice agent answers every inbound call without any delay.
+## Requirements
+### Requirement: Answer
+The agent SHALL answer.
+#### Scenario: Ring
+- **WHEN** it rings
+- **THEN** it answers
+";
+
     pub struct Applied {
         pub fix: Fix,
         /// The new text of each file the fix touched.

@@ -158,16 +158,7 @@ fn prefix_edit(doc: &Doc, i: usize, op: Op) -> Option<(Span, String)> {
 mod tests {
     use crate::ide::fixes::test_support::{apply_fix, fixes_of};
 
-    const PURPOSE: &str = "//- openspec/specs/voice/spec.md
-## Purpose
-The voice agent answers every inbound call without any delay.
-## Requirements
-### Requirement: Answer
-The agent SHALL answer.
-#### Scenario: Ring
-- **WHEN** it rings
-- **THEN** it answers
-";
+    use crate::ide::fixes::test_support::MAIN_SPEC as PURPOSE;
 
     #[test]
     fn a_main_spec_heading_becomes_a_requirement() {

@@ -44,16 +44,7 @@ pub(super) fn scenario_heading(name: &str) -> String {
 mod tests {
     use crate::ide::fixes::test_support::{apply_fix, fixes_of};
 
-    const MAIN: &str = "//- openspec/specs/voice/spec.md
-## Purpose
-The voice agent answers every inbound call without any delay.
-## Requirements
-### Requirement: Answer
-The agent SHALL answer.
-#### Scenario: Ring
-- **WHEN** it rings
-- **THEN** it answers
-";
+    use crate::ide::fixes::test_support::MAIN_SPEC as MAIN;
 
     #[test]
     fn each_misplaced_form_becomes_a_level_four_heading() {
