@@ -364,6 +364,9 @@ end
 checks.highlights = function()
   setup({ cmd = { bin, "lsp" } })
   local buf = open(transfer_spec)
+  -- The server is up before the check goes on, so that quitting meets it
+  -- running rather than half started.
+  attached(buf)
   local groups = {}
   for _, m in ipairs(vim.fn.getmatches()) do
     groups[m.group] = m.pattern
@@ -439,7 +442,21 @@ local done, err = xpcall(main, function(e)
   end
   return debug.traceback(tostring(e), 2)
 end)
+-- Stop the language servers and wait for them to go before quitting: a
+-- server that exits while Neovim is still writing to it would end Neovim
+-- with SIGPIPE after the checks have passed.
+local function stop_servers()
+  local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+  for _, client in ipairs(get()) do
+    client.stop()
+  end
+  vim.wait(5000, function()
+    return #get() == 0
+  end, 20)
+end
+
 if done then
+  stop_servers()
   out("SPECLS-NVIM-TEST PASS")
   vim.cmd("qall!")
 else
