@@ -134,7 +134,9 @@ fn pos(line: u8, character: u8) -> Value {
     json!({"line": line, "character": character})
 }
 
-fn stream(input: &Input) -> Vec<u8> {
+/// The session as bytes: `initialize`, and what follows it (sent once the
+/// server has answered it, as clients do).
+fn stream(input: &Input) -> (Vec<u8>, Vec<u8>) {
     let mut out = Vec::new();
     let mut caps = json!({
         "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}, "configuration": true},
@@ -154,6 +156,7 @@ fn stream(input: &Input) -> Vec<u8> {
             "workspaceFolders": [{"uri": folder, "name": "fuzz"}],
             "initializationOptions": {"diagnostics": {"delay-ms": 0}}}}),
     );
+    let init = std::mem::take(&mut out);
     send(
         &mut out,
         json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
@@ -238,11 +241,11 @@ fn stream(input: &Input) -> Vec<u8> {
             Msg::Exit => send(&mut out, json!({"jsonrpc": "2.0", "method": "exit"})),
         }
     }
-    out
+    (init, out)
 }
 
 fuzz_target!(|input: Input| {
-    let bytes = stream(&input);
+    let (init, rest) = stream(&input);
     if std::env::var_os("SPECLS_FUZZ_ECHO").is_some() {
         eprintln!("{input:?}");
     }
@@ -272,7 +275,14 @@ fuzz_target!(|input: Input| {
         // milliseconds (it has answered what it will), then ends.
         let quiet = answers.clone();
         let feed = async move {
-            let _ = client.write_all(&bytes).await;
+            let _ = client.write_all(&init).await;
+            let start = Instant::now();
+            while !quiet.lock().unwrap().0.windows(7).any(|w| w == b"\"id\":0")
+                && start.elapsed() < Duration::from_secs(3)
+            {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let _ = client.write_all(&rest).await;
             let start = Instant::now();
             loop {
                 tokio::time::sleep(Duration::from_millis(2)).await;
