@@ -277,7 +277,7 @@ fuzz_target!(|input: Input| {
         let feed = async move {
             let _ = client.write_all(&init).await;
             let start = Instant::now();
-            while !quiet.lock().unwrap().0.windows(7).any(|w| w == b"\"id\":0")
+            while !quiet.lock().unwrap().0.windows(6).any(|w| w == b"\"id\":0")
                 && start.elapsed() < Duration::from_secs(3)
             {
                 tokio::time::sleep(Duration::from_millis(1)).await;
