@@ -181,7 +181,7 @@ impl TaskList {
                     .extend(links);
                 continue;
             }
-            if let Some(rest) = label_value(item, &["acceptance criteria", "acceptance"]) {
+            if let Some(rest) = label_value(item, ACCEPTANCE_LABELS) {
                 let rest_at = item_at + (item.len() - rest.len());
                 tasks[owner].acceptance.push(Acceptance {
                     span: doc.trimmed_range(i).into(),
@@ -366,8 +366,12 @@ fn after_list_marker(line: &str) -> Option<&str> {
     t[digits..].strip_prefix(['.', ')'])
 }
 
-/// `Label: value`, `**Label:** value` or `**Label**: value`, any case.
-fn label_value<'a>(item: &'a str, labels: &[&str]) -> Option<&'a str> {
+/// The labels that open an acceptance item, longest first.
+pub const ACCEPTANCE_LABELS: &[&str] = &["acceptance criteria", "acceptance"];
+
+/// `Label: value`, `**Label:** value` or `**Label**: value`, any case; the
+/// value without its leading whitespace.
+pub fn label_value<'a>(item: &'a str, labels: &[&str]) -> Option<&'a str> {
     let (bold, rest) = match item.strip_prefix("**") {
         Some(r) => (true, r),
         None => (false, item),

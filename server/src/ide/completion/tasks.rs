@@ -252,26 +252,7 @@ fn acceptance_context(cx: &Cursor) -> Option<usize> {
 }
 
 fn acceptance_value(item: &str) -> Option<&str> {
-    let (bold, rest) = match item.strip_prefix("**") {
-        Some(r) => (true, r),
-        None => (false, item),
-    };
-    for label in ["acceptance criteria", "acceptance"] {
-        let Some(after) = js::strip_prefix_ci(rest, label) else {
-            continue;
-        };
-        let after = if bold {
-            after
-                .strip_prefix(":**")
-                .or_else(|| after.strip_prefix("**:"))
-        } else {
-            after.strip_prefix(':')
-        };
-        if let Some(v) = after {
-            return Some(v);
-        }
-    }
-    None
+    crate::model::tasks::label_value(item, crate::model::tasks::ACCEPTANCE_LABELS)
 }
 
 /// A scenario a link can point at.

@@ -130,12 +130,7 @@ pub(super) fn unknown_target(ws: &Workspace, file: &SourceFile, span: Span) -> V
     let Some(near) = nearest(name, main.requirements.iter().map(|r| r.name.as_str())) else {
         return Vec::new();
     };
-    let edit = TextEdit::new(&file.rel, span, near);
-    vec![Fix::new(
-        format!("Change to \"{near}\""),
-        SourceChange::new(vec![edit]),
-        true,
-    )]
+    vec![Fix::nearest_name(&file.rel, span, near)]
 }
 
 #[cfg(test)]

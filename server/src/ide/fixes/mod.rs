@@ -11,7 +11,8 @@ mod requirement;
 mod scenario;
 mod tasks;
 
-use super::edit::SourceChange;
+use super::edit::{SourceChange, TextEdit};
+use crate::model::Span;
 use crate::rules::{Code, Diagnostic};
 use crate::workspace::Workspace;
 
@@ -32,6 +33,18 @@ impl Fix {
             change,
             preferred,
         }
+    }
+
+    /// The preferred fix of a name that names nothing: `span` of `rel`
+    /// replaced by `near`, the nearest name that exists (the one the
+    /// diagnostic suggests).
+    fn nearest_name(rel: &str, span: Span, near: &str) -> Fix {
+        let edit = TextEdit::new(rel, span, near);
+        Fix::new(
+            format!("Change to \"{near}\""),
+            SourceChange::new(vec![edit]),
+            true,
+        )
     }
 }
 

@@ -39,12 +39,7 @@ pub(super) fn unknown_dependency(file: &SourceFile, span: Span) -> Vec<Fix> {
     let Some(near) = nearest(&dep.id, ids) else {
         return Vec::new();
     };
-    let edit = TextEdit::new(&file.rel, span, near);
-    vec![Fix::new(
-        format!("Change to \"{near}\""),
-        SourceChange::new(vec![edit]),
-        true,
-    )]
+    vec![Fix::nearest_name(&file.rel, span, near)]
 }
 
 /// A scenario an acceptance link can point at.
