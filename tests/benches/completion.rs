@@ -189,26 +189,16 @@ fn run(
     links: usize,
 ) -> Result<(Figures, Vec<String>), String> {
     let mut s = Server::spawn(bin, root);
-    let uri = file_uri(root);
-    let (id, _) = s.request(
-        "initialize",
-        json!({
-            "processId": std::process::id(),
-            "rootUri": uri,
-            "workspaceFolders": [{"uri": uri, "name": "bench"}],
-            "capabilities": {
-                "textDocument": {
-                    "synchronization": {"dynamicRegistration": false},
-                    "completion": {"completionItem": {"snippetSupport": true}, "contextSupport": true}
-                },
-                "window": {"workDoneProgress": true},
-                "workspace": {"workspaceFolders": true}
-            },
-            "initializationOptions": {"diagnostics": {"delay-ms": 0}}
-        }),
-    );
-    let init = s.response(id, TIMEOUT)?;
-    if init.msg["result"]["capabilities"]["completionProvider"].is_null() {
+    let caps = json!({
+        "textDocument": {
+            "synchronization": {"dynamicRegistration": false},
+            "completion": {"completionItem": {"snippetSupport": true}, "contextSupport": true}
+        },
+        "window": {"workDoneProgress": true},
+        "workspace": {"workspaceFolders": true}
+    });
+    let init = s.initialize(root, caps, TIMEOUT)?;
+    if init["capabilities"]["completionProvider"].is_null() {
         return Err("the server offers no completion".into());
     }
     s.notify("initialized", json!({}));

@@ -122,26 +122,6 @@ fn push_capabilities() -> Value {
     })
 }
 
-/// `initialize` for one workspace folder; returns the server's result.
-fn initialize(s: &mut Server, folder: &Path, caps: Value) -> Result<Value, String> {
-    let uri = file_uri(folder);
-    let (id, _) = s.request(
-        "initialize",
-        json!({
-            "processId": std::process::id(),
-            "rootUri": uri,
-            "workspaceFolders": [{"uri": uri, "name": "bench"}],
-            "capabilities": caps,
-            "initializationOptions": {"diagnostics": {"delay-ms": 0}}
-        }),
-    );
-    let r = s.response(id, TIMEOUT)?;
-    r.msg
-        .get("result")
-        .cloned()
-        .ok_or_else(|| format!("initialize failed: {}", r.msg))
-}
-
 fn is_progress_end(m: &replay::rpc::Incoming) -> bool {
     m.method() == Some("$/progress") && m.msg["params"]["value"]["kind"] == "end"
 }
@@ -198,7 +178,7 @@ fn run_edits(
     let uri = file_uri(&root.join(BIG_REL));
 
     let mut s = Server::spawn(bin, &root);
-    let init = initialize(&mut s, &root, pull_capabilities(enc))?;
+    let init = s.initialize(&root, pull_capabilities(enc), TIMEOUT)?;
     let negotiated = init["capabilities"]["positionEncoding"]
         .as_str()
         .unwrap_or("utf-16");
@@ -477,7 +457,7 @@ fn cold_start(
     let text = std::fs::read_to_string(open).map_err(|e| e.to_string())?;
     let uri = file_uri(open);
     let mut s = Server::spawn(bin, folder);
-    let init = initialize(&mut s, folder, push_capabilities())?;
+    let init = s.initialize(folder, push_capabilities(), TIMEOUT)?;
     if !init["capabilities"]["diagnosticProvider"].is_null() {
         s.notes
             .push("the server offers pull diagnostics to a client that did not ask".into());
@@ -538,7 +518,7 @@ fn baseline_memory(bin: &Path) -> Result<((u64, u64), Vec<String>), String> {
         .map_err(|e| e.to_string())?;
     let root = dir.path().canonicalize().map_err(|e| e.to_string())?;
     let mut s = Server::spawn(bin, &root);
-    initialize(&mut s, &root, push_capabilities())?;
+    s.initialize(&root, push_capabilities(), TIMEOUT)?;
     s.notify("initialized", json!({}));
     s.wait("the end of indexing", INDEX_TIMEOUT, is_progress_end)?;
     s.settle(Duration::from_millis(500), Duration::from_secs(10));

@@ -236,8 +236,9 @@ fn weak_spec_named(name: &str) -> String {
     WEAK_SPEC.replace("Requirement: Greeting", &format!("Requirement: {name}"))
 }
 
-#[test]
-fn every_workspace_folder_is_served() {
+/// Two workspace folders, each a workspace with one spec ("Alpha
+/// Greeting", "Beta Farewell"), and a server started on both.
+fn two_folders() -> (Workspace, Workspace, LspClient) {
     let a = Workspace::new("//- openspec/config.yaml\nschema: spec-driven\n");
     a.write(
         "openspec/specs/alpha/spec.md",
@@ -251,6 +252,12 @@ fn every_workspace_folder_is_served() {
     let mut lsp = LspClient::start(a.path());
     lsp.initialize(utf16_client(), fast(), &[a.path(), b.path()]);
     lsp.initialized();
+    (a, b, lsp)
+}
+
+#[test]
+fn every_workspace_folder_is_served() {
+    let (a, b, mut lsp) = two_folders();
     let ua = open_file(&mut lsp, &a, "openspec/specs/alpha/spec.md");
     let ub = open_file(&mut lsp, &b, "openspec/specs/beta/spec.md");
     // "### Requirement: Alpha Greeting" is 31 characters, "### Requirement:
@@ -292,19 +299,7 @@ fn every_workspace_folder_is_served() {
 /// an open document; adding the folder again brings them back.
 #[test]
 fn a_removed_workspace_folder_is_forgotten_until_added_again() {
-    let a = Workspace::new("//- openspec/config.yaml\nschema: spec-driven\n");
-    a.write(
-        "openspec/specs/alpha/spec.md",
-        weak_spec_named("Alpha Greeting"),
-    );
-    let b = Workspace::new("//- openspec/config.yaml\nschema: spec-driven\n");
-    b.write(
-        "openspec/specs/beta/spec.md",
-        weak_spec_named("Beta Farewell"),
-    );
-    let mut lsp = LspClient::start(a.path());
-    lsp.initialize(utf16_client(), fast(), &[a.path(), b.path()]);
-    lsp.initialized();
+    let (a, b, mut lsp) = two_folders();
     let ua = open_file(&mut lsp, &a, "openspec/specs/alpha/spec.md");
     let ub = file_uri(&b.path().join("openspec/specs/beta/spec.md"));
     let has = |lsp: &mut LspClient, query: &str, name: &str, uri: &str| {

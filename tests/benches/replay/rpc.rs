@@ -226,6 +226,32 @@ impl Server {
         }
     }
 
+    /// `initialize` for one workspace folder, with diagnostics undelayed;
+    /// returns the server's result.
+    pub fn initialize(
+        &mut self,
+        folder: &Path,
+        caps: Value,
+        timeout: Duration,
+    ) -> Result<Value, String> {
+        let uri = file_uri(folder);
+        let (id, _) = self.request(
+            "initialize",
+            json!({
+                "processId": std::process::id(),
+                "rootUri": uri,
+                "workspaceFolders": [{"uri": uri, "name": "bench"}],
+                "capabilities": caps,
+                "initializationOptions": {"diagnostics": {"delay-ms": 0}}
+            }),
+        );
+        let r = self.response(id, timeout)?;
+        r.msg
+            .get("result")
+            .cloned()
+            .ok_or_else(|| format!("initialize failed: {}", r.msg))
+    }
+
     pub fn response(&mut self, id: i64, timeout: Duration) -> Result<Incoming, String> {
         self.wait(&format!("response {id}"), timeout, |m| {
             m.method().is_none() && m.msg.get("id").and_then(Value::as_i64) == Some(id)
