@@ -75,21 +75,6 @@ fn a_settings_section_as_the_vscode_extension_sends_it() {
     lsp.shutdown_and_exit();
 }
 
-/// `textDocument/diagnostic` for `uri`: the codes of its full report.
-fn pulled_codes(lsp: &mut LspClient, uri: &str) -> Vec<String> {
-    let r = lsp.request_ok(
-        "textDocument/diagnostic",
-        json!({"textDocument": {"uri": uri}}),
-    );
-    assert_eq!(r["kind"], "full", "a full report: {r}");
-    r["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
 /// VS Code pulls diagnostics; when its settings change, what it pulled
 /// before is out of date, and only the server knows, so it must ask the
 /// client to pull again.

@@ -20,22 +20,6 @@ fn pull_client() -> specls_e2e::lsp::ClientCaps {
     utf16_client().pull_diagnostics(true)
 }
 
-fn pulled_codes(lsp: &mut LspClient, uri: &str, timeout: Duration) -> Vec<String> {
-    let r = lsp
-        .request_timeout(
-            "textDocument/diagnostic",
-            json!({"textDocument": {"uri": uri}}),
-            timeout,
-        )
-        .unwrap_or_else(|e| panic!("pull failed: {e}\n{}", lsp.context()));
-    r["items"]
-        .as_array()
-        .expect("a full report")
-        .iter()
-        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
-        .collect()
-}
-
 #[test]
 fn exit_without_shutdown_ends_with_status_1() {
     let ws = spec_workspace(GOOD_SPEC);
@@ -124,7 +108,7 @@ fn a_message_over_the_size_limit_is_refused_and_the_server_reads_on() {
     // ...and the document was never opened: the file on disk is served.
     lsp.open_uri(&uri, WEAK_SPEC, 2);
     assert_eq!(
-        pulled_codes(&mut lsp, &uri, WAIT_TIMEOUT),
+        pulled_codes_within(&mut lsp, &uri, WAIT_TIMEOUT),
         ["requirement/missing-shall-must"]
     );
     lsp.shutdown_and_exit();
@@ -156,14 +140,14 @@ fn a_50_mb_spec_opened_in_the_editor_is_served() {
     lsp.open_uri(&uri, &text, 1);
     let slow = Duration::from_secs(120);
     assert_eq!(
-        pulled_codes(&mut lsp, &uri, slow),
+        pulled_codes_within(&mut lsp, &uri, slow),
         ["requirement/missing-shall-must"],
         "{n} requirements"
     );
     // Fix it: entry 777's body is on line 8 + 9 * 776 + 2 (blocks of nine lines).
     let line = (8 + 9 * 776 + 2) as u32;
     lsp.change(&uri, 2, &[(Range::new(line, 11, line, 15), "SHALL")]);
-    assert!(pulled_codes(&mut lsp, &uri, slow).is_empty());
+    assert!(pulled_codes_within(&mut lsp, &uri, slow).is_empty());
     let hover = lsp.request_timeout("textDocument/hover", position_params(&uri, line, 3), slow);
     assert!(hover.is_ok(), "{hover:?}");
     lsp.shutdown_and_exit();

@@ -233,3 +233,27 @@ pub fn norm(ws: &Workspace, rel: &str) -> String {
 pub fn show(p: &Path) -> String {
     p.display().to_string()
 }
+
+/// `textDocument/diagnostic` for `uri`, answered within `timeout`: the
+/// codes of its full report.
+pub fn pulled_codes_within(lsp: &mut LspClient, uri: &str, timeout: Duration) -> Vec<String> {
+    let r = lsp
+        .request_timeout(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+            timeout,
+        )
+        .unwrap_or_else(|e| panic!("pull failed: {e}\n{}", lsp.context()));
+    assert_eq!(r["kind"], "full", "a full report: {r}");
+    r["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// [`pulled_codes_within`] the client's usual request timeout.
+pub fn pulled_codes(lsp: &mut LspClient, uri: &str) -> Vec<String> {
+    pulled_codes_within(lsp, uri, specls_e2e::lsp::REQUEST_TIMEOUT)
+}
