@@ -45,6 +45,10 @@ enum Command {
 enum OutputFormat {
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions workflow commands: one annotation per diagnostic.
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,6 +84,8 @@ fn main() -> ExitCode {
             let format = match format {
                 OutputFormat::Human => Format::Human,
                 OutputFormat::Json => Format::Json,
+                OutputFormat::Sarif => Format::Sarif,
+                OutputFormat::Github => Format::Github,
             };
             ExitCode::from(check::run(&paths, strict, format) as u8)
         }

@@ -99,7 +99,10 @@ fn check_once(bin: &Path, dir: &Path) -> Result<(Duration, u64), String> {
     }
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
     if !matches!(code, Some(0 | 1)) {
-        return Err(format!("specls check ended with {status:#x} on {}", dir.display()));
+        return Err(format!(
+            "specls check ended with {status:#x} on {}",
+            dir.display()
+        ));
     }
     Ok((wall, usage.ru_maxrss as u64))
 }
@@ -180,7 +183,11 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/tmp/specls-scaled"));
     let bin = specls_bin(&repo);
-    println!("specls memory at scale: {} at {}", bin.display(), commit(&repo));
+    println!(
+        "specls memory at scale: {} at {}",
+        bin.display(),
+        commit(&repo)
+    );
     println!("machine: {}", machine());
 
     let mut failed = false;

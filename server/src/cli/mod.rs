@@ -1,5 +1,64 @@
 //! The terminal front end.
 
 pub mod check;
+pub mod github;
 pub mod render;
+pub mod sarif;
 pub mod tasks;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::rules::{Code, Severity};
+use crate::text::LineIndex;
+use check::{display_root, RootReport};
+
+/// A diagnostic placed for a report read outside the workspace: the file
+/// as shown from the current folder, and 1-based (line, column) positions
+/// with columns in Unicode scalar values, the end exclusive.
+pub struct Located<'a> {
+    pub file: String,
+    pub start: (u32, u32),
+    pub end: (u32, u32),
+    pub severity: Severity,
+    pub code: Code,
+    pub message: &'a str,
+}
+
+/// `root`'s file `rel` as the user's shell would name it.
+pub fn shown_path(root: &Path, rel: &str) -> String {
+    match display_root(root).as_str() {
+        "." => rel.to_string(),
+        shown => format!("{shown}/{rel}"),
+    }
+}
+
+/// Every diagnostic of `reports` with its position, in report order.
+pub fn located(reports: &[RootReport]) -> Vec<Located<'_>> {
+    let mut out = Vec::new();
+    for r in reports {
+        // One line index per file: a large file can carry many diagnostics.
+        let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
+        for d in &r.diagnostics {
+            let text = r
+                .workspace
+                .file(&d.path)
+                .map(|f| f.text.as_str())
+                .unwrap_or("");
+            let idx = indexes
+                .entry(d.path.as_str())
+                .or_insert_with(|| LineIndex::new(text));
+            let s = idx.line_col(text, d.span.start as usize);
+            let e = idx.line_col(text, d.span.end as usize);
+            out.push(Located {
+                file: shown_path(&r.root, &d.path),
+                start: (s.line + 1, s.col + 1),
+                end: (e.line + 1, e.col + 1),
+                severity: d.severity,
+                code: d.code,
+                message: &d.message,
+            });
+        }
+    }
+    out
+}

@@ -3,13 +3,11 @@
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Config as TermConfig};
-use std::collections::HashMap;
 
 use serde_json::json;
 
 use super::check::{display_root, Counts, RootReport};
 use crate::rules::Severity;
-use crate::text::LineIndex;
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
@@ -106,33 +104,28 @@ pub fn json(reports: &[RootReport], counts: Counts) -> String {
     let mut problems = Vec::new();
     for r in reports {
         let root = display_root(&r.root);
-        // One line index per file: a large file can carry many diagnostics.
-        let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
+        for p in &r.problems {
+            problems.push(json!({"root": root, "path": p.rel, "message": p.message}));
+        }
+    }
+    let mut located = super::located(reports).into_iter();
+    for r in reports {
+        let root = display_root(&r.root);
         for d in &r.diagnostics {
-            let text = r
-                .workspace
-                .file(&d.path)
-                .map(|f| f.text.as_str())
-                .unwrap_or("");
-            let idx = indexes
-                .entry(d.path.as_str())
-                .or_insert_with(|| LineIndex::new(text));
-            let s = idx.line_col(text, d.span.start as usize);
-            let e = idx.line_col(text, d.span.end as usize);
+            let l = located
+                .next()
+                .expect("one placed diagnostic per diagnostic");
             diags.push(json!({
                 "root": root,
                 "path": d.path,
-                "line": s.line + 1,
-                "column": s.col + 1,
-                "end_line": e.line + 1,
-                "end_column": e.col + 1,
+                "line": l.start.0,
+                "column": l.start.1,
+                "end_line": l.end.0,
+                "end_column": l.end.1,
                 "severity": d.severity.as_str(),
                 "code": d.code.as_str(),
                 "message": d.message,
             }));
-        }
-        for p in &r.problems {
-            problems.push(json!({"root": root, "path": p.rel, "message": p.message}));
         }
     }
     let v = json!({
