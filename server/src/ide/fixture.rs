@@ -5,8 +5,8 @@
 
 use super::NavTarget;
 use crate::model::Span;
-use crate::rules::fixture::workspace;
 use crate::text::LineIndex;
+use crate::workspace::fixture::workspace;
 use crate::workspace::Workspace;
 
 pub(crate) struct Fixture {

@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap;
 use super::element::{req_sites, requirement_family, Role};
 use crate::model::tasks::TaskList;
 use crate::model::Span;
-use crate::rules::tasks::{LinkResolver, Target};
+use crate::workspace::links::{LinkResolver, Target};
 use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,7 +187,7 @@ fn change_lenses(ws: &Workspace, file: &SourceFile) -> Vec<Lens> {
 mod tests {
     use super::*;
     use crate::ide::fixture::{render_span, VOICE};
-    use crate::rules::fixture::workspace;
+    use crate::workspace::fixture::workspace;
 
     fn lenses(fixture: &str, rel: &str) -> Vec<String> {
         let ws = workspace(fixture);
@@ -335,7 +335,7 @@ mod robustness {
     use super::*;
     use crate::ide::fixture::VOICE;
     use crate::ide::{inlay, semantic, taskgraph};
-    use crate::rules::fixture::workspace;
+    use crate::workspace::fixture::workspace;
 
     #[test]
     fn every_entry_point_accepts_every_input() {

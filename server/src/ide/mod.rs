@@ -29,7 +29,7 @@ pub mod taskgraph;
 
 mod element;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 
 pub use definition::definition;
 pub use edit::{SourceChange, TextEdit};
@@ -94,7 +94,7 @@ fn hit(span: Span, offset: usize) -> bool {
 mod tests {
     use super::*;
     use crate::ide::fixture::VOICE;
-    use crate::rules::fixture::workspace;
+    use crate::workspace::fixture::workspace;
     use crate::workspace::Workspace;
 
     fn assert_span(ws: &Workspace, rel: &str, span: Span, what: &str) {

@@ -775,7 +775,7 @@ impl StepIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::fixture::workspace;
+    use crate::workspace::fixture::workspace;
 
     #[test]
     fn values_are_quoted_text_and_numbers_standing_alone() {

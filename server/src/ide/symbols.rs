@@ -693,7 +693,7 @@ impl SymbolIndex {
 mod tests {
     use super::*;
     use crate::ide::fixture::{render_span, VOICE};
-    use crate::rules::fixture::workspace;
+    use crate::workspace::fixture::workspace;
 
     /// The outline as indented lines: `kind name [detail] @line "focus"`.
     fn outline(fixture: &str, rel: &str) -> Vec<String> {

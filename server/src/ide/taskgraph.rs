@@ -29,8 +29,8 @@ use serde_json::{json, Value};
 
 use crate::model::tasks::{Task, TaskList, DEP_WORDS};
 use crate::model::Span;
-use crate::rules::tasks::strongly_connected;
 use crate::syntax::js;
+use crate::workspace::graph::strongly_connected;
 use crate::workspace::{kind_of, ChangeRef, FileKind, Summary, Workspace};
 
 /// The version of the JSON object [`to_json`] builds.
@@ -573,7 +573,7 @@ fn mermaid_escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::fixture::workspace;
+    use crate::workspace::fixture::workspace;
 
     fn graph(text: &str) -> TaskGraph {
         TaskGraph::build(&TaskList::parse(text))

@@ -1,20 +1,13 @@
-//! Test fixtures: a small workspace written as one string, each file
-//! introduced by a `//- path` line (paths relative to the workspace root).
+//! Rule tests: the diagnostics of a fixture workspace (see
+//! [`crate::workspace::fixture`]), rendered so that expectations read like
+//! the text they point at.
 
 use std::path::Path;
 
 use crate::rules::{check_workspace, Diagnostic};
 use crate::text::LineIndex;
+pub use crate::workspace::fixture::workspace;
 use crate::workspace::Workspace;
-
-pub fn workspace(fixture: &str) -> Workspace {
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for chunk in fixture.split("//- ").skip(1) {
-        let (path, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
-        files.push((path.trim().to_string(), body.as_bytes().to_vec()));
-    }
-    Workspace::from_memory(Path::new("/fixture"), files)
-}
 
 /// Each diagnostic as `code path:line `marked text``, 1-based lines.
 pub fn render(ws: &Workspace, diags: &[Diagnostic]) -> Vec<String> {

@@ -1,10 +1,11 @@
 //! Proposal rules. OpenSpec checks these only when archiving (as warnings);
 //! specls reports them while the proposal is written.
 
-use super::{did_you_mean, Code, Scope, Sink};
+use super::{Code, Scope, Sink};
 use crate::model::proposal::CapabilityKind;
 use crate::model::Span;
 use crate::syntax::js;
+use crate::text::nearest::did_you_mean;
 use crate::workspace::{FileKind, Summary, Workspace};
 
 pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {

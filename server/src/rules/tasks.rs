@@ -3,12 +3,15 @@
 
 use std::collections::HashSet;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
-use super::{did_you_mean, Code, Scope, Sink};
-use crate::model::tasks::{Link, Numbering, Task, TaskList};
-use crate::model::{Heading, Requirement, Scenario, Span};
-use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
+use super::{Code, Scope, Sink};
+use crate::model::tasks::{Numbering, Task, TaskList};
+use crate::model::Span;
+use crate::text::nearest::did_you_mean;
+use crate::workspace::graph::strongly_connected;
+use crate::workspace::links::{LinkResolver, Target};
+use crate::workspace::{ChangeRef, FileKind, Summary, Workspace};
 
 pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
     for f in scope.files(ws) {
@@ -131,207 +134,6 @@ fn check_dependencies(tasks: &TaskList, path: &str, sink: &mut Sink) {
             }
         }
     }
-}
-
-/// Tarjan's algorithm, iterative so deep chains cannot overflow the stack:
-/// the strongly connected components of the graph of `n` nodes in which
-/// node `v`'s successors are `succ(v, 0)`, `succ(v, 1)`, … up to the first
-/// `None`.
-pub(crate) fn strongly_connected(
-    n: usize,
-    succ: impl Fn(usize, usize) -> Option<usize>,
-) -> Vec<Vec<usize>> {
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut out = Vec::new();
-    let mut next = 0;
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
-        while let Some(&mut (v, ref mut k)) = work.last_mut() {
-            if *k == 0 && index[v] == usize::MAX {
-                index[v] = next;
-                low[v] = next;
-                next += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if let Some(w) = succ(v, *k) {
-                *k += 1;
-                if index[w] == usize::MAX {
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                let mut comp = Vec::new();
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    comp.push(w);
-                    if w == v {
-                        break;
-                    }
-                }
-                out.push(comp);
-            }
-        }
-    }
-    out
-}
-
-/// What an acceptance link points at.
-pub enum Target<'a> {
-    /// Scenarios, by (file, requirement name, scenario name).
-    Scenarios(Vec<(&'a str, &'a str, &'a str)>),
-    Broken(String),
-}
-
-/// Joins a link path to the folder of `from` (both workspace-relative).
-pub fn resolve_path(from: &str, link: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for seg in link.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// The file an acceptance link in `from` points at, relative to the
-/// workspace root (the tasks file itself for a bare `#anchor`).
-pub fn link_target_path(from: &str, link: &Link) -> Option<String> {
-    if link.path.is_empty() {
-        Some(from.to_string())
-    } else {
-        resolve_path(from, &percent_decode(&link.path))
-    }
-}
-
-pub fn resolve_link<'a>(ws: &'a Workspace, from: &str, link: &Link) -> Target<'a> {
-    LinkResolver::new(ws).resolve(from, link)
-}
-
-/// The headings and requirement elements of one file, by anchor and line.
-struct FileTargets<'a> {
-    anchors: FxHashMap<&'a str, &'a Heading>,
-    lines: FxHashMap<u32, (&'a Requirement, Option<&'a Scenario>)>,
-}
-
-/// Resolves many links against the same files, indexing each target file
-/// once: a task list with a hundred links into a long spec would otherwise
-/// scan its headings and requirements once per link.
-pub struct LinkResolver<'a> {
-    ws: &'a Workspace,
-    files: FxHashMap<&'a str, FileTargets<'a>>,
-}
-
-impl<'a> LinkResolver<'a> {
-    pub fn new(ws: &'a Workspace) -> LinkResolver<'a> {
-        LinkResolver {
-            ws,
-            files: FxHashMap::default(),
-        }
-    }
-
-    fn targets(&mut self, file: &'a SourceFile) -> &FileTargets<'a> {
-        self.files.entry(file.rel.as_str()).or_insert_with(|| {
-            let mut anchors = FxHashMap::default();
-            // The first heading with an anchor wins, as a browser does.
-            for h in file.headings() {
-                anchors.entry(h.anchor.as_str()).or_insert(h);
-            }
-            let reqs: Vec<&Requirement> = match &file.summary {
-                Summary::Main(s) => s.requirements.iter().collect(),
-                Summary::Delta(d) => d
-                    .added
-                    .iter()
-                    .chain(&d.modified)
-                    .chain(&d.removed_blocks)
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let mut lines = FxHashMap::default();
-            for r in reqs {
-                lines.entry(r.line).or_insert((r, None));
-                for sc in &r.scenarios {
-                    lines.entry(sc.line).or_insert((r, Some(sc)));
-                }
-            }
-            FileTargets { anchors, lines }
-        })
-    }
-
-    pub fn resolve(&mut self, from: &str, link: &Link) -> Target<'a> {
-        let ws = self.ws;
-        let path = link_target_path(from, link);
-        let Some(file) = path.as_deref().and_then(|p| ws.file(p)) else {
-            return Target::Broken(format!(
-                "\"{}\" is not a file of this workspace (paths are relative to the tasks file).",
-                link.path
-            ));
-        };
-        let Some(fragment) = link.fragment.as_deref().filter(|f| !f.is_empty()) else {
-            return Target::Broken(format!("\"{}\" has no #anchor: link to a scenario or requirement heading, e.g. {}#scenario-<name>.", link.path, link.path));
-        };
-        let targets = self.targets(file);
-        let Some(heading) = targets.anchors.get(fragment).copied() else {
-            let anchors = file.headings().iter().map(|h| h.anchor.as_str());
-            return Target::Broken(format!(
-                "No heading of {} has the anchor #{fragment}.{}",
-                file.rel,
-                did_you_mean(fragment, anchors)
-            ));
-        };
-        match targets.lines.get(&heading.line) {
-            Some((r, None)) => Target::Scenarios(
-                r.scenarios
-                    .iter()
-                    .map(|s| (file.rel.as_str(), r.name.as_str(), s.name.as_str()))
-                    .collect(),
-            ),
-            Some((r, Some(s))) => {
-                Target::Scenarios(vec![(file.rel.as_str(), r.name.as_str(), s.name.as_str())])
-            }
-            None => Target::Broken(format!(
-                "#{fragment} is the heading \"{}\", which is not a requirement or a scenario.",
-                &file.text[heading.title.range()]
-            )),
-        }
-    }
-}
-
-/// Decodes `%XX` escapes in a link path (invalid escapes are kept as written).
-pub(crate) fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() && s.is_char_boundary(i + 3) {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn check_acceptance(

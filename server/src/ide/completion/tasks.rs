@@ -10,8 +10,8 @@ use crate::ide::fuzzy::Matcher;
 use crate::ide::snippet::Snippet;
 use crate::model::tasks::{parse_task_line, task_id, TaskList};
 use crate::model::{Requirement, Span};
-use crate::rules::tasks::link_target_path;
 use crate::syntax::js;
+use crate::workspace::links::link_target_path;
 use crate::workspace::{FileKind, SourceFile, Summary, Workspace};
 
 const DEP_WORDS: [&str; 4] = ["requires", "depends on", "after", "blocked by"];
