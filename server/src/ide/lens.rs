@@ -124,7 +124,7 @@ fn coverage_lenses(ws: &Workspace, change: &ChangeRef, file: &SourceFile) -> Vec
         }
     }
     let mut out = Vec::new();
-    for r in delta.added.iter().chain(&delta.modified) {
+    for r in delta.requirements() {
         for s in r.scenarios.iter().filter(|s| s.has_body) {
             let n = count
                 .get(&(r.name.as_str(), s.name.as_str()))

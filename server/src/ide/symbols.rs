@@ -406,11 +406,7 @@ fn visit_all<'a>(
                     false,
                 ),
                 (FileKind::DeltaSpec { change, capability }, Summary::Delta(d)) => (
-                    d.added
-                        .iter()
-                        .chain(&d.modified)
-                        .chain(&d.removed_blocks)
-                        .collect(),
+                    d.blocks().collect(),
                     Container::Delta(capability, change),
                     change.archived,
                 ),

@@ -192,7 +192,7 @@ fn check_acceptance(
         let (FileKind::DeltaSpec { .. }, Summary::Delta(d)) = (&f.kind, &f.summary) else {
             continue;
         };
-        for r in d.added.iter().chain(&d.modified) {
+        for r in d.requirements() {
             for s in r.scenarios.iter().filter(|s| s.has_body) {
                 let key = (f.rel.clone(), r.name.clone(), s.name.clone());
                 if covered.contains(&key) || !seen.insert(key) {

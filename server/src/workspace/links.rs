@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{SourceFile, Summary, Workspace};
+use super::{SourceFile, Workspace};
 use crate::model::tasks::Link;
 use crate::model::{Heading, Requirement, Scenario};
 use crate::text::nearest::did_you_mean;
@@ -73,18 +73,8 @@ impl<'a> LinkResolver<'a> {
             for h in file.headings() {
                 anchors.entry(h.anchor.as_str()).or_insert(h);
             }
-            let reqs: Vec<&Requirement> = match &file.summary {
-                Summary::Main(s) => s.requirements.iter().collect(),
-                Summary::Delta(d) => d
-                    .added
-                    .iter()
-                    .chain(&d.modified)
-                    .chain(&d.removed_blocks)
-                    .collect(),
-                _ => Vec::new(),
-            };
             let mut lines = FxHashMap::default();
-            for r in reqs {
+            for r in file.summary.requirement_blocks() {
                 lines.entry(r.line).or_insert((r, None));
                 for sc in &r.scenarios {
                     lines.entry(sc.line).or_insert((r, Some(sc)));

@@ -66,26 +66,19 @@ impl Candidate<'_> {
 /// The scenarios (with a body) of a spec file's ADDED/MODIFIED or main
 /// requirements, with their anchors.
 fn scenarios_of(file: &SourceFile, in_change: bool) -> Vec<Candidate<'_>> {
-    let reqs: Vec<&Requirement> = match &file.summary {
-        Summary::Main(s) => s.requirements.iter().collect(),
-        Summary::Delta(d) => d.added.iter().chain(&d.modified).collect(),
-        _ => return Vec::new(),
-    };
     let heads = file.headings();
     let mut out = Vec::new();
-    for req in reqs {
-        for scenario in req.scenarios.iter().filter(|s| s.has_body) {
-            let Some(h) = heads.iter().find(|h| h.line == scenario.line) else {
-                continue;
-            };
-            out.push(Candidate {
-                file,
-                req,
-                scenario,
-                anchor: &h.anchor,
-                in_change,
-            });
-        }
+    for (req, scenario) in file.summary.scenarios().filter(|(_, s)| s.has_body) {
+        let Some(h) = heads.iter().find(|h| h.line == scenario.line) else {
+            continue;
+        };
+        out.push(Candidate {
+            file,
+            req,
+            scenario,
+            anchor: &h.anchor,
+            in_change,
+        });
     }
     out
 }
