@@ -19,13 +19,14 @@ pub mod hover;
 pub mod inlay;
 pub mod lens;
 pub mod links;
+pub mod outline;
 pub mod references;
 pub mod rename;
 pub mod semantic;
 pub mod snippet;
 pub mod steps;
-pub mod symbols;
 pub mod taskgraph;
+pub mod workspace_symbols;
 
 mod element;
 #[cfg(test)]
@@ -37,9 +38,10 @@ pub use fixes::{fixes, Fix};
 pub use folding::{folding_ranges, Fold, FoldKind};
 pub use hover::{hover, Hover};
 pub use links::{document_links, DocLink};
+pub use outline::{document_symbols, Symbol};
 pub use references::references;
 pub use rename::{prepare_rename, rename, RenameError, Renameable};
-pub use symbols::{document_symbols, workspace_symbols, Symbol, SymbolIndex, WorkspaceSymbol};
+pub use workspace_symbols::{workspace_symbols, SymbolIndex, WorkspaceSymbol};
 
 use crate::model::Span;
 
