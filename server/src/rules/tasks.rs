@@ -206,105 +206,174 @@ fn check_acceptance(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::fixture::{check_only, messages};
-
-    const SPEC: &str = "//- openspec/changes/c/specs/voice/spec.md\n## ADDED Requirements\n### Requirement: Transfer\nIt SHALL transfer.\n#### Scenario: Caller asks for a human\n- **WHEN** asked\n- **THEN** transfer\n#### Scenario: Nobody free\n- **WHEN** busy\n- **THEN** queue\n";
+    use crate::rules::fixture::{check_annotated_only, messages};
 
     #[test]
     fn unknown_dependencies_suggest_the_nearest_id() {
-        let fx = "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n- [ ] 1.2 b (requires 1.1, 1.3)\n  - Requires: 2\n- [ ] 1.3x c (after the demo)\n";
-        assert_eq!(
-            check_only(fx, "tasks/unknown"),
-            [
-                "tasks/unknown-dependency openspec/changes/c/tasks.md:3 `1.3`",
-                "tasks/unknown-dependency openspec/changes/c/tasks.md:4 `2`",
-            ]
-        );
+        let fx = r#"//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+- [ ] 1.2 b (requires 1.1, 1.3)
+                           ^^^ error tasks/unknown-dependency
+  - Requires: 2
+              ^ error tasks/unknown-dependency
+- [ ] 1.3x c (after the demo)
+"#;
+        check_annotated_only(fx, "tasks/unknown");
         assert!(messages(fx, "tasks/unknown")[0].contains("Did you mean"));
     }
 
     #[test]
     fn cycles_are_reported_on_each_edge() {
-        let fx = "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a (requires 1.3)\n- [ ] 1.2 b (requires 1.1)\n- [ ] 1.3 c (requires 1.2)\n- [ ] 1.4 d (requires 1.3)\n";
-        let got = check_only(fx, "tasks/dependency-cycle");
-        assert_eq!(got.len(), 3, "{got:?}");
+        let fx = r#"//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a (requires 1.3)
+                      ^^^ error tasks/dependency-cycle
+- [ ] 1.2 b (requires 1.1)
+                      ^^^ error tasks/dependency-cycle
+- [ ] 1.3 c (requires 1.2)
+                      ^^^ error tasks/dependency-cycle
+- [ ] 1.4 d (requires 1.3)
+"#;
+        check_annotated_only(fx, "tasks/dependency-cycle");
         assert!(messages(fx, "tasks/dependency-cycle")[0].contains("1.1 → 1.2 → 1.3 → 1.1"));
-        assert!(check_only(
+        // A group dependency does not make a task depend on itself.
+        check_annotated_only(
             "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n- [ ] 1.2 b (requires 1)\n",
-            "tasks/dependency-cycle"
-        )
-        .is_empty());
+            "tasks/dependency-cycle",
+        );
     }
 
     #[test]
     fn done_before_dependency() {
-        let fx = "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n- [x] 1.2 b (requires 1.1)\n- [x] 1.3 c (requires 1.2)\n";
-        assert_eq!(
-            check_only(fx, "tasks/done"),
-            ["tasks/done-before-dependency openspec/changes/c/tasks.md:3 `1.1`"]
+        check_annotated_only(
+            r#"//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+- [x] 1.2 b (requires 1.1)
+                      ^^^ warning tasks/done-before-dependency
+- [x] 1.3 c (requires 1.2)
+"#,
+            "tasks/done",
         );
     }
 
     #[test]
     fn acceptance_links_resolve_to_scenarios() {
-        let fx = format!("{SPEC}//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n  - Acceptance: [ok](specs/voice/spec.md#scenario-caller-asks-for-a-human)\n- [ ] 1.2 b\n  - Acceptance: [typo](specs/voice/spec.md#scenario-caller-asks-for-a-humann)\n  - Acceptance: [file](specs/nope/spec.md#x)\n  - Acceptance: [req](specs/voice/spec.md#added-requirements)\n- [ ] 1.3 c\n  - Acceptance: it works\n- [ ] 1.4 d\n");
-        let mut got = check_only(&fx, "tasks/");
-        got.sort();
-        let mut want = vec![
-            "tasks/broken-acceptance-link openspec/changes/c/tasks.md:5 `specs/voice/spec.md#scenario-caller-asks-for-a-humann`",
-            "tasks/broken-acceptance-link openspec/changes/c/tasks.md:6 `specs/nope/spec.md#x`",
-            "tasks/broken-acceptance-link openspec/changes/c/tasks.md:7 `specs/voice/spec.md#added-requirements`",
-            "tasks/no-acceptance openspec/changes/c/tasks.md:10 `- [ ] 1.4 d`",
-            "tasks/uncovered-scenario openspec/changes/c/specs/voice/spec.md:7 `#### Scenario: Nobody free`",
-            "tasks/unlinked-acceptance openspec/changes/c/tasks.md:9 `- Acceptance: it works`",
-        ];
-        want.sort();
-        assert_eq!(got, want);
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Transfer
+It SHALL transfer.
+#### Scenario: Caller asks for a human
+- **WHEN** asked
+- **THEN** transfer
+#### Scenario: Nobody free
+^^^^^^^^^^^^^^^^^^^^^^^^^^ info tasks/uncovered-scenario
+- **WHEN** busy
+- **THEN** queue
+//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+  - Acceptance: [ok](specs/voice/spec.md#scenario-caller-asks-for-a-human)
+- [ ] 1.2 b
+  - Acceptance: [typo](specs/voice/spec.md#scenario-caller-asks-for-a-humann)
+                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error tasks/broken-acceptance-link
+  - Acceptance: [file](specs/nope/spec.md#x)
+                       ^^^^^^^^^^^^^^^^^^^^ error tasks/broken-acceptance-link
+  - Acceptance: [req](specs/voice/spec.md#added-requirements)
+                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error tasks/broken-acceptance-link
+- [ ] 1.3 c
+  - Acceptance: it works
+  ^^^^^^^^^^^^^^^^^^^^^^ warning tasks/unlinked-acceptance
+- [ ] 1.4 d
+^^^^^^^^^^^ info tasks/no-acceptance
+"#,
+            "tasks/",
+        );
     }
 
     #[test]
     fn uncovered_scenarios_of_each_capability_are_reported() {
-        let other = SPEC.replace("specs/voice/", "specs/webhooks/");
-        let fx = format!("{SPEC}{other}//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n  - Acceptance: [one](specs/voice/spec.md#scenario-caller-asks-for-a-human)\n");
-        assert_eq!(
-            check_only(&fx, "tasks/uncovered"),
-            [
-                "tasks/uncovered-scenario openspec/changes/c/specs/voice/spec.md:7 `#### Scenario: Nobody free`",
-                "tasks/uncovered-scenario openspec/changes/c/specs/webhooks/spec.md:4 `#### Scenario: Caller asks for a human`",
-                "tasks/uncovered-scenario openspec/changes/c/specs/webhooks/spec.md:7 `#### Scenario: Nobody free`",
-            ]
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Transfer
+It SHALL transfer.
+#### Scenario: Caller asks for a human
+- **WHEN** asked
+- **THEN** transfer
+#### Scenario: Nobody free
+^^^^^^^^^^^^^^^^^^^^^^^^^^ info tasks/uncovered-scenario
+- **WHEN** busy
+- **THEN** queue
+//- openspec/changes/c/specs/webhooks/spec.md
+## ADDED Requirements
+### Requirement: Transfer
+It SHALL transfer.
+#### Scenario: Caller asks for a human
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ info tasks/uncovered-scenario
+- **WHEN** asked
+- **THEN** transfer
+#### Scenario: Nobody free
+^^^^^^^^^^^^^^^^^^^^^^^^^^ info tasks/uncovered-scenario
+- **WHEN** busy
+- **THEN** queue
+//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+  - Acceptance: [one](specs/voice/spec.md#scenario-caller-asks-for-a-human)
+"#,
+            "tasks/uncovered",
         );
     }
 
     #[test]
     fn a_requirement_link_covers_all_its_scenarios() {
-        let fx = format!("{SPEC}//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n  - Acceptance: [all](specs/voice/spec.md#requirement-transfer)\n");
-        assert!(
-            check_only(&fx, "tasks/").is_empty(),
-            "{:?}",
-            check_only(&fx, "tasks/")
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Transfer
+It SHALL transfer.
+#### Scenario: Caller asks for a human
+- **WHEN** asked
+- **THEN** transfer
+#### Scenario: Nobody free
+- **WHEN** busy
+- **THEN** queue
+//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+  - Acceptance: [all](specs/voice/spec.md#requirement-transfer)
+"#,
+            "tasks/",
         );
     }
 
     #[test]
     fn openspec_lints_apply_to_spec_driven_only() {
-        let fx = "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 2.1 a\n- [ ] 2.1 b\n";
-        assert_eq!(
-            check_only(fx, "tasks/"),
-            [
-                "tasks/group-mismatch openspec/changes/c/tasks.md:2 `2.1`",
-                "tasks/group-mismatch openspec/changes/c/tasks.md:3 `2.1`",
-                "tasks/duplicate-id openspec/changes/c/tasks.md:3 `2.1`",
-            ]
+        check_annotated_only(
+            r#"//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 2.1 a
+      ^^^ warning tasks/group-mismatch
+- [ ] 2.1 b
+      ^^^ warning tasks/group-mismatch
+      ^^^ warning tasks/duplicate-id
+"#,
+            "tasks/",
         );
-        let custom = format!("//- openspec/config.yaml\nschema: mine\n{fx}");
-        assert!(check_only(&custom, "tasks/").is_empty());
-        assert_eq!(
-            check_only(
-                "//- openspec/changes/c/tasks.md\n# Tasks\n- do a thing\n",
-                "tasks/"
-            ),
-            ["tasks/no-checkboxes openspec/changes/c/tasks.md:2 `- do a thing`"]
+        check_annotated_only(
+            "//- openspec/config.yaml\nschema: mine\n//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 2.1 a\n- [ ] 2.1 b\n",
+            "tasks/",
+        );
+        check_annotated_only(
+            r#"//- openspec/changes/c/tasks.md
+# Tasks
+- do a thing
+^^^^^^^^^^^^ warning tasks/no-checkboxes
+"#,
+            "tasks/",
         );
     }
 }

@@ -12,9 +12,9 @@ use std::path::Path;
 
 use crate::ide::edit::apply;
 use crate::ide::fixes::{fixes, Fix};
-use crate::rules::fixture::render;
+use crate::rules::fixture::{annotation, assert_annotations, render};
 use crate::rules::{check_workspace, Diagnostic, Severity};
-use crate::workspace::fixture::workspace;
+use crate::workspace::fixture::{workspace, Annotated, Annotation};
 use crate::workspace::Workspace;
 
 /// A clean main spec with one requirement and one scenario, for fixes
@@ -134,4 +134,111 @@ fn awkward_files_get_their_fixes() {
     ] {
         assert!(found.contains(&code), "{code}: {found:?}");
     }
+}
+
+/// Checks an annotated fixture (see
+/// [`crate::workspace::fixture::Annotation`]) against the rules and the
+/// fixes at once: every diagnostic is annotated, and a diagnostic is marked
+/// `fix` exactly when an editor is offered a fix for it.
+fn check_fix_marks(fixture: &str) {
+    let fx = Annotated::new(fixture);
+    let actual: Vec<Annotation> = check_workspace(&fx.ws)
+        .iter()
+        .map(|d| Annotation {
+            fix: !fixes(&fx.ws, d).is_empty(),
+            ..annotation(d)
+        })
+        .collect();
+    assert_annotations(&fx, &fx.annotations, &actual);
+}
+
+#[test]
+fn fix_marks_of_task_lists() {
+    check_fix_marks(
+        r#"//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Transfer
+The agent SHALL transfer.
+#### Scenario: Caller asks for a human
+- **WHEN** the caller says human
+- **THEN** the call is transferred
+#### Scenario: Nobody free
+^^^^^^^^^^^^^^^^^^^^^^^^^^ info tasks/uncovered-scenario fix
+- **WHEN** all agents are busy
+- **THEN** the caller waits
+//- openspec/changes/c/tasks.md
+## 1. Calls
+- [ ] 1.1 Route calls (requires 1.3)
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ info tasks/no-acceptance
+                                ^^^ error tasks/unknown-dependency fix
+- [ ] 1.2 Queue callers (requires 9.9)
+                                  ^^^ error tasks/unknown-dependency
+  - Acceptance: the caller says human and is transferred
+  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning tasks/unlinked-acceptance fix
+- [ ] 1.4 Link [s](specs/voice/spec.md#scenario-caller-asks-for-a-human)
+  - Acceptance: [s](specs/voice/spec.md#scenario-caller-asks-for-a-human)
+"#,
+    );
+}
+
+#[test]
+fn fix_marks_of_specs_and_deltas() {
+    check_fix_marks(
+        r#"//- openspec/specs/voice/spec.md
+## Purpose
+The voice agent answers every inbound call without any delay.
+## Requirements
+### Requirement: Answer
+The agent SHALL answer.
+#### Scenario: Ring
+- **WHEN** it rings
+- **THEN** it answers
+#### Scenario: Hang
+- **WHEN** done
+- **THEN** it hangs up
+- Scenario: Busy
+^^^^^^^^^^^^^^^^ error scenario/wrong-level fix
+- **WHEN** busy
+    ^^^^ info scenario/step-order
+- **THEN** queue
+### Transfer
+^^^^^^^^^^^^ error requirement/not-a-requirement-header fix
+The agent SHALL transfer.
+#### Scenario: Ask
+- **WHEN** asked
+- **THEN** transferred
+//- openspec/changes/c/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: Answr
+                 ^^^^^ error delta/unknown-target fix
+The agent SHALL answer.
+#### Scenario: Ring
+- **WHEN** it rings
+- **THEN** it answers
+### Requirement: Billing
+                 ^^^^^^^ error delta/unknown-target
+The agent SHALL bill.
+#### Scenario: Bill
+- **WHEN** billed
+- **THEN** paid
+//- openspec/changes/d/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: Answer
+^^^^^^^^^^^^^^^^^^^^^^^ error delta/drops-scenarios fix
+The agent SHALL answer at once.
+#### Scenario: Ring
+- **WHEN** it rings
+- **THEN** it answers
+//- openspec/changes/e/specs/voice/spec.md
+## MODIFIED Requirements
+| error change/no-deltas
+^^^^^^^^^^^^^^^^^^^^^^^^ error delta/empty fix
+### Hold
+^^^^^^^^ info requirement/not-a-requirement-header fix
+The agent SHALL hold.
+#### Scenario: Wait
+- **WHEN** waiting
+- **THEN** music
+"#,
+    );
 }

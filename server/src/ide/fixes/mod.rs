@@ -78,18 +78,6 @@ pub fn fixes(ws: &Workspace, diag: &Diagnostic) -> Vec<Fix> {
     out
 }
 
-/// The codes that have a quick fix.
-pub const FIXABLE: &[Code] = &[
-    Code::ScenarioWrongLevel,
-    Code::RequirementNotARequirementHeader,
-    Code::DeltaEmpty,
-    Code::DeltaDropsScenarios,
-    Code::DeltaUnknownTarget,
-    Code::TasksUnknownDependency,
-    Code::TasksUnlinkedAcceptance,
-    Code::TasksUncoveredScenario,
-];
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -98,7 +86,7 @@ pub(crate) mod tests {
     use crate::model::Span;
     use crate::workspace::fixture::workspace;
 
-    /// Diagnostics of every fixable code at every span of files mixing
+    /// Diagnostics of every code at every span of files mixing
     /// line endings, a BOM, emoji and CJK (what a client holding stale
     /// diagnostics may ask about): no panic, and every fix applies.
     /// Files mixing line endings, a BOM, emoji and CJK, with diagnostics of
@@ -128,7 +116,7 @@ pub(crate) mod tests {
             let n = f.text.len();
             for start in 0..n + 2 {
                 for end in [start, start + 1, start + 3, n, n + 5] {
-                    for &code in FIXABLE {
+                    for &code in Code::ALL {
                         let d = Diagnostic::new(code, &f.rel, Span::new(start, end), "");
                         for fix in fixes(&ws, &d) {
                             apply(&ws, &fix.change)
