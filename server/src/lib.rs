@@ -9,6 +9,9 @@
 
 pub mod cli;
 pub mod config;
+#[cfg(test)]
+mod crosscheck;
+pub mod diagnostic;
 pub mod ide;
 pub mod lsp;
 pub mod model;

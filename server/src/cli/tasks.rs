@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use crate::ide::taskgraph::{self, JSON_VERSION};
-use crate::rules::did_you_mean;
+use crate::text::nearest::did_you_mean;
 use crate::workspace::{discover, ChangeRef, Workspace};
 
 use super::check::display_root;

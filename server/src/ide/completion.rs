@@ -219,4 +219,4 @@ fn filter_for(typed: &str, natural: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -413,8 +413,36 @@ pub(crate) fn section_end(file: &SourceFile, heading: &Heading) -> u32 {
     let next = heads
         .iter()
         .find(|h| h.line > heading.line && h.level <= heading.level)
-        .map(|h| h.span.start as usize)
-        .unwrap_or(file.text.len());
+        .map(|h| h.span.start as usize);
+    body_end(file, heading, next)
+}
+
+/// [`heading_nav`]'s `full` for every heading of the file, in one pass:
+/// asking [`section_end`] heading by heading is quadratic.
+pub(crate) fn heading_fulls(file: &SourceFile) -> Vec<Span> {
+    let heads = file.headings();
+    let mut out = vec![Span::default(); heads.len()];
+    // Headings after the current one, each ending the sections of the
+    // headings before it down to its own level.
+    let mut after: Vec<&Heading> = Vec::new();
+    for (i, h) in heads.iter().enumerate().rev() {
+        while after.last().is_some_and(|n| n.level > h.level) {
+            after.pop();
+        }
+        let next = after.last().map(|n| n.span.start as usize);
+        out[i] = Span {
+            start: h.span.start,
+            end: body_end(file, h, next).max(h.span.end),
+        };
+        after.push(h);
+    }
+    out
+}
+
+/// The end of the last non-blank line between `heading` and `next` (or
+/// the end of the file).
+fn body_end(file: &SourceFile, heading: &Heading, next: Option<usize>) -> u32 {
+    let next = next.unwrap_or(file.text.len());
     let body = file.text.get(heading.span.end as usize..next).unwrap_or("");
     (heading.span.end as usize + js::trim_end(body).len()) as u32
 }

@@ -5,8 +5,8 @@
 
 use super::NavTarget;
 use crate::model::Span;
-use crate::rules::fixture::workspace;
 use crate::text::LineIndex;
+use crate::workspace::fixture::workspace;
 use crate::workspace::Workspace;
 
 pub(crate) struct Fixture {
@@ -87,3 +87,58 @@ The agent SHALL greet.
 - **WHEN** a call starts
 - **THEN** it says hello
 ";
+
+/// A generated main spec of many requirements, for the tests that features
+/// stay right and linear on long files.
+pub(crate) struct LongSpec {
+    /// The main spec `openspec/specs/big/spec.md`, then a change `c` that
+    /// modifies every tenth requirement and a change `d` that removes every
+    /// hundredth.
+    pub fixture: String,
+    /// Per requirement, in the main spec's text: the block (header to its
+    /// last step), its name, and each of its two scenarios' blocks.
+    pub requirements: Vec<[Span; 4]>,
+}
+
+pub(crate) const LONG_SPEC: &str = "openspec/specs/big/spec.md";
+
+impl LongSpec {
+    pub fn new(n: usize) -> LongSpec {
+        let mut text =
+            String::from("## Purpose\nThe big spec holds many requirements, to measure with.\n\n## Requirements\n\n");
+        let mut requirements = Vec::with_capacity(n);
+        let mut modified = String::from("## MODIFIED Requirements\n\n");
+        let mut removed = String::from("## REMOVED Requirements\n\n");
+        for i in 0..n {
+            let start = text.len();
+            text.push_str("### Requirement: ");
+            let name = Span::new(text.len(), text.len() + format!("R{i}").len());
+            text.push_str(&format!("R{i}\nThe system SHALL do {i}.\n\n"));
+            let a = text.len();
+            text.push_str(&format!(
+                "#### Scenario: S{i}a\n- **WHEN** a{i}\n- **THEN** b{i}"
+            ));
+            let a = Span::new(a, text.len());
+            text.push_str("\n\n");
+            let b = text.len();
+            text.push_str(&format!(
+                "#### Scenario: S{i}b\n- **WHEN** c{i}\n- **THEN** d{i}"
+            ));
+            let b = Span::new(b, text.len());
+            text.push_str("\n\n");
+            requirements.push([Span::new(start, b.end as usize), name, a, b]);
+            if i % 10 == 0 {
+                modified.push_str(&format!("### Requirement: R{i}\nThe system SHALL do {i} faster.\n\n#### Scenario: S{i}a\n- **WHEN** a{i}\n- **THEN** b{i}\n\n#### Scenario: S{i}b\n- **WHEN** c{i}\n- **THEN** d{i}\n\n"));
+            }
+            if i % 100 == 0 {
+                removed.push_str(&format!("### Requirement: R{i}\n"));
+            }
+        }
+        LongSpec {
+            fixture: format!(
+                "//- {LONG_SPEC}\n{text}//- openspec/changes/c/specs/big/spec.md\n{modified}//- openspec/changes/d/specs/big/spec.md\n{removed}"
+            ),
+            requirements,
+        }
+    }
+}

@@ -15,10 +15,10 @@
 
 use rustc_hash::FxHashMap;
 
-use super::element::{req_sites, requirement_family, Role};
+use super::element::{req_sites, ReqSite, Role};
 use crate::model::tasks::TaskList;
 use crate::model::Span;
-use crate::rules::tasks::{LinkResolver, Target};
+use crate::workspace::links::{LinkResolver, Target};
 use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,12 +68,14 @@ fn task_lenses(tasks: &TaskList) -> Vec<Lens> {
             action: Some(LensAction::ShowTaskGraph),
         });
     }
-    for (i, g) in tasks.groups.iter().enumerate() {
-        let (done, all) = tasks
-            .tasks
-            .iter()
-            .filter(|t| t.group == Some(i))
-            .fold((0, 0), |(d, a), t| (d + usize::from(t.done), a + 1));
+    let mut progress = vec![(0, 0); tasks.groups.len()];
+    for t in &tasks.tasks {
+        if let Some(g) = t.group {
+            progress[g].0 += usize::from(t.done);
+            progress[g].1 += 1;
+        }
+    }
+    for (g, (done, all)) in tasks.groups.iter().zip(progress) {
         if all > 0 {
             out.push(Lens {
                 span: g.heading,
@@ -124,7 +126,7 @@ fn coverage_lenses(ws: &Workspace, change: &ChangeRef, file: &SourceFile) -> Vec
         }
     }
     let mut out = Vec::new();
-    for r in delta.added.iter().chain(&delta.modified) {
+    for r in delta.requirements() {
         for s in r.scenarios.iter().filter(|s| s.has_body) {
             let n = count
                 .get(&(r.name.as_str(), s.name.as_str()))
@@ -147,12 +149,27 @@ fn coverage_lenses(ws: &Workspace, change: &ChangeRef, file: &SourceFile) -> Vec
 }
 
 fn change_lenses(ws: &Workspace, file: &SourceFile) -> Vec<Lens> {
+    let FileKind::MainSpec { capability } = &file.kind else {
+        return Vec::new();
+    };
+    // The entries of active changes for this capability, by the main
+    // requirement they name: read once for the file, not once per
+    // requirement (which made a spec with N requirements cost N² steps).
+    let mut entries: FxHashMap<&str, Vec<ReqSite>> = FxHashMap::default();
+    for f in &ws.files {
+        if matches!(&f.kind, FileKind::DeltaSpec { change, capability: c }
+            if !change.archived && c == capability)
+        {
+            for site in req_sites(f) {
+                entries.entry(site.key).or_default().push(site);
+            }
+        }
+    }
     let mut out = Vec::new();
     for site in req_sites(file) {
         // One entry per change (changes by path), its operations in the
         // order its delta writes them.
-        let mut family = requirement_family(ws, &site);
-        family.retain(|s| s.change.is_some_and(|c| !c.archived));
+        let mut family = entries.get(site.key).cloned().unwrap_or_default();
         family.sort_by_key(|s| (s.file.rel.as_str(), s.line_span.start));
         let mut by_change: Vec<(&str, Vec<&str>)> = Vec::new();
         for s in &family {
@@ -186,8 +203,8 @@ fn change_lenses(ws: &Workspace, file: &SourceFile) -> Vec<Lens> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ide::fixture::{render_span, VOICE};
-    use crate::rules::fixture::workspace;
+    use crate::ide::fixture::{render_span, LongSpec, LONG_SPEC, VOICE};
+    use crate::workspace::fixture::workspace;
 
     fn lenses(fixture: &str, rel: &str) -> Vec<String> {
         let ws = workspace(fixture);
@@ -324,6 +341,33 @@ The agent SHALL welcome.
         assert!(code_lenses(&ws, "nope.md").is_empty());
         assert!(code_lenses(&ws, "").is_empty());
     }
+
+    /// A main spec of thousands of requirements, every tenth modified by
+    /// change `c` and every hundredth removed by change `d`: each of those
+    /// gets its lens, and no other requirement does.
+    #[test]
+    fn a_spec_with_thousands_of_requirements() {
+        let n = 3000;
+        let long = LongSpec::new(n);
+        let ws = workspace(&long.fixture);
+        let lenses = code_lenses(&ws, LONG_SPEC);
+        assert_eq!(lenses.len(), n / 10);
+        for (k, lens) in lenses.iter().enumerate() {
+            let i = k * 10;
+            let [block, ..] = long.requirements[i];
+            let header = format!("### Requirement: R{i}");
+            assert_eq!(
+                lens.span,
+                Span::new(block.start as usize, block.start as usize + header.len())
+            );
+            let want = if i % 100 == 0 {
+                "MODIFIED in c · REMOVED in d"
+            } else {
+                "MODIFIED in c"
+            };
+            assert_eq!(lens.title, want, "R{i}");
+        }
+    }
 }
 
 /// The entry points of lenses, hints, tokens and the task graph on files
@@ -335,7 +379,7 @@ mod robustness {
     use super::*;
     use crate::ide::fixture::VOICE;
     use crate::ide::{inlay, semantic, taskgraph};
-    use crate::rules::fixture::workspace;
+    use crate::workspace::fixture::workspace;
 
     #[test]
     fn every_entry_point_accepts_every_input() {

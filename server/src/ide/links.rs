@@ -3,8 +3,9 @@
 //! underlines.
 
 use crate::model::{Heading, Span};
-use crate::rules::tasks::{percent_decode, resolve_path};
 use crate::syntax::Doc;
+use crate::text::percent::percent_decode;
+use crate::workspace::links::resolve_path;
 use crate::workspace::{SourceFile, Workspace};
 
 /// A link whose target is a file of the workspace.
@@ -309,7 +310,7 @@ fn has_scheme(dest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::fixture::workspace;
+    use crate::workspace::fixture::workspace;
 
     fn links(line: &str) -> Vec<(String, String)> {
         let mut out = Vec::new();

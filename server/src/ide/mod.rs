@@ -19,17 +19,18 @@ pub mod hover;
 pub mod inlay;
 pub mod lens;
 pub mod links;
+pub mod outline;
 pub mod references;
 pub mod rename;
 pub mod semantic;
 pub mod snippet;
 pub mod steps;
-pub mod symbols;
 pub mod taskgraph;
+pub mod workspace_symbols;
 
 mod element;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 
 pub use definition::definition;
 pub use edit::{SourceChange, TextEdit};
@@ -37,9 +38,10 @@ pub use fixes::{fixes, Fix};
 pub use folding::{folding_ranges, Fold, FoldKind};
 pub use hover::{hover, Hover};
 pub use links::{document_links, DocLink};
+pub use outline::{document_symbols, Symbol};
 pub use references::references;
 pub use rename::{prepare_rename, rename, RenameError, Renameable};
-pub use symbols::{document_symbols, workspace_symbols, Symbol, SymbolIndex, WorkspaceSymbol};
+pub use workspace_symbols::{workspace_symbols, SymbolIndex, WorkspaceSymbol};
 
 use crate::model::Span;
 
@@ -94,7 +96,7 @@ fn hit(span: Span, offset: usize) -> bool {
 mod tests {
     use super::*;
     use crate::ide::fixture::VOICE;
-    use crate::rules::fixture::workspace;
+    use crate::workspace::fixture::workspace;
     use crate::workspace::Workspace;
 
     fn assert_span(ws: &Workspace, rel: &str, span: Span, what: &str) {

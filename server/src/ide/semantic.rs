@@ -16,7 +16,7 @@
 
 use crate::model::{Requirement, Span};
 use crate::syntax::Doc;
-use crate::workspace::{SourceFile, Summary, Workspace};
+use crate::workspace::{SourceFile, Workspace};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenKind {
@@ -44,36 +44,26 @@ pub fn semantic_tokens(ws: &Workspace, rel: &str) -> Vec<Token> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    match &file.summary {
-        Summary::Main(spec) => requirements(file, spec.requirements.iter(), &mut out),
-        Summary::Delta(d) => requirements(
-            file,
-            d.added.iter().chain(&d.modified).chain(&d.removed_blocks),
-            &mut out,
-        ),
-        Summary::Tasks(tasks) => {
-            for t in &tasks.tasks {
-                if let Some(span) = t.id_span {
-                    out.push(Token {
-                        span,
-                        kind: TokenKind::TaskId,
-                    });
-                }
-                for d in &t.deps {
-                    out.push(Token {
-                        span: d.span,
-                        kind: TokenKind::DependencyId,
-                    });
-                }
-                for l in t.acceptance.iter().flat_map(|a| &a.links) {
-                    out.push(Token {
-                        span: l.target_span,
-                        kind: TokenKind::AcceptanceLink,
-                    });
-                }
-            }
+    requirements(file, file.summary.requirement_blocks(), &mut out);
+    for t in file.summary.tasks() {
+        if let Some(span) = t.id_span {
+            out.push(Token {
+                span,
+                kind: TokenKind::TaskId,
+            });
         }
-        _ => {}
+        for d in &t.deps {
+            out.push(Token {
+                span: d.span,
+                kind: TokenKind::DependencyId,
+            });
+        }
+        for l in t.acceptance.iter().flat_map(|a| &a.links) {
+            out.push(Token {
+                span: l.target_span,
+                kind: TokenKind::AcceptanceLink,
+            });
+        }
     }
     out.retain(|t| t.span.start < t.span.end && one_line(&file.text, t.span));
     out.sort_by_key(|t| (t.span.start, t.span.end));

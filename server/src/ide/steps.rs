@@ -15,7 +15,6 @@ use rustc_hash::FxHashMap;
 
 use super::fuzzy::Matcher;
 use crate::model::steps::Keyword;
-use crate::model::Requirement;
 use crate::workspace::{FileKind, SourceFile, Summary, Workspace};
 
 /// The literal parts and the values of a step text: `parts.len()` is
@@ -259,12 +258,6 @@ fn kind_slot(k: Keyword) -> usize {
     }
 }
 
-fn scenario_steps<'a>(
-    reqs: impl Iterator<Item = &'a Requirement>,
-) -> impl Iterator<Item = &'a crate::model::steps::Step> {
-    reqs.flat_map(|r| r.scenarios.iter().flat_map(|s| s.steps.iter()))
-}
-
 impl StepIndex {
     /// Brings the index up to date with the files of `roots` (each with a
     /// stable index, as the server numbers its roots).
@@ -337,11 +330,7 @@ impl StepIndex {
             _ => return Vec::new(),
         };
         let cap = self.cap_id(cap);
-        let steps: Vec<&crate::model::steps::Step> = match &f.summary {
-            Summary::Main(s) => scenario_steps(s.requirements.iter()).collect(),
-            Summary::Delta(d) => scenario_steps(d.added.iter().chain(&d.modified)).collect(),
-            _ => Vec::new(),
-        };
+        let steps: Vec<&crate::model::steps::Step> = f.summary.steps().collect();
         let mut out = Vec::with_capacity(steps.len());
         for st in steps {
             let Some(text) = f.text.get(st.text_span.range()) else {
@@ -775,7 +764,7 @@ impl StepIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::fixture::workspace;
+    use crate::workspace::fixture::workspace;
 
     #[test]
     fn values_are_quoted_text_and_numbers_standing_alone() {

@@ -223,6 +223,19 @@ impl DeltaSpec {
             .map(|s| s.heading)
     }
 
+    /// The requirements the change writes, ADDED then MODIFIED: the
+    /// scenarios and steps that will be in the main spec after archiving.
+    pub fn requirements(&self) -> impl Iterator<Item = &Requirement> + '_ {
+        self.added.iter().chain(&self.modified)
+    }
+
+    /// Every requirement block of the file: [`DeltaSpec::requirements`],
+    /// then REMOVED requirements written out in full. Headings, links and
+    /// outlines see all of them.
+    pub fn blocks(&self) -> impl Iterator<Item = &Requirement> + '_ {
+        self.requirements().chain(&self.removed_blocks)
+    }
+
     pub fn entry_count(&self) -> usize {
         self.added.len() + self.modified.len() + self.removed.len() + self.renamed.len()
     }

@@ -2,7 +2,6 @@
 //! alone. Every element carries its byte range so that diagnostics and editor
 //! features can point at it precisely.
 
-pub mod anchor;
 pub mod delta;
 pub mod proposal;
 pub mod reader;
@@ -12,6 +11,7 @@ pub mod steps;
 pub mod tasks;
 
 use crate::syntax::{js, Doc};
+use crate::text::anchor;
 
 pub use delta::DeltaSpec;
 pub use proposal::Proposal;

@@ -30,12 +30,19 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::fixture::check_only;
+    use crate::rules::fixture::{check_annotated_only, check_only};
 
     #[test]
     fn archived_changes_report_only_open_tasks() {
-        let got = check_only("//- openspec/changes/archive/2026-01-01-x/tasks.md\n## 1. A\n- [x] 1.1 a\n- [ ] 1.2 b (requires 9.9)\n", "");
-        assert_eq!(got, ["archive/incomplete-tasks openspec/changes/archive/2026-01-01-x/tasks.md:3 `- [ ] 1.2 b (requires 9.9)`"]);
+        check_annotated_only(
+            r#"//- openspec/changes/archive/2026-01-01-x/tasks.md
+## 1. A
+- [x] 1.1 a
+- [ ] 1.2 b (requires 9.9)
+^^^^^^^^^^^^^^^^^^^^^^^^^^ warning archive/incomplete-tasks
+"#,
+            "",
+        );
         assert!(check_only(
             "//- openspec/changes/archive/2026-01-01-x/tasks.md\n- [x] 1.1 a\n",
             ""

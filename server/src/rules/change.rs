@@ -82,16 +82,19 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::fixture::check_only;
+    use crate::rules::fixture::{check_annotated_only, check_only};
 
     const ADDED: &str = "## ADDED Requirements\n### Requirement: R\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n";
 
     #[test]
     fn no_deltas() {
-        let got = check_only("//- openspec/changes/c/proposal.md\n## Why\nx\n", "change/");
-        assert_eq!(
-            got,
-            ["change/no-deltas openspec/changes/c/proposal.md:1 ``"]
+        check_annotated_only(
+            r#"//- openspec/changes/c/proposal.md
+## Why
+| error change/no-deltas
+x
+"#,
+            "change/",
         );
         let got = check_only(&format!("//- openspec/changes/c/proposal.md\n## Why\n//- openspec/changes/c/specs/a/spec.md\n{ADDED}"), "change/");
         assert!(got.is_empty(), "{got:?}");
@@ -101,10 +104,20 @@ mod tests {
     fn skip_specs_accepts_no_deltas_but_not_spec_files() {
         let got = check_only("//- openspec/changes/c/.openspec.yaml\nschema: spec-driven\nskip_specs: true\n//- openspec/changes/c/tasks.md\n- [ ] 1.1 x\n", "change/");
         assert!(got.is_empty(), "{got:?}");
-        let got = check_only(&format!("//- openspec/changes/c/.openspec.yaml\nschema: spec-driven\nskip_specs: true\n//- openspec/changes/c/specs/a/spec.md\n{ADDED}"), "change/");
-        assert_eq!(
-            got,
-            ["change/skip-specs-conflict openspec/changes/c/.openspec.yaml:1 ``"]
+        check_annotated_only(
+            r#"//- openspec/changes/c/.openspec.yaml
+schema: spec-driven
+| error change/skip-specs-conflict
+skip_specs: true
+//- openspec/changes/c/specs/a/spec.md
+## ADDED Requirements
+### Requirement: R
+It SHALL x.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+"#,
+            "change/",
         );
         let got = check_only(
             "//- openspec/changes/c/.openspec.yaml\nskip_specs: true\n",
@@ -115,22 +128,45 @@ mod tests {
 
     #[test]
     fn misplaced_deltas() {
-        let got = check_only(&format!("//- openspec/changes/c/specs/spec.md\n{ADDED}//- openspec/changes/c/specs/voice.md\n{ADDED}//- openspec/changes/c/specs/a/notes.md\njust notes\n"), "change/");
-        assert_eq!(
-            got,
-            [
-                "change/misplaced-delta openspec/changes/c/specs/spec.md:1 ``",
-                "change/misplaced-delta openspec/changes/c/specs/voice.md:1 `## ADDED Requirements`",
-            ]
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/spec.md
+## ADDED Requirements
+| error change/misplaced-delta
+### Requirement: R
+It SHALL x.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+//- openspec/changes/c/specs/voice.md
+## ADDED Requirements
+^^^^^^^^^^^^^^^^^^^^^ error change/misplaced-delta
+### Requirement: R
+It SHALL x.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+//- openspec/changes/c/specs/a/notes.md
+just notes
+"#,
+            "change/",
         );
     }
 
     #[test]
     fn nested_change_folders() {
-        let got = check_only(&format!("//- openspec/changes/team/add-x/proposal.md\n## Why\n//- openspec/changes/team/add-x/specs/a/spec.md\n{ADDED}"), "change/");
-        assert_eq!(
-            got,
-            ["change/nested openspec/changes/team/add-x/proposal.md:1 ``"]
+        check_annotated_only(
+            r#"//- openspec/changes/team/add-x/proposal.md
+## Why
+| error change/nested
+//- openspec/changes/team/add-x/specs/a/spec.md
+## ADDED Requirements
+### Requirement: R
+It SHALL x.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+"#,
+            "change/",
         );
     }
 }

@@ -3,11 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{did_you_mean, requirement, Code, Scope, Sink};
+use super::{requirement, Code, Scope, Sink};
 use crate::model::delta::{DeltaSpec, Op};
 use crate::model::spec::MainSpec;
 use crate::model::{Requirement, Span};
 use crate::syntax::js;
+use crate::text::nearest::did_you_mean;
 use crate::workspace::{FileKind, Summary, Workspace};
 
 pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {

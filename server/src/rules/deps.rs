@@ -4,7 +4,7 @@
 //! point at, and the project configuration. An edit re-checks the edited
 //! file's unit and the units found here, nothing else.
 
-use super::tasks::link_target_path;
+use crate::workspace::links::link_target_path;
 use crate::workspace::{FileKind, Summary, Unit, Workspace};
 
 /// The units whose diagnostics may change when the text of `rel` changes

@@ -1,20 +1,14 @@
-//! Test fixtures: a small workspace written as one string, each file
-//! introduced by a `//- path` line (paths relative to the workspace root).
+//! Rule tests: the diagnostics of a fixture workspace (see
+//! [`crate::workspace::fixture`]), rendered so that expectations read like
+//! the text they point at.
 
 use std::path::Path;
 
 use crate::rules::{check_workspace, Diagnostic};
 use crate::text::LineIndex;
+pub use crate::workspace::fixture::workspace;
+use crate::workspace::fixture::{Annotated, Annotation};
 use crate::workspace::Workspace;
-
-pub fn workspace(fixture: &str) -> Workspace {
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for chunk in fixture.split("//- ").skip(1) {
-        let (path, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
-        files.push((path.trim().to_string(), body.as_bytes().to_vec()));
-    }
-    Workspace::from_memory(Path::new("/fixture"), files)
-}
 
 /// Each diagnostic as `code path:line `marked text``, 1-based lines.
 pub fn render(ws: &Workspace, diags: &[Diagnostic]) -> Vec<String> {
@@ -46,9 +40,10 @@ pub fn check_only(fixture: &str, prefix: &str) -> Vec<String> {
         .collect()
 }
 
-/// Diagnostics and messages, for tests that read the message.
+/// The messages of a fixture's diagnostics whose code starts with
+/// `prefix` (annotations, if any, taken out of the files first).
 pub fn messages(fixture: &str, prefix: &str) -> Vec<String> {
-    let ws = workspace(fixture);
+    let ws = Annotated::new(fixture).ws;
     check_workspace(&ws)
         .into_iter()
         .filter(|d| d.code.as_str().starts_with(prefix))
@@ -62,4 +57,110 @@ pub fn check_bytes(path: &str, bytes: &[u8]) -> Vec<String> {
         vec![(path.to_string(), bytes.to_vec())],
     );
     render(&ws, &check_workspace(&ws))
+}
+
+/// Checks the diagnostics of an annotated fixture (see
+/// [`crate::workspace::fixture::Annotation`]) whose code starts with
+/// `prefix` against its annotations: code, severity and exact span
+/// (annotations of other codes are not allowed). The `fix` marks are for
+/// the quick-fix tests and are not looked at here.
+pub fn check_annotated_only(fixture: &str, prefix: &str) {
+    let fx = Annotated::new(fixture);
+    let actual: Vec<Annotation> = check_workspace(&fx.ws)
+        .iter()
+        .filter(|d| d.code.as_str().starts_with(prefix))
+        .map(annotation)
+        .collect();
+    let expected: Vec<Annotation> = fx
+        .annotations
+        .iter()
+        .map(|a| Annotation {
+            fix: false,
+            ..a.clone()
+        })
+        .collect();
+    assert_annotations(&fx, &expected, &actual);
+}
+
+/// A diagnostic as an annotation (no fix mark).
+pub fn annotation(d: &Diagnostic) -> Annotation {
+    Annotation {
+        path: d.path.clone(),
+        span: d.span,
+        severity: d.severity.as_str().to_string(),
+        code: d.code.as_str().to_string(),
+        fix: false,
+    }
+}
+
+/// Panics, showing what is missing, what is extra and the fixture as it
+/// should be annotated, unless both lists hold the same annotations.
+pub fn assert_annotations(fx: &Annotated, expected: &[Annotation], actual: &[Annotation]) {
+    let mut expected = expected.to_vec();
+    let mut actual = actual.to_vec();
+    expected.sort();
+    actual.sort();
+    if expected == actual {
+        return;
+    }
+    let show = |a: &Annotation| {
+        let text = fx.ws.file(&a.path).map_or("", |f| f.text.as_str());
+        let line = LineIndex::new(text)
+            .line_col(text, a.span.start as usize)
+            .line
+            + 1;
+        format!(
+            "  {} {}{} {}:{line} {:?}",
+            a.severity,
+            a.code,
+            if a.fix { " fix" } else { "" },
+            a.path,
+            text.get(a.span.range()).unwrap_or("<bad span>")
+        )
+    };
+    let missing: Vec<String> = expected
+        .iter()
+        .filter(|a| !actual.contains(a))
+        .map(show)
+        .collect();
+    let extra: Vec<String> = actual
+        .iter()
+        .filter(|a| !expected.contains(a))
+        .map(show)
+        .collect();
+    panic!(
+        "the diagnostics differ from the annotations\nannotated, not found:\n{}\nfound, not annotated:\n{}\nthe fixture annotated with what was found:\n{}",
+        missing.join("\n"),
+        extra.join("\n"),
+        fx.render(&actual)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_annotated_only;
+
+    #[test]
+    #[should_panic(
+        expected = "annotated, not found:\n  error tasks/unknown-dependency openspec/changes/c/tasks.md:2 \"1.\""
+    )]
+    fn a_span_off_by_one_is_a_mismatch() {
+        check_annotated_only(
+            r#"//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a (requires 1.9)
+                      ^^ error tasks/unknown-dependency
+"#,
+            "tasks/",
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "found, not annotated:\n  warning tasks/duplicate-id")]
+    fn an_unannotated_diagnostic_is_a_mismatch() {
+        check_annotated_only(
+            "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n- [ ] 1.1 b\n",
+            "tasks/",
+        );
+    }
 }

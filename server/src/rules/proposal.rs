@@ -1,10 +1,11 @@
 //! Proposal rules. OpenSpec checks these only when archiving (as warnings);
 //! specls reports them while the proposal is written.
 
-use super::{did_you_mean, Code, Scope, Sink};
+use super::{Code, Scope, Sink};
 use crate::model::proposal::CapabilityKind;
 use crate::model::Span;
 use crate::syntax::js;
+use crate::text::nearest::did_you_mean;
 use crate::workspace::{FileKind, Summary, Workspace};
 
 pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
@@ -57,27 +58,29 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::fixture::check_only;
+    use crate::rules::fixture::{check_annotated_only, check_only};
 
     const WHY: &str = "## Why\nCallers wait too long when the agent cannot help them, so they hang up.\n## What Changes\n- Add transfer\n";
 
     #[test]
     fn sections() {
-        let got = check_only("//- openspec/changes/c/proposal.md\n# Title\n", "proposal/");
-        assert_eq!(
-            got,
-            [
-                "proposal/missing-why openspec/changes/c/proposal.md:1 ``",
-                "proposal/missing-what-changes openspec/changes/c/proposal.md:1 ``",
-            ]
-        );
-        let got = check_only(
-            "//- openspec/changes/c/proposal.md\n## Why\nToo short.\n## What Changes\n- x\n",
+        check_annotated_only(
+            r#"//- openspec/changes/c/proposal.md
+# Title
+| warning proposal/missing-why
+| warning proposal/missing-what-changes
+"#,
             "proposal/",
         );
-        assert_eq!(
-            got,
-            ["proposal/why-length openspec/changes/c/proposal.md:1 `## Why`"]
+        check_annotated_only(
+            r#"//- openspec/changes/c/proposal.md
+## Why
+^^^^^^ warning proposal/why-length
+Too short.
+## What Changes
+- x
+"#,
+            "proposal/",
         );
         assert!(check_only(
             &format!("//- openspec/changes/c/proposal.md\n{WHY}"),
@@ -94,13 +97,25 @@ mod tests {
 
     #[test]
     fn capabilities_must_match_main_specs() {
-        let fx = format!("//- openspec/specs/voice-agent/spec.md\n## Purpose\n//- openspec/changes/c/proposal.md\n{WHY}## Capabilities\n### New Capabilities\n- `voice-agent`: x\n- `transfer`: y\n### Modified Capabilities\n- `voice-agnt`: z\n- `voice-agent`: ok\n");
-        assert_eq!(
-            check_only(&fx, "proposal/"),
-            [
-                "proposal/unknown-capability openspec/changes/c/proposal.md:7 `voice-agent`",
-                "proposal/unknown-capability openspec/changes/c/proposal.md:10 `voice-agnt`",
-            ]
+        check_annotated_only(
+            r#"//- openspec/specs/voice-agent/spec.md
+## Purpose
+//- openspec/changes/c/proposal.md
+## Why
+Callers wait too long when the agent cannot help them, so they hang up.
+## What Changes
+- Add transfer
+## Capabilities
+### New Capabilities
+- `voice-agent`: x
+   ^^^^^^^^^^^ warning proposal/unknown-capability
+- `transfer`: y
+### Modified Capabilities
+- `voice-agnt`: z
+   ^^^^^^^^^^ warning proposal/unknown-capability
+- `voice-agent`: ok
+"#,
+            "proposal/",
         );
     }
 }

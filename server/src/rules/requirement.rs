@@ -143,22 +143,35 @@ pub fn check_extensions(req: &Requirement, path: &str, sink: &mut Sink) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::fixture::{check_only, messages};
+    use crate::rules::fixture::{check_annotated_only, messages};
 
     const HEAD: &str = "//- openspec/specs/voice/spec.md\n## Purpose\nThe voice agent answers every inbound call without delay.\n## Requirements\n";
 
     #[test]
     fn missing_text_and_keyword() {
-        let got = check_only(
-            &format!("{HEAD}### Requirement: Empty\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n### Requirement: Weak\nThe agent answers.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n### Requirement: Good\nThe agent MUST answer.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n"),
+        check_annotated_only(
+            r#"//- openspec/specs/voice/spec.md
+## Purpose
+The voice agent answers every inbound call without delay.
+## Requirements
+### Requirement: Empty
+^^^^^^^^^^^^^^^^^^^^^^ error requirement/missing-text
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+### Requirement: Weak
+^^^^^^^^^^^^^^^^^^^^^ warning requirement/missing-shall-must
+The agent answers.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+### Requirement: Good
+The agent MUST answer.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+"#,
             "requirement/",
-        );
-        assert_eq!(
-            got,
-            [
-                "requirement/missing-text openspec/specs/voice/spec.md:4 `### Requirement: Empty`",
-                "requirement/missing-shall-must openspec/specs/voice/spec.md:8 `### Requirement: Weak`",
-            ]
         );
     }
 
@@ -173,31 +186,58 @@ mod tests {
 
     #[test]
     fn step_rules_fire_and_stay_quiet() {
-        let got = check_only(
-            &format!("{HEAD}### Requirement: R\nIt SHALL x.\n#### Scenario: no then\n- **GIVEN** a\n- **WHEN** b\n#### Scenario: no when\n- **THEN** c\n#### Scenario: order\n- **WHEN** a\n- **THEN** b\n- **GIVEN** c\n#### Scenario: fine\nGiven a\nWhen b\nThen c\nAnd d\n#### Scenario: prose only\nJust words.\n#### Scenario: fine\n- **WHEN** x\n- **THEN** y\n#### Scenario: empty\n"),
+        check_annotated_only(
+            r#"//- openspec/specs/voice/spec.md
+## Purpose
+The voice agent answers every inbound call without delay.
+## Requirements
+### Requirement: R
+It SHALL x.
+#### Scenario: no then
+^^^^^^^^^^^^^^^^^^^^^^ warning scenario/missing-then
+- **GIVEN** a
+- **WHEN** b
+#### Scenario: no when
+^^^^^^^^^^^^^^^^^^^^^^ warning scenario/missing-when
+- **THEN** c
+#### Scenario: order
+- **WHEN** a
+- **THEN** b
+- **GIVEN** c
+    ^^^^^ info scenario/step-order
+#### Scenario: fine
+Given a
+When b
+Then c
+And d
+#### Scenario: prose only
+Just words.
+#### Scenario: fine
+^^^^^^^^^^^^^^^^^^^ warning scenario/duplicate
+- **WHEN** x
+- **THEN** y
+#### Scenario: empty
+^^^^^^^^^^^^^^^^^^^^ warning scenario/empty
+"#,
             "scenario/",
-        );
-        assert_eq!(
-            got,
-            [
-                "scenario/missing-then openspec/specs/voice/spec.md:6 `#### Scenario: no then`",
-                "scenario/missing-when openspec/specs/voice/spec.md:9 `#### Scenario: no when`",
-                "scenario/step-order openspec/specs/voice/spec.md:14 `GIVEN`",
-                "scenario/duplicate openspec/specs/voice/spec.md:22 `#### Scenario: fine`",
-                "scenario/empty openspec/specs/voice/spec.md:25 `#### Scenario: empty`",
-            ]
         );
     }
 
     #[test]
     fn lowercase_keywords_are_hinted_outside_code() {
-        let got = check_only(
-            &format!("{HEAD}### Requirement: R\nIt SHALL x and must y, not `must`.\n#### Scenario: s\n- **WHEN** it must\n- **THEN** b\n"),
+        check_annotated_only(
+            r#"//- openspec/specs/voice/spec.md
+## Purpose
+The voice agent answers every inbound call without delay.
+## Requirements
+### Requirement: R
+It SHALL x and must y, not `must`.
+               ^^^^ hint rfc2119/lowercase-keyword
+#### Scenario: s
+- **WHEN** it must
+- **THEN** b
+"#,
             "rfc2119/",
-        );
-        assert_eq!(
-            got,
-            ["rfc2119/lowercase-keyword openspec/specs/voice/spec.md:5 `must`"]
         );
     }
 }

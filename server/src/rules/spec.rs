@@ -176,61 +176,73 @@ fn check_structure(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::fixture::check_only;
+    use crate::rules::fixture::{check_annotated_only, check_only};
 
     const PURPOSE: &str =
         "## Purpose\nThe voice agent answers every inbound call without any delay.\n";
 
     #[test]
     fn missing_purpose_stops_the_other_structural_rules() {
-        let got = check_only(
-            "//- openspec/specs/a/spec.md\n# A\n## Requirements\n### Requirement: X\nno keyword\n",
+        check_annotated_only(
+            r#"//- openspec/specs/a/spec.md
+# A
+^^^ error spec/missing-purpose
+## Requirements
+### Requirement: X
+no keyword
+"#,
             "spec/",
         );
-        assert_eq!(
-            got,
-            ["spec/missing-purpose openspec/specs/a/spec.md:1 `# A`"]
-        );
-        let got = check_only(
-            "//- openspec/specs/a/spec.md\n## Purpose\n\n## Requirements\n",
+        check_annotated_only(
+            r#"//- openspec/specs/a/spec.md
+## Purpose
+^^^^^^^^^^ error spec/missing-purpose
+
+## Requirements
+"#,
             "spec/",
-        );
-        assert_eq!(
-            got,
-            ["spec/missing-purpose openspec/specs/a/spec.md:1 `## Purpose`"]
         );
     }
 
     #[test]
     fn missing_and_empty_requirements() {
-        let got = check_only(
-            &format!("//- openspec/specs/a/spec.md\n# A\n{PURPOSE}"),
+        check_annotated_only(
+            r#"//- openspec/specs/a/spec.md
+# A
+^^^ error spec/missing-requirements
+## Purpose
+The voice agent answers every inbound call without any delay.
+"#,
             "spec/",
         );
-        assert_eq!(
-            got,
-            ["spec/missing-requirements openspec/specs/a/spec.md:1 `# A`"]
-        );
-        let got = check_only(
-            &format!("//- openspec/specs/a/spec.md\n{PURPOSE}## Requirements\nNothing yet.\n"),
+        check_annotated_only(
+            r#"//- openspec/specs/a/spec.md
+## Purpose
+The voice agent answers every inbound call without any delay.
+## Requirements
+^^^^^^^^^^^^^^^ error spec/no-requirements
+Nothing yet.
+"#,
             "spec/",
-        );
-        assert_eq!(
-            got,
-            ["spec/no-requirements openspec/specs/a/spec.md:3 `## Requirements`"]
         );
     }
 
     #[test]
     fn purpose_too_short_and_placeholder() {
         let reqs = "## Requirements\n### Requirement: R\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n";
-        let got = check_only(
-            &format!("//- openspec/specs/a/spec.md\n## Purpose\nShort.\n{reqs}"),
+        check_annotated_only(
+            r#"//- openspec/specs/a/spec.md
+## Purpose
+Short.
+^^^^^^ warning spec/purpose-too-short
+## Requirements
+### Requirement: R
+It SHALL x.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+"#,
             "spec/",
-        );
-        assert_eq!(
-            got,
-            ["spec/purpose-too-short openspec/specs/a/spec.md:2 `Short.`"]
         );
         let got = check_only(
             &format!("//- openspec/specs/a/spec.md\n## Purpose\nTBD - created by archiving change add-x. Update Purpose after archive.\n{reqs}"),
@@ -250,33 +262,53 @@ mod tests {
 
     #[test]
     fn structure_rules() {
-        let got = check_only(
-            &format!("//- openspec/specs/a/spec.md\n### Requirement: Early\nIt SHALL x.\n{PURPOSE}## Requirements\n### Requirement: R\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n### Requirement: R ###\nIt SHALL y.\n#### Scenario: t\n- **WHEN** a\n- **THEN** b\n### Notes\n#### Scenario: u\n- **WHEN** a\n- **THEN** b\n## ADDED Requirements\n"),
+        check_annotated_only(
+            r#"//- openspec/specs/a/spec.md
+### Requirement: Early
+^^^^^^^^^^^^^^^^^^^^^^ error requirement/outside-section
+It SHALL x.
+## Purpose
+The voice agent answers every inbound call without any delay.
+## Requirements
+### Requirement: R
+It SHALL x.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+### Requirement: R ###
+^^^^^^^^^^^^^^^^^^^^^^ error requirement/duplicate
+It SHALL y.
+#### Scenario: t
+- **WHEN** a
+- **THEN** b
+### Notes
+^^^^^^^^^ error requirement/not-a-requirement-header
+#### Scenario: u
+- **WHEN** a
+- **THEN** b
+## ADDED Requirements
+^^^^^^^^^^^^^^^^^^^^^ error spec/delta-header-in-main-spec
+"#,
             "",
-        );
-        assert_eq!(
-            got,
-            [
-                "requirement/outside-section openspec/specs/a/spec.md:1 `### Requirement: Early`",
-                "requirement/duplicate openspec/specs/a/spec.md:11 `### Requirement: R ###`",
-                "requirement/not-a-requirement-header openspec/specs/a/spec.md:16 `### Notes`",
-                "spec/delta-header-in-main-spec openspec/specs/a/spec.md:20 `## ADDED Requirements`",
-            ]
         );
     }
 
     #[test]
     fn wrong_level_scenario_and_no_scenario() {
-        let got = check_only(
-            &format!("//- openspec/specs/a/spec.md\n{PURPOSE}## Requirements\n### Requirement: R\nIt SHALL x.\n### Scenario: too high\n- **WHEN** a\n- **THEN** b\n"),
+        check_annotated_only(
+            r#"//- openspec/specs/a/spec.md
+## Purpose
+The voice agent answers every inbound call without any delay.
+## Requirements
+### Requirement: R
+^^^^^^^^^^^^^^^^^^ error requirement/no-scenario
+It SHALL x.
+### Scenario: too high
+^^^^^^^^^^^^^^^^^^^^^^ error scenario/wrong-level
+- **WHEN** a
+- **THEN** b
+"#,
             "",
-        );
-        assert_eq!(
-            got,
-            [
-                "requirement/no-scenario openspec/specs/a/spec.md:4 `### Requirement: R`",
-                "scenario/wrong-level openspec/specs/a/spec.md:6 `### Scenario: too high`",
-            ]
         );
     }
 

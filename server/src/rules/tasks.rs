@@ -3,12 +3,15 @@
 
 use std::collections::HashSet;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
-use super::{did_you_mean, Code, Scope, Sink};
-use crate::model::tasks::{Link, Numbering, Task, TaskList};
-use crate::model::{Heading, Requirement, Scenario, Span};
-use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
+use super::{Code, Scope, Sink};
+use crate::model::tasks::{Numbering, Task, TaskList};
+use crate::model::Span;
+use crate::text::nearest::did_you_mean;
+use crate::workspace::graph::strongly_connected;
+use crate::workspace::links::{LinkResolver, Target};
+use crate::workspace::{ChangeRef, FileKind, Summary, Workspace};
 
 pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
     for f in scope.files(ws) {
@@ -133,207 +136,6 @@ fn check_dependencies(tasks: &TaskList, path: &str, sink: &mut Sink) {
     }
 }
 
-/// Tarjan's algorithm, iterative so deep chains cannot overflow the stack:
-/// the strongly connected components of the graph of `n` nodes in which
-/// node `v`'s successors are `succ(v, 0)`, `succ(v, 1)`, … up to the first
-/// `None`.
-pub(crate) fn strongly_connected(
-    n: usize,
-    succ: impl Fn(usize, usize) -> Option<usize>,
-) -> Vec<Vec<usize>> {
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut out = Vec::new();
-    let mut next = 0;
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
-        while let Some(&mut (v, ref mut k)) = work.last_mut() {
-            if *k == 0 && index[v] == usize::MAX {
-                index[v] = next;
-                low[v] = next;
-                next += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if let Some(w) = succ(v, *k) {
-                *k += 1;
-                if index[w] == usize::MAX {
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                let mut comp = Vec::new();
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    comp.push(w);
-                    if w == v {
-                        break;
-                    }
-                }
-                out.push(comp);
-            }
-        }
-    }
-    out
-}
-
-/// What an acceptance link points at.
-pub enum Target<'a> {
-    /// Scenarios, by (file, requirement name, scenario name).
-    Scenarios(Vec<(&'a str, &'a str, &'a str)>),
-    Broken(String),
-}
-
-/// Joins a link path to the folder of `from` (both workspace-relative).
-pub fn resolve_path(from: &str, link: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for seg in link.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// The file an acceptance link in `from` points at, relative to the
-/// workspace root (the tasks file itself for a bare `#anchor`).
-pub fn link_target_path(from: &str, link: &Link) -> Option<String> {
-    if link.path.is_empty() {
-        Some(from.to_string())
-    } else {
-        resolve_path(from, &percent_decode(&link.path))
-    }
-}
-
-pub fn resolve_link<'a>(ws: &'a Workspace, from: &str, link: &Link) -> Target<'a> {
-    LinkResolver::new(ws).resolve(from, link)
-}
-
-/// The headings and requirement elements of one file, by anchor and line.
-struct FileTargets<'a> {
-    anchors: FxHashMap<&'a str, &'a Heading>,
-    lines: FxHashMap<u32, (&'a Requirement, Option<&'a Scenario>)>,
-}
-
-/// Resolves many links against the same files, indexing each target file
-/// once: a task list with a hundred links into a long spec would otherwise
-/// scan its headings and requirements once per link.
-pub struct LinkResolver<'a> {
-    ws: &'a Workspace,
-    files: FxHashMap<&'a str, FileTargets<'a>>,
-}
-
-impl<'a> LinkResolver<'a> {
-    pub fn new(ws: &'a Workspace) -> LinkResolver<'a> {
-        LinkResolver {
-            ws,
-            files: FxHashMap::default(),
-        }
-    }
-
-    fn targets(&mut self, file: &'a SourceFile) -> &FileTargets<'a> {
-        self.files.entry(file.rel.as_str()).or_insert_with(|| {
-            let mut anchors = FxHashMap::default();
-            // The first heading with an anchor wins, as a browser does.
-            for h in file.headings() {
-                anchors.entry(h.anchor.as_str()).or_insert(h);
-            }
-            let reqs: Vec<&Requirement> = match &file.summary {
-                Summary::Main(s) => s.requirements.iter().collect(),
-                Summary::Delta(d) => d
-                    .added
-                    .iter()
-                    .chain(&d.modified)
-                    .chain(&d.removed_blocks)
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let mut lines = FxHashMap::default();
-            for r in reqs {
-                lines.entry(r.line).or_insert((r, None));
-                for sc in &r.scenarios {
-                    lines.entry(sc.line).or_insert((r, Some(sc)));
-                }
-            }
-            FileTargets { anchors, lines }
-        })
-    }
-
-    pub fn resolve(&mut self, from: &str, link: &Link) -> Target<'a> {
-        let ws = self.ws;
-        let path = link_target_path(from, link);
-        let Some(file) = path.as_deref().and_then(|p| ws.file(p)) else {
-            return Target::Broken(format!(
-                "\"{}\" is not a file of this workspace (paths are relative to the tasks file).",
-                link.path
-            ));
-        };
-        let Some(fragment) = link.fragment.as_deref().filter(|f| !f.is_empty()) else {
-            return Target::Broken(format!("\"{}\" has no #anchor: link to a scenario or requirement heading, e.g. {}#scenario-<name>.", link.path, link.path));
-        };
-        let targets = self.targets(file);
-        let Some(heading) = targets.anchors.get(fragment).copied() else {
-            let anchors = file.headings().iter().map(|h| h.anchor.as_str());
-            return Target::Broken(format!(
-                "No heading of {} has the anchor #{fragment}.{}",
-                file.rel,
-                did_you_mean(fragment, anchors)
-            ));
-        };
-        match targets.lines.get(&heading.line) {
-            Some((r, None)) => Target::Scenarios(
-                r.scenarios
-                    .iter()
-                    .map(|s| (file.rel.as_str(), r.name.as_str(), s.name.as_str()))
-                    .collect(),
-            ),
-            Some((r, Some(s))) => {
-                Target::Scenarios(vec![(file.rel.as_str(), r.name.as_str(), s.name.as_str())])
-            }
-            None => Target::Broken(format!(
-                "#{fragment} is the heading \"{}\", which is not a requirement or a scenario.",
-                &file.text[heading.title.range()]
-            )),
-        }
-    }
-}
-
-/// Decodes `%XX` escapes in a link path (invalid escapes are kept as written).
-pub(crate) fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() && s.is_char_boundary(i + 3) {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn check_acceptance(
     ws: &Workspace,
     change: &ChangeRef,
@@ -390,7 +192,7 @@ fn check_acceptance(
         let (FileKind::DeltaSpec { .. }, Summary::Delta(d)) = (&f.kind, &f.summary) else {
             continue;
         };
-        for r in d.added.iter().chain(&d.modified) {
+        for r in d.requirements() {
             for s in r.scenarios.iter().filter(|s| s.has_body) {
                 let key = (f.rel.clone(), r.name.clone(), s.name.clone());
                 if covered.contains(&key) || !seen.insert(key) {
@@ -404,105 +206,174 @@ fn check_acceptance(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::fixture::{check_only, messages};
-
-    const SPEC: &str = "//- openspec/changes/c/specs/voice/spec.md\n## ADDED Requirements\n### Requirement: Transfer\nIt SHALL transfer.\n#### Scenario: Caller asks for a human\n- **WHEN** asked\n- **THEN** transfer\n#### Scenario: Nobody free\n- **WHEN** busy\n- **THEN** queue\n";
+    use crate::rules::fixture::{check_annotated_only, messages};
 
     #[test]
     fn unknown_dependencies_suggest_the_nearest_id() {
-        let fx = "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n- [ ] 1.2 b (requires 1.1, 1.3)\n  - Requires: 2\n- [ ] 1.3x c (after the demo)\n";
-        assert_eq!(
-            check_only(fx, "tasks/unknown"),
-            [
-                "tasks/unknown-dependency openspec/changes/c/tasks.md:3 `1.3`",
-                "tasks/unknown-dependency openspec/changes/c/tasks.md:4 `2`",
-            ]
-        );
+        let fx = r#"//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+- [ ] 1.2 b (requires 1.1, 1.3)
+                           ^^^ error tasks/unknown-dependency
+  - Requires: 2
+              ^ error tasks/unknown-dependency
+- [ ] 1.3x c (after the demo)
+"#;
+        check_annotated_only(fx, "tasks/unknown");
         assert!(messages(fx, "tasks/unknown")[0].contains("Did you mean"));
     }
 
     #[test]
     fn cycles_are_reported_on_each_edge() {
-        let fx = "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a (requires 1.3)\n- [ ] 1.2 b (requires 1.1)\n- [ ] 1.3 c (requires 1.2)\n- [ ] 1.4 d (requires 1.3)\n";
-        let got = check_only(fx, "tasks/dependency-cycle");
-        assert_eq!(got.len(), 3, "{got:?}");
+        let fx = r#"//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a (requires 1.3)
+                      ^^^ error tasks/dependency-cycle
+- [ ] 1.2 b (requires 1.1)
+                      ^^^ error tasks/dependency-cycle
+- [ ] 1.3 c (requires 1.2)
+                      ^^^ error tasks/dependency-cycle
+- [ ] 1.4 d (requires 1.3)
+"#;
+        check_annotated_only(fx, "tasks/dependency-cycle");
         assert!(messages(fx, "tasks/dependency-cycle")[0].contains("1.1 → 1.2 → 1.3 → 1.1"));
-        assert!(check_only(
+        // A group dependency does not make a task depend on itself.
+        check_annotated_only(
             "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n- [ ] 1.2 b (requires 1)\n",
-            "tasks/dependency-cycle"
-        )
-        .is_empty());
+            "tasks/dependency-cycle",
+        );
     }
 
     #[test]
     fn done_before_dependency() {
-        let fx = "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n- [x] 1.2 b (requires 1.1)\n- [x] 1.3 c (requires 1.2)\n";
-        assert_eq!(
-            check_only(fx, "tasks/done"),
-            ["tasks/done-before-dependency openspec/changes/c/tasks.md:3 `1.1`"]
+        check_annotated_only(
+            r#"//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+- [x] 1.2 b (requires 1.1)
+                      ^^^ warning tasks/done-before-dependency
+- [x] 1.3 c (requires 1.2)
+"#,
+            "tasks/done",
         );
     }
 
     #[test]
     fn acceptance_links_resolve_to_scenarios() {
-        let fx = format!("{SPEC}//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n  - Acceptance: [ok](specs/voice/spec.md#scenario-caller-asks-for-a-human)\n- [ ] 1.2 b\n  - Acceptance: [typo](specs/voice/spec.md#scenario-caller-asks-for-a-humann)\n  - Acceptance: [file](specs/nope/spec.md#x)\n  - Acceptance: [req](specs/voice/spec.md#added-requirements)\n- [ ] 1.3 c\n  - Acceptance: it works\n- [ ] 1.4 d\n");
-        let mut got = check_only(&fx, "tasks/");
-        got.sort();
-        let mut want = vec![
-            "tasks/broken-acceptance-link openspec/changes/c/tasks.md:5 `specs/voice/spec.md#scenario-caller-asks-for-a-humann`",
-            "tasks/broken-acceptance-link openspec/changes/c/tasks.md:6 `specs/nope/spec.md#x`",
-            "tasks/broken-acceptance-link openspec/changes/c/tasks.md:7 `specs/voice/spec.md#added-requirements`",
-            "tasks/no-acceptance openspec/changes/c/tasks.md:10 `- [ ] 1.4 d`",
-            "tasks/uncovered-scenario openspec/changes/c/specs/voice/spec.md:7 `#### Scenario: Nobody free`",
-            "tasks/unlinked-acceptance openspec/changes/c/tasks.md:9 `- Acceptance: it works`",
-        ];
-        want.sort();
-        assert_eq!(got, want);
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Transfer
+It SHALL transfer.
+#### Scenario: Caller asks for a human
+- **WHEN** asked
+- **THEN** transfer
+#### Scenario: Nobody free
+^^^^^^^^^^^^^^^^^^^^^^^^^^ info tasks/uncovered-scenario
+- **WHEN** busy
+- **THEN** queue
+//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+  - Acceptance: [ok](specs/voice/spec.md#scenario-caller-asks-for-a-human)
+- [ ] 1.2 b
+  - Acceptance: [typo](specs/voice/spec.md#scenario-caller-asks-for-a-humann)
+                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error tasks/broken-acceptance-link
+  - Acceptance: [file](specs/nope/spec.md#x)
+                       ^^^^^^^^^^^^^^^^^^^^ error tasks/broken-acceptance-link
+  - Acceptance: [req](specs/voice/spec.md#added-requirements)
+                      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error tasks/broken-acceptance-link
+- [ ] 1.3 c
+  - Acceptance: it works
+  ^^^^^^^^^^^^^^^^^^^^^^ warning tasks/unlinked-acceptance
+- [ ] 1.4 d
+^^^^^^^^^^^ info tasks/no-acceptance
+"#,
+            "tasks/",
+        );
     }
 
     #[test]
     fn uncovered_scenarios_of_each_capability_are_reported() {
-        let other = SPEC.replace("specs/voice/", "specs/webhooks/");
-        let fx = format!("{SPEC}{other}//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n  - Acceptance: [one](specs/voice/spec.md#scenario-caller-asks-for-a-human)\n");
-        assert_eq!(
-            check_only(&fx, "tasks/uncovered"),
-            [
-                "tasks/uncovered-scenario openspec/changes/c/specs/voice/spec.md:7 `#### Scenario: Nobody free`",
-                "tasks/uncovered-scenario openspec/changes/c/specs/webhooks/spec.md:4 `#### Scenario: Caller asks for a human`",
-                "tasks/uncovered-scenario openspec/changes/c/specs/webhooks/spec.md:7 `#### Scenario: Nobody free`",
-            ]
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Transfer
+It SHALL transfer.
+#### Scenario: Caller asks for a human
+- **WHEN** asked
+- **THEN** transfer
+#### Scenario: Nobody free
+^^^^^^^^^^^^^^^^^^^^^^^^^^ info tasks/uncovered-scenario
+- **WHEN** busy
+- **THEN** queue
+//- openspec/changes/c/specs/webhooks/spec.md
+## ADDED Requirements
+### Requirement: Transfer
+It SHALL transfer.
+#### Scenario: Caller asks for a human
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ info tasks/uncovered-scenario
+- **WHEN** asked
+- **THEN** transfer
+#### Scenario: Nobody free
+^^^^^^^^^^^^^^^^^^^^^^^^^^ info tasks/uncovered-scenario
+- **WHEN** busy
+- **THEN** queue
+//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+  - Acceptance: [one](specs/voice/spec.md#scenario-caller-asks-for-a-human)
+"#,
+            "tasks/uncovered",
         );
     }
 
     #[test]
     fn a_requirement_link_covers_all_its_scenarios() {
-        let fx = format!("{SPEC}//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n  - Acceptance: [all](specs/voice/spec.md#requirement-transfer)\n");
-        assert!(
-            check_only(&fx, "tasks/").is_empty(),
-            "{:?}",
-            check_only(&fx, "tasks/")
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Transfer
+It SHALL transfer.
+#### Scenario: Caller asks for a human
+- **WHEN** asked
+- **THEN** transfer
+#### Scenario: Nobody free
+- **WHEN** busy
+- **THEN** queue
+//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+  - Acceptance: [all](specs/voice/spec.md#requirement-transfer)
+"#,
+            "tasks/",
         );
     }
 
     #[test]
     fn openspec_lints_apply_to_spec_driven_only() {
-        let fx = "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 2.1 a\n- [ ] 2.1 b\n";
-        assert_eq!(
-            check_only(fx, "tasks/"),
-            [
-                "tasks/group-mismatch openspec/changes/c/tasks.md:2 `2.1`",
-                "tasks/group-mismatch openspec/changes/c/tasks.md:3 `2.1`",
-                "tasks/duplicate-id openspec/changes/c/tasks.md:3 `2.1`",
-            ]
+        check_annotated_only(
+            r#"//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 2.1 a
+      ^^^ warning tasks/group-mismatch
+- [ ] 2.1 b
+      ^^^ warning tasks/group-mismatch
+      ^^^ warning tasks/duplicate-id
+"#,
+            "tasks/",
         );
-        let custom = format!("//- openspec/config.yaml\nschema: mine\n{fx}");
-        assert!(check_only(&custom, "tasks/").is_empty());
-        assert_eq!(
-            check_only(
-                "//- openspec/changes/c/tasks.md\n# Tasks\n- do a thing\n",
-                "tasks/"
-            ),
-            ["tasks/no-checkboxes openspec/changes/c/tasks.md:2 `- do a thing`"]
+        check_annotated_only(
+            "//- openspec/config.yaml\nschema: mine\n//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 2.1 a\n- [ ] 2.1 b\n",
+            "tasks/",
+        );
+        check_annotated_only(
+            r#"//- openspec/changes/c/tasks.md
+# Tasks
+- do a thing
+^^^^^^^^^^^^ warning tasks/no-checkboxes
+"#,
+            "tasks/",
         );
     }
 }

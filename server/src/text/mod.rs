@@ -1,7 +1,10 @@
 //! Text: line and column arithmetic, and the rope-backed documents an editor
 //! edits.
 
+pub mod anchor;
 pub mod document;
+pub mod nearest;
+pub mod percent;
 
 /// Line starts of a text, where LF, CRLF and CR each end a line (the same
 /// line breaks the scanner and LSP clients count).

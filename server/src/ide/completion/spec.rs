@@ -13,7 +13,7 @@ use crate::model::delta::Op;
 use crate::model::steps::{parse_step, Keyword, Step};
 use crate::model::{reader, Requirement};
 use crate::syntax::{js, Doc};
-use crate::workspace::{SourceFile, Summary, Workspace};
+use crate::workspace::{SourceFile, Workspace};
 
 /// The headings above the cursor's line that say where it is.
 #[derive(Default)]
@@ -131,13 +131,9 @@ impl StepStyle {
 
     /// The file's style: its first step's, else OpenSpec's.
     fn of_file(file: &SourceFile) -> StepStyle {
-        let reqs: Vec<&Requirement> = match &file.summary {
-            Summary::Main(s) => s.requirements.iter().collect(),
-            Summary::Delta(d) => d.added.iter().chain(&d.modified).collect(),
-            _ => Vec::new(),
-        };
-        reqs.iter()
-            .flat_map(|r| r.scenarios.iter().flat_map(|s| s.steps.first()))
+        file.summary
+            .scenarios()
+            .flat_map(|(_, s)| s.steps.first())
             .find_map(|st| StepStyle::of(&file.text, st))
             .unwrap_or_else(StepStyle::openspec)
     }
@@ -302,13 +298,9 @@ fn step_texts(
 
 /// The step the model read on the cursor's line, if any.
 fn own_step<'a>(cx: &Cursor<'a>) -> Option<&'a Step> {
-    let reqs: Vec<&Requirement> = match &cx.file.summary {
-        Summary::Main(s) => s.requirements.iter().collect(),
-        Summary::Delta(d) => d.added.iter().chain(&d.modified).collect(),
-        _ => return None,
-    };
-    reqs.into_iter()
-        .flat_map(|r| r.scenarios.iter().flat_map(|s| s.steps.iter()))
+    cx.file
+        .summary
+        .steps()
         .find(|st| st.line as usize == cx.line)
 }
 

@@ -9,9 +9,9 @@ use super::{filter_for, Completion, Completions, Cursor, ItemKind, Trigger, LIMI
 use crate::ide::fuzzy::Matcher;
 use crate::ide::snippet::Snippet;
 use crate::model::tasks::{parse_task_line, task_id, TaskList};
-use crate::model::{Requirement, Span};
-use crate::rules::tasks::link_target_path;
+use crate::model::Span;
 use crate::syntax::js;
+use crate::workspace::links::link_target_path;
 use crate::workspace::{FileKind, SourceFile, Summary, Workspace};
 
 const DEP_WORDS: [&str; 4] = ["requires", "depends on", "after", "blocked by"];
@@ -301,29 +301,22 @@ fn link_targets<'a>(ws: &'a Workspace, from: &'a SourceFile) -> Vec<LinkTarget<'
     files.extend(mains.into_iter().map(|(_, &i)| (&ws.files[i], false)));
     let mut out = Vec::new();
     for (f, own) in files {
-        let reqs: Vec<&Requirement> = match &f.summary {
-            Summary::Main(s) => s.requirements.iter().collect(),
-            Summary::Delta(d) => d.added.iter().chain(&d.modified).collect(),
-            _ => continue,
-        };
         let path: Rc<str> = relative_path(&from.rel, &f.rel).into();
         let headings = f.headings();
-        for r in reqs {
-            for s in &r.scenarios {
-                // Headings are in document order.
-                let Ok(h) = headings.binary_search_by_key(&s.line, |h| h.line) else {
-                    continue;
-                };
-                let h = &headings[h];
-                out.push(LinkTarget {
-                    scenario: &s.name,
-                    requirement: &r.name,
-                    target_rel: &f.rel,
-                    path: Rc::clone(&path),
-                    anchor: &h.anchor,
-                    own,
-                });
-            }
+        for (r, s) in f.summary.scenarios() {
+            // Headings are in document order.
+            let Ok(h) = headings.binary_search_by_key(&s.line, |h| h.line) else {
+                continue;
+            };
+            let h = &headings[h];
+            out.push(LinkTarget {
+                scenario: &s.name,
+                requirement: &r.name,
+                target_rel: &f.rel,
+                path: Rc::clone(&path),
+                anchor: &h.anchor,
+                own,
+            });
         }
     }
     out

@@ -11,9 +11,9 @@ use crate::ide::edit::{
 };
 use crate::model::tasks::{indent_columns, Group, Task, TaskList};
 use crate::model::{Requirement, Scenario, Span};
-use crate::rules::nearest;
-use crate::rules::tasks::{LinkResolver, Target};
 use crate::syntax::{js, Doc};
+use crate::text::nearest::nearest;
+use crate::workspace::links::{LinkResolver, Target};
 use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
 
 fn tasks_of(file: &SourceFile) -> Option<(&ChangeRef, &TaskList)> {
@@ -66,26 +66,19 @@ impl Candidate<'_> {
 /// The scenarios (with a body) of a spec file's ADDED/MODIFIED or main
 /// requirements, with their anchors.
 fn scenarios_of(file: &SourceFile, in_change: bool) -> Vec<Candidate<'_>> {
-    let reqs: Vec<&Requirement> = match &file.summary {
-        Summary::Main(s) => s.requirements.iter().collect(),
-        Summary::Delta(d) => d.added.iter().chain(&d.modified).collect(),
-        _ => return Vec::new(),
-    };
     let heads = file.headings();
     let mut out = Vec::new();
-    for req in reqs {
-        for scenario in req.scenarios.iter().filter(|s| s.has_body) {
-            let Some(h) = heads.iter().find(|h| h.line == scenario.line) else {
-                continue;
-            };
-            out.push(Candidate {
-                file,
-                req,
-                scenario,
-                anchor: &h.anchor,
-                in_change,
-            });
-        }
+    for (req, scenario) in file.summary.scenarios().filter(|(_, s)| s.has_body) {
+        let Some(h) = heads.iter().find(|h| h.line == scenario.line) else {
+            continue;
+        };
+        out.push(Candidate {
+            file,
+            req,
+            scenario,
+            anchor: &h.anchor,
+            in_change,
+        });
     }
     out
 }
@@ -450,176 +443,4 @@ fn fresh_id(list: &TaskList, group: Option<&Group>) -> Option<String> {
         .max()
         .unwrap_or(0);
     Some(format!("{prefix}.{}", max + 1))
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::ide::fixes::test_support::{apply_fix, fixes_of};
-
-    const DELTA: &str = "//- openspec/changes/c/specs/voice/spec.md
-## ADDED Requirements
-### Requirement: Transfer
-The agent SHALL transfer.
-#### Scenario: Caller asks for a human
-- **WHEN** the caller says human
-- **THEN** the call is transferred
-#### Scenario: Nobody free
-- **WHEN** all agents are busy
-- **THEN** the caller waits in a queue
-### Requirement: Greeting
-The agent SHALL greet.
-#### Scenario: Hello again
-- **WHEN** a caller returns
-- **THEN** it greets them by name
-";
-
-    const MAIN: &str = "//- openspec/specs/voice/spec.md
-## Purpose
-The voice agent answers every inbound call without any delay.
-## Requirements
-### Requirement: Answer
-The agent SHALL answer.
-#### Scenario: Hello
-- **WHEN** a call starts
-- **THEN** it says hello
-";
-
-    #[test]
-    fn an_unknown_dependency_takes_the_nearest_id() {
-        let fx = "//- openspec/changes/c/tasks.md
-## 2. Setup
-- [ ] 2.1 Setup
-## 3. Routing
-- [ ] 3.4 Route
-- [ ] 3.5 Ring (requires 2.11)
-";
-        let done = apply_fix(fx, "tasks/unknown-dependency", 0);
-        assert_eq!(done.fix.title, "Change to \"2.1\"");
-        assert!(done.fix.preferred);
-        assert!(done
-            .text("openspec/changes/c/tasks.md")
-            .ends_with("- [ ] 3.5 Ring (requires 2.1)\n"));
-    }
-
-    #[test]
-    fn an_unlinked_criterion_links_the_best_matching_scenarios() {
-        let fx = format!(
-            "{MAIN}{DELTA}//- openspec/changes/c/tasks.md
-## 1. Transfer
-- [ ] 1.1 Transfer
-  - Acceptance: the call reaches a human when asked
-"
-        );
-        let (_, _, found) = fixes_of(&fx, "tasks/unlinked-acceptance");
-        let titles: Vec<(&str, bool)> = found
-            .iter()
-            .map(|f| (f.title.as_str(), f.preferred))
-            .collect();
-        // "human" is in the first one's name (3) and "call" in its steps
-        // (1); "call" is also in a step of the main spec's "Hello" (1).
-        assert_eq!(
-            titles,
-            [
-                (
-                    "Link scenario \"Caller asks for a human\" (specs/voice/spec.md)",
-                    true
-                ),
-                ("Link scenario \"Hello\" (../../specs/voice/spec.md)", false),
-            ]
-        );
-        let done = apply_fix(&fx, "tasks/unlinked-acceptance", 0);
-        assert!(done.text("openspec/changes/c/tasks.md").ends_with(
-            "  - Acceptance: the call reaches a human when asked [Caller asks for a human](specs/voice/spec.md#scenario-caller-asks-for-a-human)\n"
-        ));
-        let done = apply_fix(&fx, "tasks/unlinked-acceptance", 1);
-        assert!(done
-            .text("openspec/changes/c/tasks.md")
-            .ends_with("asked [Hello](../../specs/voice/spec.md#scenario-hello)\n"));
-    }
-
-    #[test]
-    fn a_criterion_matching_nothing_offers_the_uncovered_scenarios() {
-        let fx = format!(
-            "{DELTA}//- openspec/changes/c/tasks.md
-## 1. Transfer
-- [ ] 1.1 Transfer
-  - Acceptance: [x](specs/voice/spec.md#scenario-nobody-free)
-- [ ] 1.2 Polish
-  - **Acceptance:** 🎉
-"
-        );
-        let (_, _, found) = fixes_of(&fx, "tasks/unlinked-acceptance");
-        let titles: Vec<&str> = found.iter().map(|f| f.title.as_str()).collect();
-        assert_eq!(
-            titles,
-            [
-                "Link scenario \"Caller asks for a human\" (specs/voice/spec.md)",
-                "Link scenario \"Hello again\" (specs/voice/spec.md)",
-            ]
-        );
-        assert!(found.iter().all(|f| !f.preferred));
-        let done = apply_fix(&fx, "tasks/unlinked-acceptance", 1);
-        assert!(done.text("openspec/changes/c/tasks.md").ends_with(
-            "  - **Acceptance:** 🎉 [Hello again](specs/voice/spec.md#scenario-hello-again)\n"
-        ));
-    }
-
-    #[test]
-    fn an_uncovered_scenario_gets_a_task_in_the_group_of_its_requirement() {
-        let fx = format!(
-            "{DELTA}//- openspec/changes/c/tasks.md
-## 1. Transfer
-- [ ] 1.1 Detect
-  - Acceptance: [x](specs/voice/spec.md#scenario-caller-asks-for-a-human)
-- [x] 1.2 Route (requires 1.1)
-
-## 2. Greeting
-- [ ] 2.1 Greet
-  - Acceptance: [x](specs/voice/spec.md#scenario-hello-again)
-"
-        );
-        let done = apply_fix(&fx, "tasks/uncovered-scenario", 0);
-        assert_eq!(
-            done.fix.title,
-            "Add task 1.3 covering \"Nobody free\" to tasks.md"
-        );
-        assert!(done.fix.preferred);
-        assert_eq!(
-            done.text("openspec/changes/c/tasks.md"),
-            "## 1. Transfer
-- [ ] 1.1 Detect
-  - Acceptance: [x](specs/voice/spec.md#scenario-caller-asks-for-a-human)
-- [x] 1.2 Route (requires 1.1)
-- [ ] 1.3 Cover scenario \"Nobody free\"
-  - Acceptance: [Nobody free](specs/voice/spec.md#scenario-nobody-free)
-
-## 2. Greeting
-- [ ] 2.1 Greet
-  - Acceptance: [x](specs/voice/spec.md#scenario-hello-again)
-"
-        );
-        assert!(!done
-            .after
-            .iter()
-            .any(|d| d.code.as_str() == "tasks/uncovered-scenario"));
-    }
-
-    #[test]
-    fn an_uncovered_scenario_in_a_file_without_groups() {
-        let fx = format!(
-            "{DELTA}//- openspec/changes/c/tasks.md\r
-\t* [ ] 4.1 Detect\r
-\t  - Acceptance: [x](specs/voice/spec.md#scenario-caller-asks-for-a-human)\r
-\t  - Acceptance: [x](specs/voice/spec.md#requirement-greeting)"
-        );
-        let done = apply_fix(&fx, "tasks/uncovered-scenario", 0);
-        assert_eq!(
-            done.text("openspec/changes/c/tasks.md"),
-            "\t* [ ] 4.1 Detect\r
-\t  - Acceptance: [x](specs/voice/spec.md#scenario-caller-asks-for-a-human)\r
-\t  - Acceptance: [x](specs/voice/spec.md#requirement-greeting)\r
-- [ ] 4.2 Cover scenario \"Nobody free\"\r
-  - Acceptance: [Nobody free](specs/voice/spec.md#scenario-nobody-free)"
-        );
-    }
 }
