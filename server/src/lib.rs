@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod host;
 pub mod ide;
 pub mod lsp;
 pub mod model;
