@@ -436,6 +436,202 @@ fn report_edits(rep: &mut Report, enc: Enc, f: &EditFigures) {
 }
 
 // ---------------------------------------------------------------------------
+// Part 1b: navigation in one document while another is typed into
+
+struct TypingFigures {
+    /// Definition and hover on `tasks.md` with nothing else going on.
+    quiet: Vec<NavFigures>,
+    /// The same while a second thread types into the big spec.
+    typing: Vec<NavFigures>,
+    keystrokes: usize,
+    interval: Duration,
+}
+
+/// Positions inside the acceptance links of the change's `tasks.md`: where
+/// definition leads into the big spec and hover previews a scenario.
+fn link_positions(tasks: &str) -> Vec<(usize, usize)> {
+    tasks
+        .lines()
+        .enumerate()
+        .filter_map(|(n, l)| Some((n, l.find("spec.md#scenario-")? + 10)))
+        .collect()
+}
+
+/// `n` definition and `n` hover requests on `uri`, one at a time, with a
+/// pause of up to 10 ms between them so that they do not keep step with
+/// the typist.
+fn nav_round(
+    s: &mut Server,
+    uri: &str,
+    at: &[(usize, usize)],
+    n: usize,
+    rng: &mut Rng,
+) -> Result<Vec<NavFigures>, String> {
+    let mut nav: Vec<NavFigures> = ["textDocument/definition", "textDocument/hover"]
+        .into_iter()
+        .map(|method| NavFigures {
+            method,
+            samples: Vec::with_capacity(n),
+            non_null: 0,
+        })
+        .collect();
+    for _ in 0..n {
+        let (line, col) = at[rng.below(at.len())];
+        for f in nav.iter_mut() {
+            let (id, t) = s.request(
+                f.method,
+                json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": col}}),
+            );
+            let r = s.response(id, TIMEOUT)?;
+            f.samples.push(r.at - t);
+            if !r.msg["result"].is_null() {
+                f.non_null += 1;
+            }
+            std::thread::sleep(Duration::from_micros(rng.below(10_000) as u64));
+        }
+    }
+    Ok(nav)
+}
+
+/// Opens the big spec and the change's `tasks.md`; times definition and
+/// hover on the task list's acceptance links, first with nothing else
+/// going on, then while a second thread types into the big spec (a space
+/// inserted at the start of a requirement's SHALL line and deleted again,
+/// one `didChange` every `interval`, with no pause for answers, as a
+/// client sends them). The server re-checks after every keystroke (no
+/// debounce), so the navigation shares the server with that work.
+fn run_nav_while_typing(
+    bin: &Path,
+    nav_each: usize,
+    interval: Duration,
+) -> Result<(TypingFigures, Vec<String>), String> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let dir = tempfile::Builder::new()
+        .prefix("specls-replay-typing-")
+        .tempdir()
+        .map_err(|e| e.to_string())?;
+    let root = dir.path().canonicalize().map_err(|e| e.to_string())?;
+    let gen = workload::write_generated(&root, 5000);
+    let tasks_path = root.join(workload::TASKS_REL);
+    let tasks = std::fs::read_to_string(&tasks_path).map_err(|e| e.to_string())?;
+    let at = link_positions(&tasks);
+    if at.is_empty() {
+        return Err("the generated tasks.md has no acceptance links".into());
+    }
+    let big_uri = file_uri(&root.join(BIG_REL));
+    let tasks_uri = file_uri(&tasks_path);
+
+    let mut s = Server::spawn(bin, &root);
+    s.initialize(&root, pull_capabilities(Enc::Utf8), TIMEOUT)?;
+    s.notify("initialized", json!({}));
+    s.wait("the end of indexing", INDEX_TIMEOUT, is_progress_end)?;
+    for (uri, text) in [(&big_uri, &gen.big.text), (&tasks_uri, &tasks)] {
+        s.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+        );
+    }
+    let (id, _) = s.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": tasks_uri}, "identifier": "specls"}),
+    );
+    s.response(id, TIMEOUT)?;
+    s.drain();
+
+    let mut rng = Rng::new(0x7A5C);
+    // Warm-up, then the quiet round.
+    nav_round(&mut s, &tasks_uri, &at, 20, &mut rng)?;
+    let quiet = nav_round(&mut s, &tasks_uri, &at, nav_each, &mut rng)?;
+    s.drain();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let typed = Arc::new(AtomicUsize::new(0));
+    let body_lines: Vec<usize> = gen.big.requirements.iter().map(|r| r.body_line).collect();
+    let typist = {
+        let input = s.input();
+        let stop = stop.clone();
+        let typed = typed.clone();
+        let uri = big_uri.clone();
+        std::thread::spawn(move || {
+            let mut rng = Rng::new(0x7E57);
+            let mut version = 1;
+            let mut pending: Option<usize> = None;
+            while !stop.load(Ordering::Relaxed) {
+                let (line, end, text) = match pending.take() {
+                    None => {
+                        let line = body_lines[rng.below(body_lines.len())];
+                        pending = Some(line);
+                        (line, 0, " ")
+                    }
+                    Some(line) => (line, 1, ""),
+                };
+                version += 1;
+                let msg = json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [{
+                        "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": end}},
+                        "text": text
+                    }]
+                }});
+                use std::io::Write as _;
+                if input
+                    .lock()
+                    .unwrap()
+                    .write_all(&replay::rpc::frame(&msg))
+                    .is_err()
+                {
+                    break;
+                }
+                typed.fetch_add(1, Ordering::Relaxed);
+                std::thread::sleep(interval);
+            }
+        })
+    };
+    // The typist gets going before the timing starts.
+    std::thread::sleep(Duration::from_millis(200));
+    let typing = nav_round(&mut s, &tasks_uri, &at, nav_each, &mut rng);
+    stop.store(true, Ordering::Relaxed);
+    let _ = typist.join();
+    let typing = typing?;
+    s.settle(Duration::from_millis(300), Duration::from_secs(10));
+    let (_, notes) = s.stop();
+    drop(dir);
+    Ok((
+        TypingFigures {
+            quiet,
+            typing,
+            keystrokes: typed.load(Ordering::Relaxed),
+            interval,
+        },
+        notes,
+    ))
+}
+
+fn report_typing(rep: &mut Report, f: &TypingFigures) {
+    for (when, figures) in [("quiet", &f.quiet), ("while typing", &f.typing)] {
+        for n in figures {
+            let st = stats(&n.samples);
+            let name = n.method.trim_start_matches("textDocument/");
+            rep.latency(
+                &format!(
+                    "{name} in tasks.md, {when} (UTF-8, {} non-null)",
+                    n.non_null
+                ),
+                &st,
+                "p99 ≤ 5",
+                st.p99 <= 5.0,
+            );
+        }
+    }
+    rep.single.push(format!(
+        "navigation while typing: {} keystrokes into the big spec, one every {} ms, while the requests ran",
+        f.keystrokes,
+        f.interval.as_millis()
+    ));
+}
+
+// ---------------------------------------------------------------------------
 // Part 2: cold start on the scaled corpus
 
 struct ColdFigures {
@@ -662,7 +858,11 @@ fn main() {
     let mut rep = Report::default();
     let mut failed = false;
 
+    let only_typing = std::env::var("SPECLS_REPLAY_ONLY").as_deref() == Ok("typing");
     for enc in [Enc::Utf8, Enc::Utf16] {
+        if only_typing {
+            break;
+        }
         match run_edits(&bin, enc, iterations, warmup, nav_each) {
             Ok((f, notes)) => {
                 if enc == Enc::Utf8 {
@@ -688,7 +888,20 @@ fn main() {
             }
         }
     }
-    if let Err(e) = run_cold(&bin, &repo, &mut rep, cold_runs) {
+    let interval = Duration::from_millis(env_usize("SPECLS_REPLAY_TYPING_MS", 20) as u64);
+    match run_nav_while_typing(&bin, nav_each, interval) {
+        Ok((f, notes)) => {
+            report_typing(&mut rep, &f);
+            rep.problems.extend(notes);
+        }
+        Err(e) => {
+            rep.problems.push(format!("navigation while typing: {e}"));
+            failed = true;
+        }
+    }
+    if std::env::var("SPECLS_REPLAY_ONLY").as_deref() == Ok("typing") {
+        println!("cold start: skipped (SPECLS_REPLAY_ONLY=typing)");
+    } else if let Err(e) = run_cold(&bin, &repo, &mut rep, cold_runs) {
         rep.problems.push(format!("cold start: {e}"));
         failed = true;
     }

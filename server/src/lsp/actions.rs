@@ -13,12 +13,12 @@ use tower_lsp_server::ls_types as lsp;
 
 use super::convert;
 use super::features::locate;
-use super::state::{Place, State};
+use super::state::{Place, View};
 use crate::ide::{self, SourceChange};
 use crate::rules::{self, Scope};
 use crate::text::document::Document;
 
-pub fn code_actions(st: &mut State, p: lsp::CodeActionParams) -> Option<lsp::CodeActionResponse> {
+pub fn code_actions(v: &View, p: lsp::CodeActionParams) -> Option<lsp::CodeActionResponse> {
     let quickfix = lsp::CodeActionKind::QUICKFIX;
     if let Some(only) = &p.context.only {
         // `quickfix` or a parent kind (`""` is every kind).
@@ -29,9 +29,9 @@ pub fn code_actions(st: &mut State, p: lsp::CodeActionParams) -> Option<lsp::Cod
             return Some(Vec::new());
         }
     }
-    let (place, start) = locate(st, &p.text_document.uri, p.range.start)?;
-    let (_, end) = locate(st, &p.text_document.uri, p.range.end)?;
-    let ws = &st.roots[place.root].ws;
+    let (place, start) = locate(v, &p.text_document.uri, p.range.start)?;
+    let (_, end) = locate(v, &p.text_document.uri, p.range.end)?;
+    let ws = v.ws(place.root)?;
     let file = ws.file(&place.rel)?;
     let unit = ws.unit_of(&place.rel);
     let mine: Vec<rules::Diagnostic> = rules::check(ws, &Scope::Unit(&unit))
@@ -39,21 +39,21 @@ pub fn code_actions(st: &mut State, p: lsp::CodeActionParams) -> Option<lsp::Cod
         .filter(|d| d.path == place.rel)
         .filter(|d| d.span.start as usize <= end && start <= d.span.end as usize)
         .collect();
-    let mine = st.config(place.root).apply(mine);
-    let doc = match st.open_doc_at(&place) {
+    let mine = v.snap.config(place.root)?.apply(mine);
+    let doc = match v.open_doc_at(&place) {
         Some(open) => open.doc.clone(),
         None => Document::new(&file.text, 0),
     };
     let mut out = Vec::new();
     for d in &mine {
         for fix in ide::fixes(ws, d) {
-            let Some(edit) = workspace_edit(st, place.root, &fix.change) else {
+            let Some(edit) = workspace_edit(v, place.root, &fix.change) else {
                 continue;
             };
             out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: fix.title,
                 kind: Some(quickfix.clone()),
-                diagnostics: Some(vec![convert::diagnostic(d, &doc, st.encoding)]),
+                diagnostics: Some(vec![convert::diagnostic(d, &doc, v.encoding())]),
                 edit: Some(edit),
                 command: None,
                 is_preferred: fix.preferred.then_some(true),
@@ -70,27 +70,27 @@ pub fn code_actions(st: &mut State, p: lsp::CodeActionParams) -> Option<lsp::Cod
 /// for the others), else `changes`. Ranges are computed on the text the
 /// edits were made for: the editor's for open documents.
 pub(super) fn workspace_edit(
-    st: &State,
+    v: &View,
     root: usize,
     change: &SourceChange,
 ) -> Option<lsp::WorkspaceEdit> {
-    let ws = &st.roots.get(root)?.ws;
+    let ws = v.ws(root)?;
     let mut files = Vec::new();
     for rel in change.files() {
-        let uri = st.uri_of(root, rel)?;
+        let uri = v.uri_of(root, rel)?;
         let place = Place {
             root,
             rel: rel.to_string(),
         };
-        let open = st.open_doc_at(&place);
+        let open = v.open_doc_at(&place);
         let text = ws.file(rel).map(|f| f.text.as_str());
         let edits: Vec<lsp::TextEdit> = change
             .file_edits(rel)
             .into_iter()
             .map(|e| {
                 let range = match (open, text) {
-                    (Some(o), _) => convert::range(&o.doc, e.span, st.encoding),
-                    (None, Some(t)) => convert::range_in_text(t, e.span, st.encoding),
+                    (Some(o), _) => convert::range(&o.doc, e.span, v.encoding()),
+                    (None, Some(t)) => convert::range_in_text(t, e.span, v.encoding()),
                     (None, None) => return None,
                 };
                 Some(lsp::TextEdit {
@@ -101,7 +101,7 @@ pub(super) fn workspace_edit(
             .collect::<Option<_>>()?;
         files.push((uri, open.map(|o| o.doc.version), edits));
     }
-    if st.caps.document_changes {
+    if v.caps.document_changes {
         let edits = files
             .into_iter()
             .map(|(uri, version, edits)| lsp::TextDocumentEdit {

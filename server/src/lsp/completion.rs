@@ -6,7 +6,7 @@
 use tower_lsp_server::ls_types as lsp;
 
 use super::features::{locate, range};
-use super::state::State;
+use super::state::View;
 use crate::ide::completion::{self, Completion, ItemKind, Trigger};
 
 /// What `initialize` offers.
@@ -68,16 +68,15 @@ fn kind(k: ItemKind) -> lsp::CompletionItemKind {
     }
 }
 
-pub fn completion(st: &mut State, p: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
+pub fn completion(v: &View, p: lsp::CompletionParams) -> Option<lsp::CompletionResponse> {
     let tp = p.text_document_position;
-    let (place, offset) = locate(st, &tp.text_document.uri, tp.position)?;
+    let (place, offset) = locate(v, &tp.text_document.uri, tp.position)?;
     // Brought up to date here, file by file, rather than on every edit:
     // only completion reads it.
-    let State { roots, steps, .. } = st;
-    steps.refresh(roots.iter().enumerate().map(|(i, r)| (i, &r.ws)));
+    let steps = v.snap.steps();
     let found = completion::completion(
-        &st.roots[place.root].ws,
-        &st.steps,
+        v.ws(place.root)?,
+        &steps,
         &place.rel,
         offset,
         trigger(p.context.as_ref()),
@@ -86,7 +85,7 @@ pub fn completion(st: &mut State, p: lsp::CompletionParams) -> Option<lsp::Compl
         .items
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| item(st, place.root, &place.rel, i, c))
+        .filter_map(|(i, c)| item(v, place.root, &place.rel, i, c))
         .collect();
     Some(lsp::CompletionResponse::List(lsp::CompletionList {
         is_incomplete: found.incomplete,
@@ -94,14 +93,8 @@ pub fn completion(st: &mut State, p: lsp::CompletionParams) -> Option<lsp::Compl
     }))
 }
 
-fn item(
-    st: &State,
-    root: usize,
-    rel: &str,
-    i: usize,
-    c: &Completion,
-) -> Option<lsp::CompletionItem> {
-    let snippet = st.caps.completion_snippets && c.insert.has_stops();
+fn item(v: &View, root: usize, rel: &str, i: usize, c: &Completion) -> Option<lsp::CompletionItem> {
+    let snippet = v.caps.completion_snippets && c.insert.has_stops();
     let new_text = if snippet {
         c.insert.snippet()
     } else {
@@ -111,7 +104,7 @@ fn item(
     // What tells tasks and links apart goes beside the label too, where
     // the client can show it.
     let beside = matches!(c.kind, ItemKind::Task | ItemKind::Group | ItemKind::Link)
-        && st.caps.completion_label_details;
+        && v.caps.completion_label_details;
     Some(lsp::CompletionItem {
         label: c.label.clone(),
         label_details: beside.then(|| lsp::CompletionItemLabelDetails {
@@ -137,7 +130,7 @@ fn item(
         // their own indentation.
         insert_text_mode: multi_line.then_some(lsp::InsertTextMode::AS_IS),
         text_edit: Some(lsp::CompletionTextEdit::Edit(lsp::TextEdit {
-            range: range(st, root, rel, c.edit)?,
+            range: range(v, root, rel, c.edit)?,
             new_text,
         })),
         ..Default::default()

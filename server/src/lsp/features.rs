@@ -1,6 +1,7 @@
 //! Navigation requests: protocol positions in, the `ide` layer's answers
-//! (byte spans in files) out as locations in the negotiated encoding.
-//! Unknown documents and positions past the end give empty answers.
+//! (byte spans in files) out as locations in the negotiated encoding. They
+//! read a [`View`] (a snapshot), never the live state. Unknown documents and
+//! positions past the end give empty answers.
 
 use std::str::FromStr;
 
@@ -8,64 +9,61 @@ use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::ls_types::Uri;
 
 use super::convert;
-use super::state::{Place, State};
+use super::state::{Place, View};
 use crate::ide::{self, NavTarget, SymbolKind};
 use crate::model::Span;
 use crate::text::document::Document;
 
 /// The file behind `uri` and the byte offset of `pos` in it.
-pub(super) fn locate(st: &State, uri: &Uri, pos: lsp::Position) -> Option<(Place, usize)> {
+pub(super) fn locate(v: &View, uri: &Uri, pos: lsp::Position) -> Option<(Place, usize)> {
     let pos = convert::position_in(pos);
-    if let Some(open) = st.docs.get(uri) {
+    if let Some(open) = v.doc(uri) {
         let place = open.place.clone()?;
-        return Some((place, open.doc.offset(pos, st.encoding)));
+        return Some((place, open.doc.offset(pos, v.encoding())));
     }
-    let place = st.uri_place(uri)?;
-    let text = &st.roots[place.root].ws.file(&place.rel)?.text;
-    let offset = Document::new(text, 0).offset(pos, st.encoding);
+    let place = v.uri_place(uri)?;
+    let text = &v.ws(place.root)?.file(&place.rel)?.text;
+    let offset = Document::new(text, 0).offset(pos, v.encoding());
     Some((place, offset))
 }
 
 /// The range of `span` in a file of root `root`, from the editor's text
 /// when it is open.
-pub(super) fn range(st: &State, root: usize, rel: &str, span: Span) -> Option<lsp::Range> {
+pub(super) fn range(v: &View, root: usize, rel: &str, span: Span) -> Option<lsp::Range> {
     let place = Place {
         root,
         rel: rel.to_string(),
     };
-    if let Some(open) = st.open_doc_at(&place) {
-        return Some(convert::range(&open.doc, span, st.encoding));
+    if let Some(open) = v.open_doc_at(&place) {
+        return Some(convert::range(&open.doc, span, v.encoding()));
     }
-    let file = st.roots[root].ws.file(rel)?;
-    Some(convert::range_in_text(&file.text, span, st.encoding))
+    let file = v.ws(root)?.file(rel)?;
+    Some(convert::range_in_text(&file.text, span, v.encoding()))
 }
 
-fn location(st: &State, root: usize, t: &NavTarget) -> Option<lsp::Location> {
+fn location(v: &View, root: usize, t: &NavTarget) -> Option<lsp::Location> {
     Some(lsp::Location {
-        uri: st.uri_of(root, &t.rel)?,
-        range: range(st, root, &t.rel, t.focus)?,
+        uri: v.uri_of(root, &t.rel)?,
+        range: range(v, root, &t.rel, t.focus)?,
     })
 }
 
-pub fn definition(
-    st: &mut State,
-    p: lsp::GotoDefinitionParams,
-) -> Option<lsp::GotoDefinitionResponse> {
+pub fn definition(v: &View, p: lsp::GotoDefinitionParams) -> Option<lsp::GotoDefinitionResponse> {
     let tp = p.text_document_position_params;
-    let (place, offset) = locate(st, &tp.text_document.uri, tp.position)?;
-    let targets = ide::definition(&st.roots[place.root].ws, &place.rel, offset);
+    let (place, offset) = locate(v, &tp.text_document.uri, tp.position)?;
+    let targets = ide::definition(v.ws(place.root)?, &place.rel, offset);
     let locations: Vec<lsp::Location> = targets
         .iter()
-        .filter_map(|t| location(st, place.root, t))
+        .filter_map(|t| location(v, place.root, t))
         .collect();
     (!locations.is_empty()).then_some(lsp::GotoDefinitionResponse::Array(locations))
 }
 
-pub fn references(st: &mut State, p: lsp::ReferenceParams) -> Option<Vec<lsp::Location>> {
+pub fn references(v: &View, p: lsp::ReferenceParams) -> Option<Vec<lsp::Location>> {
     let tp = p.text_document_position;
-    let (place, offset) = locate(st, &tp.text_document.uri, tp.position)?;
+    let (place, offset) = locate(v, &tp.text_document.uri, tp.position)?;
     let targets = ide::references(
-        &st.roots[place.root].ws,
+        v.ws(place.root)?,
         &place.rel,
         offset,
         p.context.include_declaration,
@@ -73,21 +71,21 @@ pub fn references(st: &mut State, p: lsp::ReferenceParams) -> Option<Vec<lsp::Lo
     Some(
         targets
             .iter()
-            .filter_map(|t| location(st, place.root, t))
+            .filter_map(|t| location(v, place.root, t))
             .collect(),
     )
 }
 
-pub fn hover(st: &mut State, p: lsp::HoverParams) -> Option<lsp::Hover> {
+pub fn hover(v: &View, p: lsp::HoverParams) -> Option<lsp::Hover> {
     let tp = p.text_document_position_params;
-    let (place, offset) = locate(st, &tp.text_document.uri, tp.position)?;
-    let h = ide::hover(&st.roots[place.root].ws, &place.rel, offset)?;
+    let (place, offset) = locate(v, &tp.text_document.uri, tp.position)?;
+    let h = ide::hover(v.ws(place.root)?, &place.rel, offset)?;
     Some(lsp::Hover {
         contents: lsp::HoverContents::Markup(lsp::MarkupContent {
             kind: lsp::MarkupKind::Markdown,
             value: h.markdown,
         }),
-        range: range(st, place.root, &place.rel, h.span),
+        range: range(v, place.root, &place.rel, h.span),
     })
 }
 
@@ -106,9 +104,9 @@ fn symbol_kind(k: SymbolKind) -> lsp::SymbolKind {
 }
 
 #[allow(deprecated)]
-fn document_symbol(st: &State, place: &Place, s: &ide::Symbol) -> Option<lsp::DocumentSymbol> {
-    let full = range(st, place.root, &place.rel, s.full)?;
-    let mut selection = range(st, place.root, &place.rel, s.focus)?;
+fn document_symbol(v: &View, place: &Place, s: &ide::Symbol) -> Option<lsp::DocumentSymbol> {
+    let full = range(v, place.root, &place.rel, s.full)?;
+    let mut selection = range(v, place.root, &place.rel, s.focus)?;
     // The protocol requires the selection inside the full range.
     if selection.start < full.start || selection.end > full.end {
         selection = full;
@@ -128,31 +126,28 @@ fn document_symbol(st: &State, place: &Place, s: &ide::Symbol) -> Option<lsp::Do
         children: Some(
             s.children
                 .iter()
-                .filter_map(|c| document_symbol(st, place, c))
+                .filter_map(|c| document_symbol(v, place, c))
                 .collect(),
         ),
     })
 }
 
 pub fn document_symbols(
-    st: &mut State,
+    v: &View,
     p: lsp::DocumentSymbolParams,
 ) -> Option<lsp::DocumentSymbolResponse> {
-    let place = place_of_doc(st, &p.text_document.uri)?;
-    let symbols = ide::document_symbols(&st.roots[place.root].ws, &place.rel);
+    let place = place_of_doc(v, &p.text_document.uri)?;
+    let symbols = ide::document_symbols(v.ws(place.root)?, &place.rel);
     Some(lsp::DocumentSymbolResponse::Nested(
         symbols
             .iter()
-            .filter_map(|s| document_symbol(st, &place, s))
+            .filter_map(|s| document_symbol(v, &place, s))
             .collect(),
     ))
 }
 
-fn place_of_doc(st: &State, uri: &Uri) -> Option<Place> {
-    match st.docs.get(uri) {
-        Some(open) => open.place.clone(),
-        None => st.uri_place(uri),
-    }
+fn place_of_doc(v: &View, uri: &Uri) -> Option<Place> {
+    v.uri_place(uri)
 }
 
 /// How many workspace symbols one query returns: enough to find anything
@@ -160,11 +155,12 @@ fn place_of_doc(st: &State, uri: &Uri) -> Option<Place> {
 const SYMBOL_LIMIT: usize = 256;
 
 pub fn workspace_symbols(
-    st: &mut State,
+    v: &View,
     p: lsp::WorkspaceSymbolParams,
 ) -> Option<lsp::WorkspaceSymbolResponse> {
-    let mut found: Vec<(usize, ide::WorkspaceSymbol)> = st
-        .roots
+    let mut found: Vec<(usize, ide::WorkspaceSymbol)> = v
+        .snap
+        .roots()
         .iter()
         .enumerate()
         .flat_map(|(i, r)| {
@@ -184,8 +180,8 @@ pub fn workspace_symbols(
                 tags: None,
                 container_name: s.container.clone(),
                 location: lsp::OneOf::Left(lsp::Location {
-                    uri: st.uri_of(*i, &s.rel)?,
-                    range: range(st, *i, &s.rel, s.focus)?,
+                    uri: v.uri_of(*i, &s.rel)?,
+                    range: range(v, *i, &s.rel, s.focus)?,
                 }),
                 data: None,
             })
@@ -194,22 +190,12 @@ pub fn workspace_symbols(
     Some(lsp::WorkspaceSymbolResponse::Nested(symbols))
 }
 
-pub fn folding(st: &mut State, p: lsp::FoldingRangeParams) -> Option<Vec<lsp::FoldingRange>> {
-    st.reparse(Some(&p.text_document.uri));
-    let open = st.docs.get(&p.text_document.uri)?;
+pub fn folding(v: &View, p: lsp::FoldingRangeParams) -> Option<Vec<lsp::FoldingRange>> {
+    let open = v.doc(&p.text_document.uri)?;
     let text = open.doc.text();
-    // Kept with every change; parsed here only if a full-text change
-    // dropped it.
-    let parsed;
-    let tree = match &open.tree {
-        Some(t) => t,
-        None => {
-            parsed = crate::syntax::tree::block_parser().parse(&text, None)?;
-            &parsed
-        }
-    };
+    let tree = v.snap.tree(&super::state::path_of(&p.text_document.uri)?)?;
     Some(
-        ide::folding_ranges(&text, tree)
+        ide::folding_ranges(&text, &tree)
             .into_iter()
             .map(|f| lsp::FoldingRange {
                 start_line: f.start_line,
@@ -227,21 +213,21 @@ pub fn folding(st: &mut State, p: lsp::FoldingRangeParams) -> Option<Vec<lsp::Fo
     )
 }
 
-pub fn links(st: &mut State, p: lsp::DocumentLinkParams) -> Option<Vec<lsp::DocumentLink>> {
-    let place = place_of_doc(st, &p.text_document.uri)?;
-    let found = ide::document_links(&st.roots[place.root].ws, &place.rel);
+pub fn links(v: &View, p: lsp::DocumentLinkParams) -> Option<Vec<lsp::DocumentLink>> {
+    let place = place_of_doc(v, &p.text_document.uri)?;
+    let found = ide::document_links(v.ws(place.root)?, &place.rel);
     Some(
         found
             .iter()
             .filter_map(|l| {
-                let uri = st.uri_of(place.root, &l.target_rel)?;
+                let uri = v.uri_of(place.root, &l.target_rel)?;
                 // `#L<n>` is how editors take a line in a file link.
                 let target = match l.target_line {
                     Some(line) => Uri::from_str(&format!("{}#L{}", uri.as_str(), line + 1)).ok()?,
                     None => uri,
                 };
                 Some(lsp::DocumentLink {
-                    range: range(st, place.root, &place.rel, l.span)?,
+                    range: range(v, place.root, &place.rel, l.span)?,
                     target: Some(target),
                     tooltip: Some(l.target_rel.clone()),
                     data: None,

@@ -9,12 +9,12 @@ use tower_lsp_server::ls_types as lsp;
 use tower_lsp_server::ls_types::Uri;
 
 use super::convert;
-use super::state::{Place, State};
+use super::state::{Place, State, View};
 use crate::ide::lens::{code_lenses, LensAction};
 use crate::ide::semantic::{semantic_tokens, semantic_tokens_in, Token, TokenKind};
 use crate::ide::{inlay, taskgraph};
 use crate::model::Span;
-use crate::text::document::{Document, Position};
+use crate::text::document::{Document, Encoding, Position};
 use crate::text::LineIndex;
 use crate::workspace::FileKind;
 
@@ -62,7 +62,7 @@ fn encode_kind(k: TokenKind) -> (u32, u32) {
 /// lenses of other files (coverage counts, the changes touching a main
 /// requirement), which clients only ask again for when told to.
 pub fn note_edit(st: &mut State, uri: &Uri) {
-    let Some(place) = place_of(st, uri) else {
+    let Some(place) = st.open_place(uri) else {
         return;
     };
     if matches!(
@@ -79,13 +79,6 @@ pub fn take_refresh(st: &mut State) -> bool {
     std::mem::take(&mut st.lens_stale) && st.caps.code_lens_refresh
 }
 
-fn place_of(st: &State, uri: &Uri) -> Option<Place> {
-    match st.docs.get(uri) {
-        Some(open) => open.place.clone(),
-        None => st.uri_place(uri),
-    }
-}
-
 /// Converts between byte offsets of one file and positions. The index holds
 /// the editor's text of an open file, so positions are computed from it
 /// with a line index: a binary search and a count within one line, much
@@ -95,29 +88,29 @@ struct Positions<'a> {
     doc: Option<&'a Document>,
     text: &'a str,
     index: LineIndex,
-    st: &'a State,
+    enc: Encoding,
 }
 
 impl<'a> Positions<'a> {
-    fn new(st: &'a State, place: &Place) -> Option<Positions<'a>> {
-        let text = &st.roots.get(place.root)?.ws.file(&place.rel)?.text;
+    fn new(v: &'a View, place: &Place) -> Option<Positions<'a>> {
+        let text = &v.ws(place.root)?.file(&place.rel)?.text;
         Some(Positions {
-            doc: st.open_doc_at(place).map(|d| &d.doc),
+            doc: v.open_doc_at(place).map(|d| &d.doc),
             text,
             index: LineIndex::new(text),
-            st,
+            enc: v.encoding(),
         })
     }
 
     fn position(&self, offset: usize) -> Position {
-        self.index.position(self.text, offset, self.st.encoding)
+        self.index.position(self.text, offset, self.enc)
     }
 
     fn offset(&self, p: lsp::Position) -> usize {
         let p = convert::position_in(p);
         match self.doc {
-            Some(d) => d.offset(p, self.st.encoding),
-            None => Document::new(self.text, 0).offset(p, self.st.encoding),
+            Some(d) => d.offset(p, self.enc),
+            None => Document::new(self.text, 0).offset(p, self.enc),
         }
     }
 
@@ -134,11 +127,11 @@ impl<'a> Positions<'a> {
     }
 }
 
-pub fn code_lens(st: &mut State, p: lsp::CodeLensParams) -> Option<Vec<lsp::CodeLens>> {
+pub fn code_lens(v: &View, p: lsp::CodeLensParams) -> Option<Vec<lsp::CodeLens>> {
     let uri = p.text_document.uri;
-    let place = place_of(st, &uri)?;
-    let pos = Positions::new(st, &place)?;
-    let lenses = code_lenses(&st.roots[place.root].ws, &place.rel);
+    let place = v.uri_place(&uri)?;
+    let pos = Positions::new(v, &place)?;
+    let lenses = code_lenses(v.ws(place.root)?, &place.rel);
     Some(
         lenses
             .into_iter()
@@ -162,11 +155,11 @@ pub fn code_lens(st: &mut State, p: lsp::CodeLensParams) -> Option<Vec<lsp::Code
     )
 }
 
-pub fn inlay_hints(st: &mut State, p: lsp::InlayHintParams) -> Option<Vec<lsp::InlayHint>> {
-    let place = place_of(st, &p.text_document.uri)?;
-    let pos = Positions::new(st, &place)?;
+pub fn inlay_hints(v: &View, p: lsp::InlayHintParams) -> Option<Vec<lsp::InlayHint>> {
+    let place = v.uri_place(&p.text_document.uri)?;
+    let pos = Positions::new(v, &place)?;
     let range = pos.span(p.range);
-    let hints = inlay::inlay_hints(&st.roots[place.root].ws, &place.rel, range);
+    let hints = inlay::inlay_hints(v.ws(place.root)?, &place.rel, range);
     Some(
         hints
             .into_iter()
@@ -215,12 +208,12 @@ fn encode(pos: &Positions, tokens: &[Token]) -> Vec<lsp::SemanticToken> {
 }
 
 pub fn semantic_tokens_full(
-    st: &mut State,
+    v: &View,
     p: lsp::SemanticTokensParams,
 ) -> Option<lsp::SemanticTokensResult> {
-    let place = place_of(st, &p.text_document.uri)?;
-    let pos = Positions::new(st, &place)?;
-    let tokens = semantic_tokens(&st.roots[place.root].ws, &place.rel);
+    let place = v.uri_place(&p.text_document.uri)?;
+    let pos = Positions::new(v, &place)?;
+    let tokens = semantic_tokens(v.ws(place.root)?, &place.rel);
     Some(lsp::SemanticTokensResult::Tokens(lsp::SemanticTokens {
         result_id: None,
         data: encode(&pos, &tokens),
@@ -228,12 +221,12 @@ pub fn semantic_tokens_full(
 }
 
 pub fn semantic_tokens_range(
-    st: &mut State,
+    v: &View,
     p: lsp::SemanticTokensRangeParams,
 ) -> Option<lsp::SemanticTokensRangeResult> {
-    let place = place_of(st, &p.text_document.uri)?;
-    let pos = Positions::new(st, &place)?;
-    let tokens = semantic_tokens_in(&st.roots[place.root].ws, &place.rel, pos.span(p.range));
+    let place = v.uri_place(&p.text_document.uri)?;
+    let pos = Positions::new(v, &place)?;
+    let tokens = semantic_tokens_in(v.ws(place.root)?, &place.rel, pos.span(p.range));
     Some(lsp::SemanticTokensRangeResult::Tokens(
         lsp::SemanticTokens {
             result_id: None,
@@ -252,7 +245,7 @@ pub fn command_uri(p: &lsp::ExecuteCommandParams) -> Option<Uri> {
 /// Runs `specls.taskGraph`: a string for `text` and `mermaid`, the JSON
 /// object of `specls tasks --format json` for `json`. The error is a
 /// message for an invalid-params response.
-pub fn task_graph(st: &mut State, p: &lsp::ExecuteCommandParams) -> Result<Value, String> {
+pub fn task_graph(v: &View, p: &lsp::ExecuteCommandParams) -> Result<Value, String> {
     let arg = p.arguments.first().cloned().unwrap_or(Value::Null);
     let format = match arg.get("format") {
         None | Some(Value::Null) => "text",
@@ -267,9 +260,9 @@ pub fn task_graph(st: &mut State, p: &lsp::ExecuteCommandParams) -> Result<Value
     let uri = command_uri(p).ok_or_else(|| {
         format!("{TASK_GRAPH} takes [{{\"uri\": <a file of the change>, \"format\": \"text\"|\"mermaid\"|\"json\"}}]")
     })?;
-    let place = place_of(st, &uri)
-        .ok_or_else(|| format!("{} is not in an OpenSpec workspace", uri.as_str()))?;
-    let ws = &st.roots[place.root].ws;
+    let outside = || format!("{} is not in an OpenSpec workspace", uri.as_str());
+    let place = v.uri_place(&uri).ok_or_else(outside)?;
+    let ws = v.ws(place.root).ok_or_else(outside)?;
     let Some(cg) = taskgraph::for_file(ws, &place.rel) else {
         return Err(match crate::workspace::kind_of(&place.rel).change() {
             Some(c) => format!("change \"{}\" has no tasks.md", c.id),

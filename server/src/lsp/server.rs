@@ -1,6 +1,8 @@
-//! The protocol handlers. Each one is short: it takes the state lock,
-//! applies or reads what it needs synchronously (never awaiting while
-//! holding it), and leaves slow work to background tasks.
+//! The protocol handlers. Notifications take the state lock and apply
+//! their change synchronously (never awaiting while holding it). Read-only
+//! requests take a view under the lock (a few pointer clones), let the lock
+//! go, and compute on the view on a blocking thread (see [`Inner::read`]);
+//! slow work is left to background tasks.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -13,10 +15,11 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::state::{FsChange, Place, State};
+use super::state::{path_of, FsChange, Place, State, View};
 
 use super::{actions, capabilities, convert, features, lens, rename, watch};
 use crate::config::Config;
+use crate::host::EditorSettings;
 use crate::workspace::Workspace;
 
 pub struct Inner {
@@ -36,6 +39,27 @@ pub struct Inner {
 
 #[derive(Clone)]
 pub struct Backend(pub Arc<Inner>);
+
+/// What a read-only request waits for before it reads (see
+/// [`Inner::inputs`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// Nothing: it reads only the open document's own text.
+    No,
+    /// What the diagnostics of its document depend on (every root when it
+    /// names no document).
+    Doc,
+    /// Every root.
+    All,
+}
+
+fn internal_error(what: &str) -> Error {
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+        message: format!("specls: internal error in {what} (see the log)").into(),
+        data: None,
+    }
+}
 
 /// How long typing must pause before edited trees are reparsed.
 const REPARSE_IDLE: Duration = Duration::from_millis(30);
@@ -97,6 +121,19 @@ impl Inner {
         tokio::spawn(async move { client.log_message(typ, message).await });
     }
 
+    /// Logs a caught panic to the client; the server goes on serving.
+    fn report_panic(&self, what: &str, panic: Box<dyn std::any::Any + Send>) {
+        let msg = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        self.log(
+            MessageType::ERROR,
+            format!("specls: internal error in {what}: {msg}; the server keeps running"),
+        );
+    }
+
     /// Runs `f` on the state, catching a panic: it is logged to the client
     /// and the server goes on serving.
     pub fn with_state<T>(&self, what: &str, f: impl FnOnce(&mut State) -> T) -> Option<T> {
@@ -104,16 +141,8 @@ impl Inner {
         match catch_unwind(AssertUnwindSafe(|| f(&mut st))) {
             Ok(v) => Some(v),
             Err(panic) => {
-                let msg = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".to_string());
                 drop(st);
-                self.log(
-                    MessageType::ERROR,
-                    format!("specls: internal error in {what}: {msg}; the server keeps running"),
-                );
+                self.report_panic(what, panic);
                 None
             }
         }
@@ -122,17 +151,63 @@ impl Inner {
     /// A request handler's body: a panic becomes an internal-error
     /// response.
     pub fn request<T>(&self, what: &str, f: impl FnOnce(&mut State) -> T) -> Result<T> {
-        self.with_state(what, f).ok_or_else(|| Error {
-            code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
-            message: format!("specls: internal error in {what} (see the log)").into(),
-            data: None,
-        })
+        self.with_state(what, f).ok_or_else(|| internal_error(what))
+    }
+
+    /// A read-only request: waits for what it reads to be read (`wait`),
+    /// takes a view under the lock and computes `f` on it on a blocking
+    /// thread, so that neither the lock nor an async worker is held while
+    /// it runs. The answer is for the version of `uri` the request was
+    /// made against: if the document changes before the view is taken or
+    /// before the answer is out, the request fails with `ContentModified`
+    /// rather than answer for text the client no longer has, or pass an
+    /// answer about old text off as one about the new.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        uri: Option<Uri>,
+        wait: Wait,
+        f: impl FnOnce(&View) -> T + Send + 'static,
+    ) -> Result<T> {
+        // Nothing has awaited yet: every notification the client sent
+        // before this request has been applied, and none sent after it.
+        let asked = uri.as_ref().and_then(|u| self.lock().version_of(u));
+        let moved_on = |now: Option<i32>| asked.is_some() && now != asked;
+        match wait {
+            Wait::No => {}
+            Wait::Doc => self.inputs(uri.as_ref()).await,
+            Wait::All => self.inputs(None).await,
+        }
+        let view = self.lock().view();
+        if moved_on(uri.as_ref().and_then(|u| view.version_of(u))) {
+            return Err(Error::content_modified());
+        }
+        let done =
+            tokio::task::spawn_blocking(move || catch_unwind(AssertUnwindSafe(|| f(&view)))).await;
+        let value = match done {
+            Ok(Ok(value)) => value,
+            Ok(Err(panic)) => {
+                self.report_panic(what, panic);
+                return Err(internal_error(what));
+            }
+            Err(e) => {
+                self.log(
+                    MessageType::ERROR,
+                    format!("specls: internal error in {what}: {e}; the server keeps running"),
+                );
+                return Err(internal_error(what));
+            }
+        };
+        if moved_on(uri.as_ref().and_then(|u| self.lock().version_of(u))) {
+            return Err(Error::content_modified());
+        }
+        Ok(value)
     }
 
     /// Schedules a diagnostics pass after the debounce.
     pub fn schedule(self: &Arc<Self>) {
         let g = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
-        let delay = self.lock().delay_ms();
+        let delay = self.lock().host.delay_ms();
         let me = self.clone();
         tokio::spawn(async move {
             if delay > 0 {
@@ -150,7 +225,7 @@ impl Inner {
         let _gate = self.publish_gate.lock().await;
         let Some((pushes, refresh)) = self.with_state("diagnostics", |st| {
             let started = std::time::Instant::now();
-            let changed = st.recheck();
+            let changed = st.host.recheck();
             st.report_timing(started);
             if st.caps.pull_diagnostics {
                 // Severities change the reports, not the checks, so after a
@@ -192,7 +267,7 @@ impl Inner {
     /// its diagnostics. Edits in between are all applied to the tree with
     /// `InputEdit`, so the reparse stays incremental; a request that needs
     /// the tree reparses at once.
-    fn reparse_later(self: &Arc<Self>, only: Option<Uri>) {
+    fn reparse_later(self: &Arc<Self>, only: Option<PathBuf>) {
         let me = self.clone();
         let g = self.generation.load(Ordering::SeqCst);
         tokio::spawn(async move {
@@ -203,7 +278,7 @@ impl Inner {
             // Parsed without the lock: after many scattered edits a reparse
             // can take as long as a full parse (tens of ms on a large file),
             // and requests must not wait for it.
-            let stale = me.lock().stale_trees(only.as_ref());
+            let stale = me.lock().host.stale_trees(only.as_deref());
             if stale.is_empty() {
                 return;
             }
@@ -211,17 +286,17 @@ impl Inner {
                 let mut parser = crate::syntax::tree::block_parser();
                 stale
                     .into_iter()
-                    .map(|(uri, version, text, old)| {
+                    .map(|(path, version, text, old)| {
                         let tree = parser.parse(&text, old.as_ref());
-                        (uri, version, tree)
+                        (path, version, tree)
                     })
                     .collect::<Vec<_>>()
             })
             .await;
             if let Ok(parsed) = parsed {
                 me.with_state("reparse", |st| {
-                    for (uri, version, tree) in parsed {
-                        st.put_tree(&uri, version, tree);
+                    for (path, version, tree) in parsed {
+                        st.host.put_tree(&path, version, tree);
                     }
                 });
             }
@@ -268,7 +343,7 @@ impl Inner {
             let alias = std::fs::canonicalize(&folder)
                 .ok()
                 .and_then(|cf| root.strip_prefix(&cf).ok().map(|r| folder.join(r)));
-            let (i, new) = self.lock().add_root(root.clone(), alias);
+            let (i, new) = self.lock().host.add_root(root.clone(), alias);
             if new {
                 mine.push((i, root));
             }
@@ -294,7 +369,7 @@ impl Inner {
         match ws {
             Ok(ws) => {
                 self.with_state("indexing", |st| {
-                    st.install(i, ws);
+                    st.host.install(i, ws);
                     st.lens_stale = true;
                 });
                 self.read_done.notify_waiters();
@@ -307,17 +382,17 @@ impl Inner {
     /// For a document whose root is still being read: read first what its
     /// diagnostics need, so they arrive before the whole index.
     fn priority_read(self: &Arc<Self>, place: &Place) {
-        let Some((root, dirs, unit)) = self.lock().priority_read(place) else {
+        let Some((root, dirs, unit)) = self.lock().host.priority_read(place) else {
             return;
         };
         let me = self.clone();
         let i = place.root;
         tokio::spawn(async move {
             let part =
-                tokio::task::spawn_blocking(move || super::state::read_dirs(&root, &dirs)).await;
+                tokio::task::spawn_blocking(move || crate::host::read_dirs(&root, &dirs)).await;
             if let Ok(part) = part {
                 me.with_state("indexing", |st| {
-                    st.absorb_partial(i, part, unit);
+                    st.host.absorb_partial(i, part, unit);
                     st.lens_stale = true;
                 });
                 me.read_done.notify_waiters();
@@ -331,7 +406,11 @@ impl Inner {
             let st = self.lock();
             (
                 st.caps.watch_dynamic,
-                st.roots.iter().map(|r| r.path.clone()).collect::<Vec<_>>(),
+                st.host
+                    .roots()
+                    .iter()
+                    .map(|r| r.path.clone())
+                    .collect::<Vec<_>>(),
             )
         };
         if dynamic {
@@ -390,8 +469,7 @@ impl Inner {
                     .and_then(|d| d.get("delay-ms"))
                     .is_some();
                 self.with_state("settings", |st| {
-                    st.editor.config = config;
-                    st.editor.sets_delay = sets_delay;
+                    st.host.set_editor(EditorSettings { config, sets_delay });
                     st.republish_all();
                 });
                 self.schedule();
@@ -418,7 +496,7 @@ impl Inner {
                 let st = self.lock();
                 match uri {
                     Some(u) => st.inputs_ready(u),
-                    None => st.all_ready(),
+                    None => st.host.all_ready(),
                 }
             };
             if ready || tokio::time::Instant::now() >= deadline {
@@ -438,10 +516,6 @@ impl Inner {
         });
         self.schedule();
     }
-}
-
-fn path_of(uri: &Uri) -> Option<PathBuf> {
-    uri.to_file_path().map(|p| p.into_owned())
 }
 
 impl LanguageServer for Backend {
@@ -468,11 +542,13 @@ impl LanguageServer for Backend {
             .and_then(|d| d.get("delay-ms"))
             .is_some();
         self.0.with_state("initialize", |st| {
-            st.encoding = enc;
+            st.host.set_encoding(enc);
             st.caps = caps.clone();
             if let Ok(c) = &settings {
-                st.editor.config = c.clone();
-                st.editor.sets_delay = sets_delay;
+                st.host.set_editor(EditorSettings {
+                    config: c.clone(),
+                    sets_delay,
+                });
             }
         });
         if let Err(e) = settings {
@@ -510,9 +586,9 @@ impl LanguageServer for Backend {
         let place = self.0.with_state("didOpen", |st| {
             // A file outside the workspace folders still gets its own root.
             if let Some(path) = path_of(&uri) {
-                if st.place_of(&path).is_none() {
-                    if let Some((i, true)) = st.discover_root_for(&path) {
-                        let root = st.roots[i].path.clone();
+                if st.host.place_of(&path).is_none() {
+                    if let Some((i, true)) = st.host.discover_root_for(&path) {
+                        let root = st.host.roots()[i].path.clone();
                         if let Some(w) = self
                             .0
                             .watcher
@@ -642,7 +718,7 @@ impl LanguageServer for Backend {
         if !removed.is_empty() {
             self.0.with_state("didChangeWorkspaceFolders", |st| {
                 for f in &removed {
-                    st.remove_folder(f);
+                    st.host.remove_folder(f);
                 }
             });
         }
@@ -667,18 +743,18 @@ impl LanguageServer for Backend {
         self.0.inputs(Some(&uri)).await;
         let (items, refresh) = self.0.request("textDocument/diagnostic", |st| {
             let started = std::time::Instant::now();
-            let mut changed = st.recheck();
+            let mut changed = st.host.recheck();
             st.mark_pulled(&uri);
             // This pull answers for its own document.
-            if let Some(p) = st.docs.get(&uri).and_then(|d| d.place.as_ref()) {
-                changed.remove(p);
+            if let Some(p) = st.open_place(&uri) {
+                changed.remove(&p);
             }
             let refresh = st.caps.diagnostic_refresh && st.pulls_outdated(&changed);
             let items = st.doc_diagnostics(&uri);
             st.report_timing(started);
             (items, refresh)
         })?;
-        self.0.reparse_later(Some(uri.clone()));
+        self.0.reparse_later(path_of(&uri));
         if refresh {
             let client = self.0.client.clone();
             tokio::spawn(async move {
@@ -700,146 +776,179 @@ impl LanguageServer for Backend {
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
         self.0
-            .inputs(Some(
-                &params.text_document_position_params.text_document.uri,
-            ))
-            .await;
-        self.0.request("textDocument/definition", |st| {
-            features::definition(st, params)
-        })
+            .read("textDocument/definition", Some(uri), Wait::Doc, |v| {
+                features::definition(v, params)
+            })
+            .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let uri = params.text_document_position.text_document.uri.clone();
         self.0
-            .inputs(Some(&params.text_document_position.text_document.uri))
-            .await;
-        self.0.request("textDocument/references", |st| {
-            features::references(st, params)
-        })
+            .read("textDocument/references", Some(uri), Wait::Doc, |v| {
+                features::references(v, params)
+            })
+            .await
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
         self.0
-            .inputs(Some(
-                &params.text_document_position_params.text_document.uri,
-            ))
-            .await;
-        self.0
-            .request("textDocument/hover", |st| features::hover(st, params))
+            .read("textDocument/hover", Some(uri), Wait::Doc, |v| {
+                features::hover(v, params)
+            })
+            .await
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        self.0.inputs(Some(&params.text_document.uri)).await;
-        self.0.request("textDocument/documentSymbol", |st| {
-            features::document_symbols(st, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.0
+            .read("textDocument/documentSymbol", Some(uri), Wait::Doc, |v| {
+                features::document_symbols(v, params)
+            })
+            .await
     }
 
     async fn symbol(
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        self.0.inputs(None).await;
-        self.0.request("workspace/symbol", |st| {
-            features::workspace_symbols(st, params)
-        })
+        self.0
+            .read("workspace/symbol", None, Wait::All, |v| {
+                features::workspace_symbols(v, params)
+            })
+            .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.0.request("textDocument/foldingRange", |st| {
-            features::folding(st, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.0
+            .read("textDocument/foldingRange", Some(uri), Wait::No, |v| {
+                features::folding(v, params)
+            })
+            .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        self.0.inputs(Some(&params.text_document.uri)).await;
-        self.0.request("textDocument/codeAction", |st| {
-            actions::code_actions(st, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.0
+            .read("textDocument/codeAction", Some(uri), Wait::Doc, |v| {
+                actions::code_actions(v, params)
+            })
+            .await
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        self.0.inputs(Some(&params.text_document.uri)).await;
-        self.0.request("textDocument/prepareRename", |st| {
-            rename::prepare(st, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.0
+            .read("textDocument/prepareRename", Some(uri), Wait::Doc, |v| {
+                rename::prepare(v, params)
+            })
+            .await
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let uri = params.text_document_position.text_document.uri.clone();
         // Links anywhere in the workspace follow a rename.
-        self.0.inputs(None).await;
         self.0
-            .request("textDocument/rename", |st| rename::rename(st, params))?
-            .map_err(|message| Error {
-                code: tower_lsp_server::jsonrpc::ErrorCode::InvalidParams,
-                message: message.into(),
-                data: None,
+            .read("textDocument/rename", Some(uri), Wait::All, |v| {
+                rename::rename(v, params)
             })
+            .await?
+            .map_err(Error::invalid_params)
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri.clone();
         self.0
-            .inputs(Some(&params.text_document_position.text_document.uri))
-            .await;
-        self.0.request("textDocument/completion", |st| {
-            super::completion::completion(st, params)
-        })
+            .read("textDocument/completion", Some(uri), Wait::Doc, |v| {
+                super::completion::completion(v, params)
+            })
+            .await
     }
 
     async fn document_link(&self, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
-        self.0.inputs(Some(&params.text_document.uri)).await;
-        self.0.request("textDocument/documentLink", |st| {
-            features::links(st, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.0
+            .read("textDocument/documentLink", Some(uri), Wait::Doc, |v| {
+                features::links(v, params)
+            })
+            .await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.0.inputs(Some(&params.text_document.uri)).await;
+        let uri = params.text_document.uri.clone();
         self.0
-            .request("textDocument/codeLens", |st| lens::code_lens(st, params))
+            .read("textDocument/codeLens", Some(uri), Wait::Doc, |v| {
+                lens::code_lens(v, params)
+            })
+            .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        self.0.inputs(Some(&params.text_document.uri)).await;
+        let uri = params.text_document.uri.clone();
         self.0
-            .request("textDocument/inlayHint", |st| lens::inlay_hints(st, params))
+            .read("textDocument/inlayHint", Some(uri), Wait::Doc, |v| {
+                lens::inlay_hints(v, params)
+            })
+            .await
     }
 
     async fn semantic_tokens_full(
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        self.0.inputs(Some(&params.text_document.uri)).await;
-        self.0.request("textDocument/semanticTokens/full", |st| {
-            lens::semantic_tokens_full(st, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.0
+            .read(
+                "textDocument/semanticTokens/full",
+                Some(uri),
+                Wait::Doc,
+                |v| lens::semantic_tokens_full(v, params),
+            )
+            .await
     }
 
     async fn semantic_tokens_range(
         &self,
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
-        self.0.inputs(Some(&params.text_document.uri)).await;
-        self.0.request("textDocument/semanticTokens/range", |st| {
-            lens::semantic_tokens_range(st, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.0
+            .read(
+                "textDocument/semanticTokens/range",
+                Some(uri),
+                Wait::Doc,
+                |v| lens::semantic_tokens_range(v, params),
+            )
+            .await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
         match params.command.as_str() {
             lens::TASK_GRAPH => {
-                self.0.inputs(lens::command_uri(&params).as_ref()).await;
+                let uri = lens::command_uri(&params);
                 self.0
-                    .request("workspace/executeCommand", |st| {
-                        lens::task_graph(st, &params)
-                    })?
+                    .read("workspace/executeCommand", uri, Wait::Doc, move |v| {
+                        lens::task_graph(v, &params)
+                    })
+                    .await?
                     .map(Some)
                     .map_err(Error::invalid_params)
             }

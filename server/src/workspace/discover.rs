@@ -79,7 +79,7 @@ pub struct ListedFile {
     pub wanted: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Listing {
     pub files: Vec<ListedFile>,
     /// Every folder directly under `changes/` and `changes/archive/`.

@@ -46,7 +46,7 @@ pub struct Server {
     pub spawned_at: Instant,
 }
 
-fn frame(msg: &Value) -> Vec<u8> {
+pub fn frame(msg: &Value) -> Vec<u8> {
     let body = serde_json::to_vec(msg).expect("JSON serialises");
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(&body);
@@ -137,6 +137,12 @@ impl Server {
             received: BTreeMap::new(),
             spawned_at,
         }
+    }
+
+    /// The server's input, for a second thread that sends notifications
+    /// of its own (each message is written whole under the lock).
+    pub fn input(&self) -> Arc<Mutex<ChildStdin>> {
+        self.stdin.clone()
     }
 
     pub fn pid(&self) -> u32 {

@@ -44,6 +44,8 @@ pub struct BigSpec {
 
 pub const BIG_REL: &str = "openspec/specs/big/spec.md";
 const CHANGE: &str = "openspec/changes/rework-ledger";
+/// The change's task list, whose acceptance links lead into the big spec.
+pub const TASKS_REL: &str = "openspec/changes/rework-ledger/tasks.md";
 
 const PAYEES: &[&str] = &[
     "Café Ñandú",
