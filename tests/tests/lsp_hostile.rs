@@ -272,3 +272,53 @@ fn a_second_initialized_is_ignored() {
     assert_eq!((creates, begins), (1, 1), "{:?}", lsp.progress());
     lsp.shutdown_and_exit();
 }
+
+/// A client that declares work-done progress but never answers the
+/// request that creates the token still gets its workspace read.
+#[test]
+fn an_unanswered_progress_request_does_not_hold_up_the_index() {
+    let ws = Workspace::copy_of(&examples_dir());
+    let mut lsp = LspClient::start(ws.path());
+    lsp.never_answer("window/workDoneProgress/create");
+    lsp.initialize(
+        utf16_client().work_done_progress(true),
+        json!({}),
+        &[ws.path()],
+    );
+    lsp.initialized();
+    let symbols = lsp.request_until(
+        "workspace/symbol",
+        json!({"query": "Call Records"}),
+        Duration::from_secs(20),
+        |v| v.as_array().is_some_and(|a| !a.is_empty()),
+    );
+    assert!(symbols.is_array());
+    assert_eq!(
+        lsp.server_requests("window/workDoneProgress/create").len(),
+        1,
+        "the server did ask for a token"
+    );
+    assert!(lsp.progress().is_empty(), "no progress without a token");
+    // Cross-file diagnostics need the index: the change's tasks link to
+    // its delta specs, and check agrees with what the server says.
+    let tasks = "openspec/changes/add-call-transfer/tasks.md";
+    let text = std::fs::read_to_string(ws.join(tasks)).unwrap();
+    let uri = lsp.open(&ws.join(tasks), &text, 1);
+    let want: Vec<String> = {
+        let (_, report) = ws.check_json(&[]);
+        let mut codes: Vec<String> = specls_e2e::diagnostics(&report)
+            .into_iter()
+            .filter(|(_, file, _)| file.ends_with("add-call-transfer/tasks.md"))
+            .map(|(code, _, _)| code)
+            .collect();
+        codes.sort();
+        assert!(codes.contains(&"tasks/broken-acceptance-link".to_string()));
+        codes
+    };
+    lsp.diagnostics(&uri, |p| {
+        let mut got: Vec<String> = p.codes().iter().map(|c| c.to_string()).collect();
+        got.sort();
+        got == want
+    });
+    lsp.shutdown_and_exit();
+}

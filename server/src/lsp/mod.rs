@@ -17,6 +17,7 @@ mod completion;
 mod convert;
 mod features;
 mod lens;
+mod progress;
 mod rename;
 mod server;
 mod state;
