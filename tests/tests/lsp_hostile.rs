@@ -322,3 +322,31 @@ fn an_unanswered_progress_request_does_not_hold_up_the_index() {
     });
     lsp.shutdown_and_exit();
 }
+
+/// A `didChange` whose range starts after its end replaces the range it
+/// spans, as if it were written in order, rather than inserting at its
+/// start.
+#[test]
+fn a_reversed_range_is_applied_in_order() {
+    let mut s = Session::start();
+    // Line 8 is "### Requirement: Call Records"; 17..29 is "Call Records".
+    let uri = s.uri.clone();
+    s.lsp.change(
+        &uri,
+        2,
+        &[(specls_e2e::lsp::Range::new(8, 29, 8, 17), "Billing")],
+    );
+    let symbols = s.lsp.request_ok(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let names: Vec<&str> = specls_e2e::lsp::flatten_symbols(&symbols)
+        .iter()
+        .filter_map(|v| v["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Billing") && !names.iter().any(|n| n.contains("Call Records")),
+        "{names:?}"
+    );
+    s.lsp.shutdown_and_exit();
+}
