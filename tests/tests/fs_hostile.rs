@@ -187,3 +187,112 @@ fn assert_serving(lsp: &mut LspClient, ws: &Workspace, after: &str) {
     );
     lsp.close(&uri);
 }
+
+/// `(code, zero-based line)` of what `specls check` reports for `rel`.
+fn check_says(ws: &Workspace, rel: &str) -> Vec<(String, u32)> {
+    let out = check(ws.path(), &[]);
+    let mut v: Vec<(String, u32)> = specls_e2e::diagnostics(&out.json())
+        .into_iter()
+        .filter(|(_, path, _)| path == rel)
+        .map(|(code, _, line)| (code, line as u32 - 1))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Waits until the server's diagnostics for each open file equal what
+/// `specls check` says and its workspace symbols hold every main spec.
+#[track_caller]
+fn assert_agrees_with_check(
+    lsp: &mut LspClient,
+    ws: &Workspace,
+    open: &[(&str, String)],
+    after: &str,
+) {
+    for (rel, uri) in open {
+        let want = check_says(ws, rel);
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            lsp.pump_for(Duration::from_millis(100));
+            let got: Vec<(String, u32)> = lsp
+                .latest_diagnostics(uri)
+                .map(|p| {
+                    let mut v: Vec<(String, u32)> = p
+                        .diagnostics
+                        .iter()
+                        .map(|d| (d.code.clone(), d.range.start.line))
+                        .collect();
+                    v.sort();
+                    v
+                })
+                .unwrap_or_default();
+            if got == want {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "after {after}, the server says of {rel}\n{got:?}\nand check says\n{want:?}"
+            );
+        }
+    }
+    for capability in [
+        "call-analytics",
+        "connect-infrastructure",
+        "dashboard",
+        "voice-agent",
+        "webhooks",
+    ] {
+        lsp.request_until(
+            "workspace/symbol",
+            json!({"query": capability}),
+            Duration::from_secs(15),
+            |v| {
+                v.as_array().is_some_and(|a| {
+                    a.iter().any(|s| {
+                        s["location"]["uri"].as_str().is_some_and(|u| {
+                            u.ends_with(&format!("openspec/specs/{capability}/spec.md"))
+                        })
+                    })
+                })
+            },
+        );
+    }
+}
+
+/// What a branch switch or a restore does: `rm -rf openspec` and a copy
+/// put back. The server's own watcher (the client watches nothing) must
+/// follow, however often it happens.
+#[test]
+fn the_server_watcher_recovers_after_the_spec_folder_is_replaced() {
+    let ws = Workspace::copy_of(&examples_dir());
+    let backup = Workspace::copy_of(&examples_dir().join("openspec"));
+    let mut lsp = LspClient::start(ws.path());
+    lsp.initialize(
+        utf16_client().work_done_progress(true),
+        json!({"diagnostics": {"delay-ms": 0}}),
+        &[ws.path()],
+    );
+    lsp.initialized();
+    // Indexed and watching once the progress ends.
+    lsp.wait_notification(
+        "$/progress",
+        |p| p["value"]["kind"] == "end",
+        Duration::from_secs(20),
+    );
+    let mut open = Vec::new();
+    for rel in [
+        "openspec/changes/add-call-transfer/tasks.md",
+        "openspec/changes/add-call-transfer/specs/call-transfer/spec.md",
+    ] {
+        let text = std::fs::read_to_string(ws.join(rel)).unwrap();
+        open.push((rel, lsp.open(&ws.join(rel), &text, 1)));
+    }
+    assert_agrees_with_check(&mut lsp, &ws, &open, "the start");
+    for round in 0..3 {
+        std::fs::remove_dir_all(ws.join("openspec")).unwrap();
+        lsp.pump_for(Duration::from_millis(200));
+        copy_dir(backup.path(), &ws.join("openspec"));
+        assert_agrees_with_check(&mut lsp, &ws, &open, &format!("restore {round}"));
+    }
+    lsp.shutdown_and_exit();
+}
