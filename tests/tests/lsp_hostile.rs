@@ -315,11 +315,21 @@ fn an_unanswered_progress_request_does_not_hold_up_the_index() {
         assert!(codes.contains(&"tasks/broken-acceptance-link".to_string()));
         codes
     };
-    lsp.diagnostics(&uri, |p| {
-        let mut got: Vec<String> = p.codes().iter().map(|c| c.to_string()).collect();
-        got.sort();
-        got == want
-    });
+    lsp.request_until(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+        Duration::from_secs(20),
+        |r| {
+            let mut got: Vec<String> = r["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d["code"].as_str().map(str::to_string))
+                .collect();
+            got.sort();
+            got == want
+        },
+    );
     lsp.shutdown_and_exit();
 }
 
