@@ -587,6 +587,8 @@ pub struct LspClient {
     rx: Receiver<Incoming>,
     stderr: Arc<Mutex<Vec<u8>>>,
     config: Arc<Mutex<ConfigAnswer>>,
+    /// Server requests the client never answers.
+    unanswered: Arc<Mutex<Vec<String>>>,
     args: Vec<String>,
     next_id: i64,
     /// Responses by id (the id's JSON text).
@@ -671,10 +673,12 @@ impl LspClient {
         }
         let config = Arc::new(Mutex::new(ConfigAnswer::PerItem(Vec::new())));
         let (tx, rx) = mpsc::channel();
+        let unanswered = Arc::new(Mutex::new(Vec::new()));
         {
             let stdin = Arc::clone(&stdin);
             let config = Arc::clone(&config);
-            std::thread::spawn(move || read_loop(stdout, stdin, config, tx));
+            let unanswered = Arc::clone(&unanswered);
+            std::thread::spawn(move || read_loop(stdout, stdin, config, unanswered, tx));
         }
         LspClient {
             child,
@@ -682,6 +686,7 @@ impl LspClient {
             rx,
             stderr,
             config,
+            unanswered,
             args: args
                 .iter()
                 .map(|a| a.as_ref().to_string_lossy().into_owned())
@@ -711,6 +716,16 @@ impl LspClient {
     /// `settings`.
     pub fn set_configuration_all(&mut self, settings: Value) {
         *self.config.lock().unwrap_or_else(|e| e.into_inner()) = ConfigAnswer::All(settings);
+    }
+
+    /// Leaves later server requests with this method unanswered (they stay
+    /// recorded), as a client that declares a capability but never
+    /// answers.
+    pub fn never_answer(&mut self, method: &str) {
+        self.unanswered
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(method.to_string());
     }
 
     // -- sending ----------------------------------------------------------
@@ -1340,6 +1355,7 @@ fn read_loop(
     stdout: ChildStdout,
     stdin: Arc<Mutex<Option<ChildStdin>>>,
     config: Arc<Mutex<ConfigAnswer>>,
+    unanswered: Arc<Mutex<Vec<String>>>,
     tx: Sender<Incoming>,
 ) {
     let mut r = BufReader::new(stdout);
@@ -1363,7 +1379,17 @@ fn read_loop(
                 continue;
             }
         };
+        let skip = |m: &str| {
+            let list = unanswered.lock().unwrap_or_else(|e| e.into_inner());
+            list.iter().any(|u| u == m)
+        };
         if let (Some(method), Some(id)) = (msg["method"].as_str(), msg.get("id")) {
+            if skip(method) {
+                if tx.send(Incoming::Message(msg)).is_err() {
+                    return;
+                }
+                continue;
+            }
             let result = answer(method, &msg["params"], &config);
             let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
             let body = serde_json::to_vec(&reply).expect("serialize a reply");

@@ -17,14 +17,23 @@ mod completion;
 mod convert;
 mod features;
 mod lens;
+mod progress;
 mod rename;
 mod server;
 mod state;
 mod transport;
 mod watch;
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
 use tokio::io::{AsyncRead, AsyncWrite};
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::jsonrpc::{Request, Response};
+use tower_lsp_server::{ExitedError, LspService, Server};
+use tower_service::Service;
 
 /// Serves LSP on stdin/stdout until the client says `exit`. Returns the
 /// process status: 0 after a `shutdown`, 1 without one (as the protocol
@@ -62,10 +71,82 @@ pub async fn serve(
     let backend = service.inner().clone();
     let (checked, reader) = tokio::io::duplex(1 << 16);
     tokio::spawn(transport::guard(input, checked));
-    Server::new(reader, output, socket).serve(service).await;
-    if backend.shut_down() {
+    let order = Order::new(service);
+    let shut_down = order.shut_down.clone();
+    Server::new(reader, output, socket).serve(order).await;
+    if shut_down.load(Ordering::SeqCst) || backend.shut_down() {
         0
     } else {
         1
+    }
+}
+
+/// A layer over the service that decides, in the order messages arrive,
+/// what tower-lsp-server only decides once a handler runs:
+///
+/// - whether `shutdown` came before `exit`. tower-lsp-server cancels every
+///   pending handler on `exit`, so a `shutdown` sent right before it may
+///   never run its handler, and the exit status would say it never came.
+/// - that `initialized` is taken once: a second one would read the
+///   workspace again, with a second progress stream on the same token.
+struct Order<S> {
+    inner: S,
+    initialized: Arc<AtomicBool>,
+    shut_down: Arc<AtomicBool>,
+    seen_initialized: bool,
+}
+
+type Answer = Pin<Box<dyn Future<Output = Result<Option<Response>, ExitedError>> + Send>>;
+
+impl<S> Order<S> {
+    fn new(inner: S) -> Order<S> {
+        Order {
+            inner,
+            initialized: Arc::new(AtomicBool::new(false)),
+            shut_down: Arc::new(AtomicBool::new(false)),
+            seen_initialized: false,
+        }
+    }
+}
+
+impl<S> Service<Request> for Order<S>
+where
+    S: Service<Request, Response = Option<Response>, Error = ExitedError>,
+    S::Future: Send + 'static,
+{
+    type Response = Option<Response>;
+    type Error = ExitedError;
+    type Future = Answer;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ExitedError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Answer {
+        let initialized = self.initialized.load(Ordering::SeqCst);
+        match (req.method(), req.id().is_some()) {
+            ("initialize", true) if !initialized => {
+                let flag = self.initialized.clone();
+                let answer = self.inner.call(req);
+                return Box::pin(async move {
+                    let response = answer.await?;
+                    if response.as_ref().is_some_and(Response::is_ok) {
+                        flag.store(true, Ordering::SeqCst);
+                    }
+                    Ok(response)
+                });
+            }
+            // tower-lsp-server accepts a shutdown once initialized.
+            ("shutdown", true) if initialized => self.shut_down.store(true, Ordering::SeqCst),
+            ("initialized", false) if initialized => {
+                if self.seen_initialized {
+                    eprintln!("specls: ignored a second \"initialized\"");
+                    return Box::pin(async { Ok(None) });
+                }
+                self.seen_initialized = true;
+            }
+            _ => {}
+        }
+        Box::pin(self.inner.call(req))
     }
 }

@@ -311,21 +311,18 @@ impl Inner {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let progress = if self.lock().caps.progress {
-            let token = NumberOrString::String("specls/index".to_string());
-            match self.client.create_work_done_progress(token.clone()).await {
-                Ok(()) => Some(
-                    self.client
-                        .progress(token, "specls: indexing")
-                        .with_message("finding OpenSpec workspaces")
-                        .begin()
-                        .await,
-                ),
-                Err(_) => None,
-            }
-        } else {
-            None
-        };
+        // Never awaited: a client that does not answer the progress request
+        // must not hold up the read (see `progress.rs`).
+        let wants_progress = self.lock().caps.progress;
+        let progress = wants_progress.then(|| {
+            let msg = "finding OpenSpec workspaces";
+            super::progress::Reporter::start(
+                self.client.clone(),
+                "specls/index",
+                "specls: indexing",
+                msg,
+            )
+        });
         let found = tokio::task::spawn_blocking(move || {
             let mut out = Vec::new();
             for f in folders {
@@ -351,8 +348,7 @@ impl Inner {
         let total = mine.len();
         for (k, (i, root)) in mine.into_iter().enumerate() {
             if let Some(p) = &progress {
-                p.report(format!("{} ({}/{total})", root.display(), k + 1))
-                    .await;
+                p.report(format!("{} ({}/{total})", root.display(), k + 1));
             }
             self.load_root(i, root).await;
         }
@@ -360,7 +356,7 @@ impl Inner {
         // a test) may take the end to mean that changes on disk are seen.
         self.start_watching().await;
         if let Some(p) = progress {
-            p.finish_with_message("done").await;
+            p.finish("done");
         }
     }
 

@@ -3,7 +3,7 @@
 //! the `notify` crate. Either way events land in `State::files_changed`.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
@@ -34,8 +34,20 @@ pub fn registration() -> Registration {
 /// A file-system watcher over each root's `openspec/` folder and its
 /// `specls.toml`. Events are batched for 50 ms, so a checkout that touches
 /// a thousand files is applied once.
+///
+/// An inotify watch dies with its folder: after `rm -rf openspec` and a
+/// copy put back (a branch switch, a restore), nothing under the new folder
+/// would ever be seen again. So whenever an `openspec/` folder itself is
+/// created, removed or renamed, or the kernel dropped events, it is watched
+/// afresh and every file in it is announced as changed: files written
+/// before the new watch took hold are read too.
 pub struct Fallback {
+    shared: Arc<Mutex<Shared>>,
+}
+
+struct Shared {
     watcher: RecommendedWatcher,
+    roots: Vec<PathBuf>,
 }
 
 impl Fallback {
@@ -45,42 +57,96 @@ impl Fallback {
     ) -> notify::Result<Fallback> {
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
         let watcher = notify::recommended_watcher(tx)?;
-        let mut me = Fallback { watcher };
+        let shared = Arc::new(Mutex::new(Shared {
+            watcher,
+            roots: Vec::new(),
+        }));
+        let mut me = Fallback {
+            shared: shared.clone(),
+        };
         for root in roots {
             me.add(root);
         }
         std::thread::Builder::new()
             .name("specls-watch".to_string())
-            .spawn(move || batch(rx, apply))
+            .spawn(move || batch(rx, &shared, apply))
             .map_err(|e| notify::Error::generic(&e.to_string()))?;
         Ok(me)
     }
 
     /// Watches one more root: its `openspec/` folder, and the root itself
-    /// (not recursively) for `specls.toml`. A folder that cannot be watched
-    /// is left out; its files are still read when opened.
+    /// (not recursively) for `specls.toml` and for the `openspec/` folder
+    /// coming and going. A folder that cannot be watched is left out; its
+    /// files are still read when opened.
     pub fn add(&mut self, root: &Path) {
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
         let spec = root.join("openspec");
         if spec.is_dir() {
-            let _ = self.watcher.watch(&spec, RecursiveMode::Recursive);
+            let _ = shared.watcher.watch(&spec, RecursiveMode::Recursive);
         }
-        let _ = self.watcher.watch(root, RecursiveMode::NonRecursive);
+        let _ = shared.watcher.watch(root, RecursiveMode::NonRecursive);
+        shared.roots.push(root.to_path_buf());
     }
+}
+
+fn lock(shared: &Mutex<Shared>) -> std::sync::MutexGuard<'_, Shared> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn batch(
     rx: mpsc::Receiver<notify::Result<notify::Event>>,
+    shared: &Mutex<Shared>,
     apply: impl Fn(Vec<(PathBuf, FsChange)>),
 ) {
     while let Ok(first) = rx.recv() {
-        let mut events = Vec::new();
-        collect(first, &mut events);
+        let mut raw = vec![first];
         while let Ok(more) = rx.recv_timeout(Duration::from_millis(50)) {
-            collect(more, &mut events);
+            raw.push(more);
+        }
+        let rescan = raw.iter().any(|e| match e {
+            Ok(e) => e.need_rescan(),
+            // An error from the watcher may mean lost events.
+            Err(_) => true,
+        });
+        let mut touched: Vec<PathBuf> = Vec::new();
+        let mut events = Vec::new();
+        for e in raw {
+            if let Ok(e) = &e {
+                touched.extend(e.paths.iter().cloned());
+            }
+            collect(e, &mut events);
+        }
+        let roots = lock(shared).roots.clone();
+        for root in roots {
+            let spec = root.join("openspec");
+            if rescan || touched.contains(&spec) {
+                rewatch(shared, &root, &spec, &mut events);
+            }
         }
         events.dedup();
         apply(events);
     }
+}
+
+/// Watches `spec` afresh and announces every file in it as changed.
+fn rewatch(shared: &Mutex<Shared>, root: &Path, spec: &Path, out: &mut Vec<(PathBuf, FsChange)>) {
+    {
+        let mut shared = lock(shared);
+        let _ = shared.watcher.unwatch(spec);
+        if !spec.is_dir() {
+            return;
+        }
+        let _ = shared.watcher.watch(spec, RecursiveMode::Recursive);
+    }
+    // Listed after the watch is in place: a file written in between is
+    // both listed and reported, never neither.
+    let listing = crate::workspace::discover::list(root);
+    out.extend(
+        listing
+            .files
+            .into_iter()
+            .map(|f| (root.join(&f.rel), FsChange::Created)),
+    );
 }
 
 fn collect(event: notify::Result<notify::Event>, out: &mut Vec<(PathBuf, FsChange)>) {

@@ -121,8 +121,10 @@ impl Document {
             self.rope = Rope::from_str(text);
             return None;
         };
-        let a = self.offset(start, enc);
-        let b = self.offset(end, enc).max(a);
+        // A reversed range is taken in order, as editors normalise ranges
+        // (and as positions past the end are clamped): not as an insertion.
+        let (x, y) = (self.offset(start, enc), self.offset(end, enc));
+        let (a, b) = (x.min(y), x.max(y));
         let start_position = self.ts_point(a);
         let old_end_position = advance(start_position, self.rope.byte_slice(a..b).chunks());
         self.replace(a, b, text);

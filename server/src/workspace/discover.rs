@@ -33,23 +33,61 @@ pub fn find_roots(path: &Path) -> Result<Vec<PathBuf>, String> {
         return Ok(vec![root]);
     }
     let mut roots = Vec::new();
-    let walker = ignore::WalkBuilder::new(&start)
-        .hidden(true)
-        .require_git(false)
-        .follow_links(false)
-        .max_depth(Some(8))
-        .filter_entry(|e| {
-            let name = e.file_name();
-            name != "node_modules" && name != "openspec" && name != "target"
-        })
-        .build();
-    for entry in walker.flatten() {
-        if entry.file_type().is_some_and(|t| t.is_dir()) && is_root(entry.path()) {
-            roots.push(entry.path().to_path_buf());
-        }
-    }
+    walk_for_roots(&start, 0, &mut Vec::new(), &mut roots);
     roots.sort();
     Ok(roots)
+}
+
+/// How deep below the starting folder roots are looked for.
+const ROOT_DEPTH: usize = 8;
+
+/// Collects the roots under `dir`, skipping hidden folders, links to
+/// folders, `node_modules`, `target`, `openspec/` folders themselves and
+/// what `.gitignore` files exclude. Written out rather than left to the
+/// `ignore` crate's walker because that walker opens every `.gitignore` it
+/// meets itself, and a named pipe in that place would hang it; here they
+/// go through the guarded read.
+fn walk_for_roots(
+    dir: &Path,
+    depth: usize,
+    matchers: &mut Vec<(PathBuf, Gitignore)>,
+    roots: &mut Vec<PathBuf>,
+) {
+    if is_root(dir) {
+        roots.push(dir.to_path_buf());
+    }
+    if depth >= ROOT_DEPTH {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<std::fs::DirEntry> = rd.flatten().collect();
+    let before = matchers.len();
+    if entries.iter().any(|e| e.file_name() == ".gitignore") {
+        if let Some(g) = load_gitignore(dir) {
+            matchers.push((dir.to_path_buf(), g));
+        }
+    }
+    let mut subdirs: Vec<PathBuf> = entries
+        .iter()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            !name.starts_with('.')
+                && name != "node_modules"
+                && name != "openspec"
+                && name != "target"
+        })
+        .map(|e| e.path())
+        .filter(|p| !ignored(matchers, p, true))
+        .collect();
+    subdirs.sort();
+    for sub in subdirs {
+        walk_for_roots(&sub, depth + 1, matchers, roots);
+    }
+    matchers.truncate(before);
 }
 
 /// The nearest root at or above the folder `start` (an absolute path).
@@ -214,10 +252,15 @@ pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
     out
 }
 
+/// A folder's `.gitignore`, read through the guarded read (a pipe or an
+/// oversized file there is passed over, as an unreadable one always was).
 fn load_gitignore(dir: &Path) -> Option<Gitignore> {
+    let bytes = super::read_regular(&dir.join(".gitignore")).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
     let mut b = GitignoreBuilder::new(dir);
-    if b.add(dir.join(".gitignore")).is_some() {
-        return None;
+    for line in text.lines() {
+        // A bad pattern is skipped; the others still apply.
+        let _ = b.add_line(None, line);
     }
     b.build().ok().filter(|g| !g.is_empty())
 }

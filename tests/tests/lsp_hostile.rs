@@ -1,0 +1,362 @@
+//! A hostile client: messages written from the letter of the protocol
+//! (and past it), through the real binary. After each bad input the server
+//! must still be running, answer a valid request on an open document of a
+//! copy of `examples/` correctly, and exit with the right status at the end.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use specls_e2e::lsp::{find_symbol, position_params, utf16_client, LspClient};
+use specls_e2e::{examples_dir, Workspace};
+
+const SPEC: &str = "openspec/specs/call-analytics/spec.md";
+
+/// A copy of `examples/` served by `specls lsp`, with one spec open.
+struct Session {
+    _ws: Workspace,
+    lsp: LspClient,
+    uri: String,
+}
+
+impl Session {
+    fn start() -> Session {
+        let ws = Workspace::copy_of(&examples_dir());
+        let (mut lsp, _) = LspClient::start_in(ws.path(), utf16_client(), json!({}));
+        let text = std::fs::read_to_string(ws.join(SPEC)).expect("the example spec");
+        let uri = lsp.open(&ws.join(SPEC), &text, 1);
+        let mut s = Session { _ws: ws, lsp, uri };
+        s.assert_serving("at the start");
+        s
+    }
+
+    /// The oracle: the server runs and answers a document-symbol request and
+    /// a hover on the open spec with what the spec says.
+    #[track_caller]
+    fn assert_serving(&mut self, after: &str) {
+        assert!(
+            self.lsp.is_running(),
+            "the server ended after {after}\n{}",
+            self.lsp.context()
+        );
+        let symbols = self
+            .lsp
+            .request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": self.uri}}),
+            )
+            .unwrap_or_else(|e| {
+                panic!(
+                    "documentSymbol failed after {after}: {e}\n{}",
+                    self.lsp.context()
+                )
+            });
+        assert!(
+            find_symbol(&symbols, |n| n.contains("Call Records")).is_some(),
+            "after {after}, the symbols miss the requirement: {symbols}"
+        );
+        // Line 8 is "### Requirement: Call Records".
+        let hover = self
+            .lsp
+            .request("textDocument/hover", position_params(&self.uri, 8, 20));
+        assert!(
+            matches!(&hover, Ok(h) if h.is_object()),
+            "after {after}, hover gave {hover:?}\n{}",
+            self.lsp.context()
+        );
+    }
+
+    fn raw_frame(&mut self, body: &[u8]) {
+        let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        frame.extend_from_slice(body);
+        self.lsp.send_raw(&frame);
+    }
+
+    /// The error responses with a null id received so far.
+    fn orphan_codes(&self) -> Vec<i64> {
+        self.lsp
+            .orphan_responses()
+            .iter()
+            .filter_map(|r| r["error"]["code"].as_i64())
+            .collect()
+    }
+}
+
+#[test]
+fn well_framed_invalid_messages_are_answered_and_the_server_serves_on() {
+    let mut s = Session::start();
+    // Requests whose id cannot be read: answered with id null.
+    let unreadable_id = [
+        r#"{"jsonrpc":"2.0","id":1.5,"method":"textDocument/hover"}"#,
+        r#"{"jsonrpc":"2.0","id":{},"method":"textDocument/hover"}"#,
+        r#"{"jsonrpc":"2.0","id":[1],"method":"textDocument/hover"}"#,
+        r#"{"jsonrpc":"2.0","id":true,"method":"textDocument/hover"}"#,
+        r#"{"jsonrpc":"2.0","id":9223372036854775808,"method":"textDocument/hover"}"#,
+    ];
+    for body in unreadable_id {
+        let before = s.orphan_codes().len();
+        s.raw_frame(body.as_bytes());
+        s.assert_serving(body);
+        assert_eq!(s.orphan_codes()[before..], [-32600], "{body}");
+    }
+    // Requests with a usable id but no valid message around it: answered
+    // with their own id.
+    let usable_id = [
+        (
+            json!(901),
+            r#"{"jsonrpc":"1.0","id":901,"method":"textDocument/hover"}"#,
+        ),
+        (
+            json!(902),
+            r#"{"jsonrpc":2,"id":902,"method":"textDocument/hover"}"#,
+        ),
+        (
+            json!("903"),
+            r#"{"id":"903","method":"textDocument/hover"}"#,
+        ),
+        (json!(904), r#"{"jsonrpc":"2.0","id":904,"method":5}"#),
+    ];
+    for (id, body) in usable_id {
+        s.raw_frame(body.as_bytes());
+        let answer = s.lsp.response_to(&id, body, Duration::from_secs(10));
+        assert_eq!(
+            answer.as_ref().err().map(|e| e["code"].clone()),
+            Some(json!(-32600)),
+            "{body}: {answer:?}"
+        );
+        s.assert_serving(body);
+    }
+    // Invalid notifications: nothing to answer.
+    let before = s.orphan_codes().len();
+    for body in [
+        r#"{"jsonrpc":"1.0","method":"textDocument/didClose"}"#,
+        r#"{"method":"initialized","params":{}}"#,
+        r#"{"jsonrpc":"2.0","method":5}"#,
+    ] {
+        s.raw_frame(body.as_bytes());
+        s.assert_serving(body);
+    }
+    assert_eq!(
+        s.orphan_codes().len(),
+        before,
+        "notifications are not answered"
+    );
+    // 1 KiB of binary junk as a body: a parse error.
+    let junk: Vec<u8> = (0..1024u32).map(|i| (i * 151 + 7) as u8).collect();
+    let before = s.orphan_codes().len();
+    s.raw_frame(&junk);
+    s.assert_serving("a binary body");
+    assert_eq!(s.orphan_codes()[before..], [-32700]);
+    s.lsp.shutdown_and_exit();
+}
+
+#[test]
+fn bad_bytes_between_frames_do_not_wedge_the_transport() {
+    let mut s = Session::start();
+    let hover = |id: &str| {
+        format!(
+            r#"{{"jsonrpc":"2.0","id":"{id}","method":"textDocument/hover","params":{{"textDocument":{{"uri":"{}"}},"position":{{"line":8,"character":20}}}}}}"#,
+            s.uri
+        )
+    };
+    let body = hover("lost");
+    let junk: Vec<(&str, Vec<u8>)> = vec![
+        ("64 NUL bytes", vec![0u8; 64]),
+        (
+            "a header without its blank line",
+            format!("Content-Length: {}\r\n{body}", body.len()).into_bytes(),
+        ),
+        (
+            "no Content-Length",
+            format!("Content-Type: application/json\r\n\r\n{body}").into_bytes(),
+        ),
+        (
+            "Content-Length: -5",
+            format!("Content-Length: -5\r\n\r\n{body}").into_bytes(),
+        ),
+        (
+            "Content-Length: abc",
+            format!("Content-Length: abc\r\n\r\n{body}").into_bytes(),
+        ),
+        (
+            "Content-Length: 2^70",
+            format!("Content-Length: 1180591620717411303424\r\n\r\n{body}").into_bytes(),
+        ),
+        (
+            "a length shorter than the body",
+            format!("Content-Length: 10\r\n\r\n{body}").into_bytes(),
+        ),
+    ];
+    for (what, bytes) in junk {
+        s.lsp.send_raw(&bytes);
+        s.assert_serving(what);
+        let got = s.orphan_codes();
+        assert!(
+            !got.is_empty() && got.iter().all(|&c| c == -32700 || c == -32600),
+            "{what}: {got:?}"
+        );
+    }
+    // None of the bodies behind a bad header was taken for a request.
+    s.lsp.pump_for(Duration::from_millis(200));
+    let answered: Vec<&Value> = s
+        .lsp
+        .messages()
+        .iter()
+        .filter(|m| m["id"] == "lost")
+        .collect();
+    assert!(answered.is_empty(), "{answered:?}");
+    s.lsp.shutdown_and_exit();
+}
+
+/// Ten sessions, each sending `shutdown` and `exit` at once: the shutdown
+/// came first, so every one ends with status 0.
+#[test]
+fn shutdown_and_exit_sent_together_end_with_status_0() {
+    let ws = Workspace::new("//- openspec/specs/a/spec.md\n# a\n");
+    for run in 0..10 {
+        let (mut lsp, _) = LspClient::start_in(ws.path(), utf16_client(), json!({}));
+        lsp.send_request("shutdown", Value::Null);
+        lsp.notify("exit", Value::Null);
+        let status = lsp.wait_exit(Duration::from_secs(10));
+        assert_eq!(status, Some(Some(0)), "run {run}\n{}", lsp.context());
+    }
+}
+
+#[test]
+fn a_dollar_request_gets_method_not_found_and_a_dollar_notification_nothing() {
+    let mut s = Session::start();
+    let r = s.lsp.request("$/specls/noSuchThing", json!({}));
+    assert_eq!(
+        r.as_ref().err().map(|e| e["code"].clone()),
+        Some(json!(-32601)),
+        "{r:?}"
+    );
+    s.assert_serving("a $/ request");
+    let before = s.lsp.messages().len();
+    s.lsp.notify("$/specls/noSuchThing", json!({}));
+    s.assert_serving("a $/ notification");
+    // Only the two answers of the oracle came after the notification.
+    let after: Vec<&Value> = s.lsp.messages()[before..]
+        .iter()
+        .filter(|m| m.get("method").is_none())
+        .collect();
+    assert_eq!(after.len(), 2, "{after:?}");
+    s.lsp.shutdown_and_exit();
+}
+
+/// A second `initialized` is ignored: the workspace is read once, with
+/// one progress stream.
+#[test]
+fn a_second_initialized_is_ignored() {
+    let ws = Workspace::copy_of(&examples_dir());
+    let mut lsp = LspClient::start(ws.path());
+    lsp.initialize(
+        utf16_client().work_done_progress(true),
+        json!({}),
+        &[ws.path()],
+    );
+    lsp.initialized();
+    lsp.initialized();
+    lsp.request_until(
+        "workspace/symbol",
+        json!({"query": "Call Records"}),
+        Duration::from_secs(10),
+        |v| v.as_array().is_some_and(|a| !a.is_empty()),
+    );
+    lsp.pump_for(Duration::from_millis(500));
+    let begins = lsp
+        .progress()
+        .iter()
+        .filter(|p| p["value"]["kind"] == "begin")
+        .count();
+    let creates = lsp.server_requests("window/workDoneProgress/create").len();
+    assert_eq!((creates, begins), (1, 1), "{:?}", lsp.progress());
+    lsp.shutdown_and_exit();
+}
+
+/// A client that declares work-done progress but never answers the
+/// request that creates the token still gets its workspace read.
+#[test]
+fn an_unanswered_progress_request_does_not_hold_up_the_index() {
+    let ws = Workspace::copy_of(&examples_dir());
+    let mut lsp = LspClient::start(ws.path());
+    lsp.never_answer("window/workDoneProgress/create");
+    lsp.initialize(
+        utf16_client().work_done_progress(true),
+        json!({}),
+        &[ws.path()],
+    );
+    lsp.initialized();
+    let symbols = lsp.request_until(
+        "workspace/symbol",
+        json!({"query": "Call Records"}),
+        Duration::from_secs(20),
+        |v| v.as_array().is_some_and(|a| !a.is_empty()),
+    );
+    assert!(symbols.is_array());
+    assert_eq!(
+        lsp.server_requests("window/workDoneProgress/create").len(),
+        1,
+        "the server did ask for a token"
+    );
+    assert!(lsp.progress().is_empty(), "no progress without a token");
+    // Cross-file diagnostics need the index: the change's tasks link to
+    // its delta specs, and check agrees with what the server says.
+    let tasks = "openspec/changes/add-call-transfer/tasks.md";
+    let text = std::fs::read_to_string(ws.join(tasks)).unwrap();
+    let uri = lsp.open(&ws.join(tasks), &text, 1);
+    let want: Vec<String> = {
+        let (_, report) = ws.check_json(&[]);
+        let mut codes: Vec<String> = specls_e2e::diagnostics(&report)
+            .into_iter()
+            .filter(|(_, file, _)| file.ends_with("add-call-transfer/tasks.md"))
+            .map(|(code, _, _)| code)
+            .collect();
+        codes.sort();
+        assert!(codes.contains(&"tasks/broken-acceptance-link".to_string()));
+        codes
+    };
+    lsp.request_until(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+        Duration::from_secs(20),
+        |r| {
+            let mut got: Vec<String> = r["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d["code"].as_str().map(str::to_string))
+                .collect();
+            got.sort();
+            got == want
+        },
+    );
+    lsp.shutdown_and_exit();
+}
+
+/// A `didChange` whose range starts after its end replaces the range it
+/// spans, as if it were written in order, rather than inserting at its
+/// start.
+#[test]
+fn a_reversed_range_is_applied_in_order() {
+    let mut s = Session::start();
+    // Line 8 is "### Requirement: Call Records"; 17..29 is "Call Records".
+    let uri = s.uri.clone();
+    s.lsp.change(
+        &uri,
+        2,
+        &[(specls_e2e::lsp::Range::new(8, 29, 8, 17), "Billing")],
+    );
+    let symbols = s.lsp.request_ok(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let names: Vec<&str> = specls_e2e::lsp::flatten_symbols(&symbols)
+        .iter()
+        .filter_map(|v| v["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Billing") && !names.iter().any(|n| n.contains("Call Records")),
+        "{names:?}"
+    );
+    s.lsp.shutdown_and_exit();
+}
