@@ -187,3 +187,7 @@ fn stories(s: &str, base: usize, out: &mut Vec<(u32, Span)>) {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "checklist_tests.rs"]
+mod tests;

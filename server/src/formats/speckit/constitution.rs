@@ -115,3 +115,7 @@ fn principle(title: &str, at: usize, in_principles: bool) -> Option<Principle> {
         line: 0,
     })
 }
+
+#[cfg(test)]
+#[path = "constitution_tests.rs"]
+mod tests;

@@ -175,3 +175,7 @@ pub fn checklist(c: &Checklist) -> Document {
         ..Document::default()
     }
 }
+
+#[cfg(test)]
+#[path = "graph_tests.rs"]
+mod tests;

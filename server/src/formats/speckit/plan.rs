@@ -108,3 +108,7 @@ pub fn cited_ids(text: &str) -> Vec<IdRef> {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

@@ -279,3 +279,7 @@ fn walk_into(dir: &Path, rel: &str, depth: usize, out: &mut Vec<Entry>) {
 pub fn find_roots(dir: &Path) -> Vec<Root> {
     detect(&walk(dir))
 }
+
+#[cfg(test)]
+#[path = "root_tests.rs"]
+mod tests;

@@ -218,7 +218,8 @@ pub(crate) fn requirement_id_at(s: &str, at: usize) -> Option<(RequirementKind, 
 /// suffix (`T012a`).
 pub(crate) fn task_id_at(s: &str, at: usize) -> Option<usize> {
     let b = s.as_bytes();
-    if !boundary_before(b, at) || b.get(at) != Some(&b'T') {
+    // A hyphen may come before: `T010-T014` is a range.
+    if (at > 0 && is_word(b[at - 1])) || b.get(at) != Some(&b'T') {
         return None;
     }
     number_end(b, at + 1, 1..7)

@@ -528,3 +528,7 @@ fn answer(line: &str, at: usize, base: usize) -> Option<Answer> {
         answer: answer.map(span_of),
     })
 }
+
+#[cfg(test)]
+#[path = "spec_tests.rs"]
+mod tests;

@@ -578,3 +578,7 @@ fn path_of(s: &str, in_code: bool) -> Option<&str> {
         (in_code || BARE_EXTENSIONS.contains(&ext)).then_some(s)
     }
 }
+
+#[cfg(test)]
+#[path = "tasks_tests.rs"]
+mod tests;
