@@ -350,7 +350,10 @@ pub(crate) fn placeholders(t: &Text, i: usize, out: &mut Vec<Placeholder>) {
     if !t.prose(i) {
         return;
     }
-    let code = code_spans(line);
+    // Code, and the text of links (`[TODO list](todo.md)`), mention the
+    // words rather than leave them.
+    let mut code = code_spans(line);
+    code.extend(link_texts(line));
     for word in ["TODO", "TKTK"] {
         for at in js::word_positions(line, word) {
             if !code.iter().any(|r| r.contains(&at)) && !t.in_comment(base + at) {
@@ -374,6 +377,20 @@ pub(crate) fn placeholders(t: &Text, i: usize, out: &mut Vec<Placeholder>) {
         }
     }
     out.sort_by_key(|p| p.span);
+}
+
+/// The `[text]` parts of inline links `[text](target)`.
+fn link_texts(line: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while let Some(k) = line[pos..].find("](") {
+        let close = pos + k;
+        pos = close + 2;
+        if let Some(open) = line[..close].rfind('[') {
+            out.push(open..close + 1);
+        }
+    }
+    out
 }
 
 /// `[PRINCIPLE_1_NAME]`, `[PROJECT_NAME]`: the constitution template's

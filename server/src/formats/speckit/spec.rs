@@ -263,6 +263,57 @@ pub(crate) fn line_steps(
     out
 }
 
+/// Steps of an item written in plain words: it opens with `Given` (or
+/// `When`) and goes on at `, when` / `, then` (any case).
+fn plain_steps(line: &str, at: usize, base: usize, line_no: u32) -> Vec<Step> {
+    let item = &line[at..];
+    let first = if item.starts_with("Given ") {
+        Keyword::Given
+    } else if item.starts_with("When ") {
+        Keyword::When
+    } else {
+        return Vec::new();
+    };
+    let lower = item.to_ascii_lowercase();
+    // (keyword, where the word starts, where its text starts)
+    let mut marks = vec![(first, 0, if first == Keyword::Given { 6 } else { 5 })];
+    for (sep, kw) in [
+        (", when ", Keyword::When),
+        (", then ", Keyword::Then),
+        ("; then ", Keyword::Then),
+    ] {
+        let mut pos = 0;
+        while let Some(k) = lower[pos..].find(sep) {
+            let w = pos + k + 2;
+            marks.push((kw, w, w + 5));
+            pos = w;
+        }
+    }
+    marks.sort_by_key(|m| m.1);
+    let mut out = Vec::new();
+    for (k, &(keyword, w, text_at)) in marks.iter().enumerate() {
+        let end = marks.get(k + 1).map_or(item.len(), |n| n.1 - 2);
+        let text = js::trim(&item[text_at.min(end)..end]).trim_end_matches([',', ';']);
+        let t_at = if text.is_empty() {
+            text_at
+        } else {
+            offset_in(item, text)
+        };
+        out.push(Step {
+            keyword,
+            kind: keyword,
+            style: Style::Plain,
+            keyword_span: Span::new(
+                base + at + w,
+                base + at + w + 4 + usize::from(keyword == Keyword::Given),
+            ),
+            text_span: Span::new(base + at + t_at, base + at + t_at + text.len()),
+            line: line_no,
+        });
+    }
+    out
+}
+
 /// A requirement item's id, after the list marker at `at`: `**FR-001**:`,
 /// `FR-001:`, `**R001** (MUST):`, `**NFR-004 (evidence)** —`. Returns the
 /// kind, the id's range and where the statement starts; `None` for an item
@@ -290,10 +341,23 @@ pub(crate) fn requirement_item(
         q = skip_ws(q + 2);
         closed = true;
     }
-    let sep = ["::", ":", "—", "–", "-"]
+    match ["::", ":", "—", "–", "-"]
         .iter()
-        .find(|s| line[q..].starts_with(**s))?;
-    q += sep.len();
+        .find(|s| line[q..].starts_with(**s))
+    {
+        Some(sep) => q += sep.len(),
+        // `- **FR-009** The system MUST …`: bold closed on the id alone
+        // marks a definition even without a separator, unless a lowercase
+        // word follows (`**FR-025** is a documentation requirement …` talks
+        // about one).
+        None if bold
+            && closed
+            && line[q..]
+                .chars()
+                .next()
+                .is_some_and(|c| !c.is_lowercase() && !c.is_whitespace()) => {}
+        None => return None,
+    }
     if !closed && line[q..].starts_with("**") {
         q += 2;
     }
@@ -308,11 +372,14 @@ impl SpecFile {
         let mut stack: Vec<(u8, Section)> = Vec::new();
         // The scenario being read, and whether it may take more lines.
         let mut open: Option<(usize, bool)> = None;
+        // The requirement whose indented continuation lines may follow.
+        let mut open_req: Option<usize> = None;
         for i in 0..t.len() {
             let line = t.line(i);
             let base = t.start(i);
             if let Some((level, title_span)) = t.heading(i) {
                 open = None;
+                open_req = None;
                 while stack.last().is_some_and(|&(l, _)| l >= level) {
                     stack.pop();
                 }
@@ -353,6 +420,12 @@ impl SpecFile {
                     classify(title)
                 };
                 stack.push((level, section));
+                // `# Feature Specification: [FEATURE NAME]` is the token
+                // most often left behind.
+                if !stack.iter().any(|s| s.1 == Section::Guidance) {
+                    scan::markers(&t, i, false, &mut out.markers);
+                    scan::placeholders(&t, i, &mut out.placeholders);
+                }
                 continue;
             }
             // Every line extends the stories whose sections are open.
@@ -367,6 +440,18 @@ impl SpecFile {
             scan::markers(&t, i, false, &mut out.markers);
             scan::placeholders(&t, i, &mut out.placeholders);
             let item = scan::list_item(line);
+            if let Some(k) = open_req {
+                // A hard-wrapped statement goes on over indented lines.
+                if item.is_none() && line.starts_with([' ', '\t']) && !js::trim(line).is_empty() {
+                    let end = t.trimmed(i).end;
+                    let r = &mut out.requirements[k];
+                    r.text.end = end;
+                    r.span.end = end;
+                    r.keywords.extend(scan::keywords(line, base));
+                    continue;
+                }
+                open_req = None;
+            }
             let innermost = stack.last().map_or(Section::Other, |s| s.1);
             if let Some(at) = item {
                 if let Some((kind, id, text_at)) = requirement_item(line, at) {
@@ -380,6 +465,7 @@ impl SpecFile {
                         keywords: scan::keywords(&line[id.end..], base + id.end),
                         line: i as u32,
                     });
+                    open_req = Some(out.requirements.len() - 1);
                 }
                 match innermost {
                     Section::EdgeCases => {
@@ -410,6 +496,23 @@ impl SpecFile {
                 _ => None,
             });
             let first = bold_keywords(line).first().map(|k| (k.0, k.1.start));
+            // `1. Given a spec, when I advance, then …`: plain keywords in
+            // one item.
+            if first.is_none() {
+                let steps = item
+                    .map(|at| plain_steps(line, at, base, i as u32))
+                    .unwrap_or_default();
+                if steps.len() > 1 {
+                    out.scenarios.push(Scenario {
+                        story,
+                        span: t.trimmed(i),
+                        steps,
+                        line: i as u32,
+                    });
+                    open = None;
+                    continue;
+                }
+            }
             let Some((first_kw, first_at)) = first else {
                 if !js::trim(line).is_empty() {
                     open = None;

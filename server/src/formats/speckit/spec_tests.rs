@@ -42,6 +42,9 @@ Nothing to test here.
 - **FR-01**: Client should retry.
 - **FR-001a**: Client MAY cache results.
 - FR-002: Client SHALL log.
+- **FR-005** Client MUST page results.
+- **SC-009** `npm test` passes.
+- **FR-005** is cited here, not defined again.
 - **FR-003 and FR-004** constrain everything.
 - `[NEEDS CLARIFICATION: quoted]` and <!-- [NEEDS CLARIFICATION: hidden] -->
 
@@ -153,6 +156,8 @@ fn requirements_with_two_digit_ids_suffixes_and_plain_ids() {
             ("FR-01", "FR-01", "Client should retry."),
             ("FR-001a", "FR-001a", "Client MAY cache results."),
             ("FR-002", "FR-002", "Client SHALL log."),
+            ("FR-005", "FR-005", "Client MUST page results."),
+            ("SC-009", "SC-009", "`npm test` passes."),
             ("SC-001", "SC-001", "5 API variations are exercised"),
         ]
     );
@@ -163,10 +168,18 @@ fn requirements_with_two_digit_ids_suffixes_and_plain_ids() {
         .collect();
     assert_eq!(
         kws,
-        [vec!["MUST"], vec![], vec!["MAY"], vec!["SHALL"], vec![]]
+        [
+            vec!["MUST"],
+            vec![],
+            vec!["MAY"],
+            vec!["SHALL"],
+            vec!["MUST"],
+            vec![],
+            vec![]
+        ]
     );
     assert_eq!(s.requirements[0].kind, RequirementKind::Functional);
-    assert_eq!(s.requirements[4].kind, RequirementKind::SuccessCriterion);
+    assert_eq!(s.requirements[6].kind, RequirementKind::SuccessCriterion);
 }
 
 #[test]
@@ -343,4 +356,32 @@ fn text_following_no_template_and_half_typed_ids_give_nothing() {
             "{src}"
         );
     }
+}
+
+#[test]
+fn plain_word_scenarios_and_wrapped_requirements() {
+    let src = "### US1 — Advance (Priority: P1)\n\n1. Given a spec mid-`specify`, when I advance it, then status becomes `specified`.\n2. Same for `plan`.\n\n- **FR-004**: The command body (shared by all\n  bodies) MUST journal each task\n- **FR-005**: Next\n";
+    let s = SpecFile::parse(src);
+    assert_eq!(s.scenarios.len(), 1);
+    let steps: Vec<_> = s.scenarios[0]
+        .steps
+        .iter()
+        .map(|st| (st.keyword, at(src, st.keyword_span), at(src, st.text_span)))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (Keyword::Given, "Given", "a spec mid-`specify`"),
+            (Keyword::When, "when", "I advance it"),
+            (Keyword::Then, "then", "status becomes `specified`."),
+        ]
+    );
+    assert_eq!(s.scenarios[0].story, Some(0));
+    let r = &s.requirements[0];
+    assert_eq!(
+        at(src, r.text),
+        "The command body (shared by all\n  bodies) MUST journal each task"
+    );
+    assert_eq!(r.keywords.len(), 1);
+    assert_eq!(at(src, s.requirements[1].text), "Next");
 }
