@@ -382,3 +382,86 @@ fn every_file_of_the_speckit_corpus_reads_and_cross_checks() {
     println!("all {} Markdown files: {total:?}", all_md);
     assert!(total.tasks > 3000, "{total:?}");
 }
+
+/// Every rule over every feature of the corpus: no panic, every finding's
+/// span inside its file; a count per code and a few samples each, printed
+/// for reading by eye (`--nocapture`).
+#[test]
+fn speckit_rules_over_the_corpus() {
+    use specls::formats::speckit::rules::{self, Feature, File};
+    use std::collections::BTreeMap;
+    let Some(corpus) = common::corpus_speckit() else {
+        return;
+    };
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut samples: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut trees: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    trees.sort();
+    for tree in &trees {
+        for r in root::find_roots(tree) {
+            let mut found = Vec::new();
+            if let Some(c) = &r.constitution {
+                let text = read(&tree.join(c));
+                for f in rules::constitution(&speckit::Constitution::parse(&text)) {
+                    found.push((c.clone(), text.clone(), f));
+                }
+            }
+            for feat in &r.features {
+                let load = |p: &Option<String>| p.as_ref().map(|p| read(&tree.join(p)));
+                let (st, pt, tt) = (load(&feat.spec), load(&feat.plan), load(&feat.tasks));
+                let ct: Vec<String> = feat
+                    .checklists
+                    .iter()
+                    .map(|p| read(&tree.join(p)))
+                    .collect();
+                let spec = st.as_deref().map(speckit::SpecFile::parse);
+                let plan = pt.as_deref().map(speckit::Plan::parse);
+                let tasks = tt.as_deref().map(speckit::TaskFile::parse);
+                let lists: Vec<_> = ct.iter().map(|t| speckit::Checklist::parse(t)).collect();
+                let feature = Feature {
+                    spec: st.as_deref().zip(spec.as_ref()),
+                    plan: pt.as_deref().zip(plan.as_ref()),
+                    tasks: tt.as_deref().zip(tasks.as_ref()),
+                    checklists: ct.iter().map(String::as_str).zip(lists.iter()).collect(),
+                };
+                for f in rules::check(&feature) {
+                    let (path, text) = match f.file {
+                        File::Spec => (feat.spec.clone(), st.clone()),
+                        File::Plan => (feat.plan.clone(), pt.clone()),
+                        File::Tasks => (feat.tasks.clone(), tt.clone()),
+                        File::Checklist(k) => {
+                            (Some(feat.checklists[k].clone()), Some(ct[k].clone()))
+                        }
+                        File::Constitution => unreachable!(),
+                    };
+                    found.push((path.unwrap(), text.unwrap(), f));
+                }
+            }
+            let tree_name = tree.file_name().unwrap().to_string_lossy().to_string();
+            for (path, text, f) in found {
+                let s = text_at(&text, f.span);
+                *counts.entry(f.code).or_default() += 1;
+                let list = samples.entry(f.code).or_default();
+                // Spread the samples: every 37th finding of a code after the
+                // first three.
+                if list.len() < 3 || (counts[f.code] % 37 == 0 && list.len() < 6) {
+                    let line = text[..f.span.start as usize].matches('\n').count() + 1;
+                    let shown: String = s.chars().take(60).collect();
+                    list.push(format!("{tree_name}/{path}:{line} `{shown}` {}", f.message));
+                }
+            }
+        }
+    }
+    for (code, n) in &counts {
+        println!("{code}: {n}");
+        for s in &samples[code] {
+            println!("    {s}");
+        }
+    }
+    assert!(!counts.is_empty());
+}
