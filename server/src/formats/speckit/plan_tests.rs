@@ -16,6 +16,8 @@ fn plan_sections_citations_markers_and_placeholders() {
 **Language/Version**: NEEDS CLARIFICATION
 **Storage**: [if applicable, e.g., PostgreSQL or N/A]
 **Testing**: [e.g., pytest, XCTest or NEEDS CLARIFICATION]
+**Scale/Scope**: [domain-specific, e.g., 10k users or NEEDS CLARIFICATION]
+**Output**: research.md not required (no NEEDS CLARIFICATION items).
 
 ## Summary
 
@@ -58,7 +60,9 @@ src/ FR-100
             "[###-feature-name]",
             "[DATE]",
             "[link]",
+            "[if applicable, e.g., PostgreSQL or N/A]",
             "[e.g., pytest, XCTest or NEEDS CLARIFICATION]",
+            "[domain-specific, e.g., 10k users or NEEDS CLARIFICATION]",
             "[REMOVE IF UNUSED]"
         ]
     );

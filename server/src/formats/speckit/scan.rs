@@ -283,7 +283,12 @@ pub(crate) fn markers(t: &Text, i: usize, bare: bool, out: &mut Vec<Marker>) {
                 span: Span::new(base + at - 1, base + end),
                 question: Span::new(base + q_at, base + q_at + question.len()),
             });
-        } else if bare {
+        } else if bare && {
+            // Only as the whole value of a `**Label**:` line: prose that
+            // mentions the words (`no NEEDS CLARIFICATION items`) is none.
+            let before = js::trim_end(&line[..at]);
+            before.ends_with("**:") || before.ends_with(":**")
+        } {
             out.push(Marker {
                 span: Span::new(base + at, base + pos),
                 question: Span::new(base + pos, base + pos),
@@ -338,7 +343,10 @@ pub(crate) fn placeholders(t: &Text, i: usize, out: &mut Vec<Placeholder>) {
             continue;
         }
         let token = &line[at..=close];
-        if TEMPLATE_TOKENS.contains(&token) || token.starts_with("[e.g., ") || is_snake_token(token)
+        if TEMPLATE_TOKENS.contains(&token)
+            || token.starts_with("[e.g., ")
+            || token.contains(", e.g., ")
+            || is_snake_token(token)
         {
             out.push(Placeholder {
                 kind: PlaceholderKind::Template,

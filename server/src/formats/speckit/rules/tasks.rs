@@ -139,8 +139,11 @@ pub fn check_checklist(c: &Checklist, file: File, out: &mut Vec<Finding>) {
             }
         }
     }
+    // The 80 % rule belongs to the checklist command's lists, whose items
+    // carry CHK ids; the generated requirements.md (plain items, no ids,
+    // no markers by design) is not held to it.
     let total = c.items.len();
-    if total == 0 {
+    if total == 0 || c.items.iter().all(|i| i.id.is_none()) {
         return;
     }
     let traced = c.items.iter().filter(|i| !i.traces.is_empty()).count();

@@ -264,6 +264,9 @@ fn checklist_traceability_below_eighty_percent() {
     let traced = "# UX Checklist\n- [ ] CHK001 a [Gap]\n- [ ] CHK002 b [Conflict]\n- [ ] CHK003 c [Spec §FR-001]\n- [ ] CHK004 d\n- [ ] CHK005 e [Ambiguity]\n";
     let found = run(&files(None, None, None, &[traced]));
     assert!(of(&found, "speckit/checklist-untraced").is_empty());
+    let generated = "# Specification Quality Checklist\n- [x] No implementation details\n- [x] Requirements are testable\n";
+    let found = run(&files(None, None, None, &[generated]));
+    assert!(of(&found, "speckit/checklist-untraced").is_empty());
 }
 
 #[test]
