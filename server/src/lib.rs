@@ -12,6 +12,7 @@ pub mod config;
 #[cfg(test)]
 mod crosscheck;
 pub mod diagnostic;
+pub mod formats;
 pub mod host;
 pub mod ide;
 pub mod lsp;

@@ -1,0 +1,219 @@
+//! Rules over spec.md (and the markers and placeholders of plan.md and the
+//! constitution).
+
+use super::{finding, File, Finding, Severity};
+use crate::formats::shape::RequirementKind;
+use crate::formats::speckit::{Constitution, Placeholder, PlaceholderKind, Plan, SpecFile};
+use crate::model::Span;
+use rustc_hash::FxHashMap;
+
+/// The template allows three markers in a spec.
+const MAX_MARKERS: usize = 3;
+
+pub fn check_spec(text: &str, spec: &SpecFile, out: &mut Vec<Finding>) {
+    for (k, m) in spec.markers.iter().enumerate() {
+        out.push(finding(
+            "speckit/needs-clarification",
+            Severity::Info,
+            File::Spec,
+            m.span,
+            format!("open question: {}", &text[m.question.range()]),
+        ));
+        if k >= MAX_MARKERS {
+            out.push(finding(
+                "speckit/too-many-clarifications",
+                Severity::Warning,
+                File::Spec,
+                m.span,
+                format!("clarification marker {} of at most {MAX_MARKERS}", k + 1),
+            ));
+        }
+    }
+    placeholders(text, &spec.placeholders, File::Spec, out);
+    for (k, st) in spec.stories.iter().enumerate() {
+        let Some(n) = st.number else { continue };
+        if !spec.scenarios.iter().any(|s| s.story == Some(k)) {
+            out.push(finding(
+                "speckit/story-without-scenarios",
+                Severity::Warning,
+                File::Spec,
+                st.heading,
+                format!(
+                    "user story {n} has no acceptance scenario (**Given** … **When** … **Then** …)"
+                ),
+            ));
+        }
+    }
+    duplicates(spec, out);
+    for r in &spec.requirements {
+        if r.kind == RequirementKind::Functional
+            && !r
+                .keywords
+                .iter()
+                .any(|(k, _)| matches!(k.as_str(), "MUST" | "SHALL" | "SHOULD" | "MAY"))
+        {
+            out.push(finding(
+                "speckit/requirement-no-keyword",
+                Severity::Warning,
+                File::Spec,
+                r.id_span,
+                format!("{} states no MUST, SHALL, SHOULD or MAY", r.id),
+            ));
+        }
+        if matches!(
+            r.kind,
+            RequirementKind::Functional | RequirementKind::SuccessCriterion
+        ) {
+            vague(text, r.text, &r.id, out);
+        }
+    }
+}
+
+fn duplicates(spec: &SpecFile, out: &mut Vec<Finding>) {
+    let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+    for r in &spec.requirements {
+        if let Some(first) = seen.insert(&r.id, r.line) {
+            seen.insert(&r.id, first);
+            out.push(finding(
+                "speckit/duplicate-id",
+                Severity::Error,
+                File::Spec,
+                r.id_span,
+                format!("{} is already defined on line {}", r.id, first + 1),
+            ));
+        }
+    }
+    let mut stories: FxHashMap<u32, u32> = FxHashMap::default();
+    for st in &spec.stories {
+        let (Some(n), Some(span)) = (st.number, st.number_span) else {
+            continue;
+        };
+        if let Some(&first) = stories.get(&n) {
+            out.push(finding(
+                "speckit/duplicate-id",
+                Severity::Error,
+                File::Spec,
+                span,
+                format!("user story {n} is already defined on line {}", first + 1),
+            ));
+        } else {
+            stories.insert(n, st.line);
+        }
+    }
+}
+
+/// Adjectives that promise a quality without measuring it.
+const VAGUE: &[&str] = &[
+    "fast",
+    "quick",
+    "quickly",
+    "scalable",
+    "secure",
+    "securely",
+    "robust",
+    "intuitive",
+    "user-friendly",
+    "easy",
+    "easily",
+    "efficient",
+    "efficiently",
+    "performant",
+    "seamless",
+    "seamlessly",
+    "responsive",
+    "reliable",
+    "simple",
+    "flexible",
+];
+
+/// A vague word in a requirement's statement, unless a number (a metric)
+/// is on the same line.
+fn vague(text: &str, stmt: Span, id: &str, out: &mut Vec<Finding>) {
+    let s = &text[stmt.range()];
+    if s.bytes().any(|b| b.is_ascii_digit()) {
+        return;
+    }
+    let lower = s.to_ascii_lowercase();
+    let b = lower.as_bytes();
+    for word in VAGUE {
+        let mut pos = 0;
+        while let Some(k) = lower[pos..].find(word) {
+            let at = pos + k;
+            pos = at + word.len();
+            let before_ok = at == 0 || !(b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'-');
+            let after_ok = b
+                .get(pos)
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'-'));
+            if before_ok && after_ok {
+                let start = stmt.start as usize + at;
+                out.push(finding(
+                    "speckit/vague-term",
+                    Severity::Hint,
+                    File::Spec,
+                    Span::new(start, start + word.len()),
+                    format!(
+                        "“{}” in {id} has no measure: say how {word} with a number",
+                        &s[at..pos]
+                    ),
+                ));
+                return;
+            }
+        }
+    }
+}
+
+fn placeholders(text: &str, ps: &[Placeholder], file: File, out: &mut Vec<Finding>) {
+    for p in ps {
+        let token = &text[p.span.range()];
+        let message = match p.kind {
+            PlaceholderKind::Template => format!("unfilled template placeholder {token}"),
+            PlaceholderKind::Note => format!("{token} left in the document"),
+        };
+        out.push(finding(
+            "speckit/placeholder",
+            Severity::Warning,
+            file,
+            p.span,
+            message,
+        ));
+    }
+}
+
+pub fn check_plan(plan: &Plan, out: &mut Vec<Finding>) {
+    for m in &plan.markers {
+        out.push(finding(
+            "speckit/needs-clarification",
+            Severity::Info,
+            File::Plan,
+            m.span,
+            "open question in the plan".to_string(),
+        ));
+    }
+    for p in &plan.placeholders {
+        out.push(finding(
+            "speckit/placeholder",
+            Severity::Warning,
+            File::Plan,
+            p.span,
+            match p.kind {
+                PlaceholderKind::Template => "unfilled template placeholder".to_string(),
+                PlaceholderKind::Note => "note left in the plan".to_string(),
+            },
+        ));
+    }
+}
+
+pub fn check_constitution(c: &Constitution, out: &mut Vec<Finding>) {
+    for p in &c.placeholders {
+        out.push(finding(
+            "speckit/placeholder",
+            Severity::Warning,
+            File::Constitution,
+            p.span,
+            match p.kind {
+                PlaceholderKind::Template => "unfilled constitution placeholder".to_string(),
+                PlaceholderKind::Note => "note left in the constitution".to_string(),
+            },
+        ));
+    }
+}

@@ -1,0 +1,162 @@
+//! Rules over one tasks.md and one checklist alone.
+
+use super::{finding, File, Finding, Severity};
+use crate::formats::speckit::checklist::Checklist;
+use crate::formats::speckit::tasks::{PhaseKind, TaskFile};
+use rustc_hash::FxHashMap;
+
+/// `cmd:checklist.md`: at least 80 % of items carry a traceability marker.
+const TRACED_SHARE: f64 = 0.8;
+
+pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
+    // Phases holding a task with an id: gate checklists under a phase
+    // heading of their own (`### Phase 3.1: Foundation` with `- [x] All
+    // tables created`) hold none.
+    let mut phases_with_ids = vec![false; tf.phases.len()];
+    for t in &tf.tasks {
+        if let (Some(_), Some(p)) = (&t.id, t.phase) {
+            phases_with_ids[p] = true;
+        }
+    }
+    // `[P]` tasks of each phase by the files they name, for
+    // parallel-same-file: (phase, path) → first task.
+    let mut parallel: FxHashMap<(usize, &str), usize> = FxHashMap::default();
+    for (k, task) in tf.tasks.iter().enumerate() {
+        let Some(id) = &task.id else {
+            // Detail checkboxes under a task, and checklists outside the
+            // phases (`## Validation Checklist`) or in phases of their own,
+            // are not tasks.
+            if task.parent.is_none() && task.phase.is_some_and(|p| phases_with_ids[p]) {
+                out.push(finding(
+                    "speckit/task-format",
+                    Severity::Warning,
+                    File::Tasks,
+                    task.checkbox,
+                    "task without a T### id: write `- [ ] T001 [P] [US1] Description with path`"
+                        .to_string(),
+                ));
+            }
+            continue;
+        };
+        let id_span = task.id_span.unwrap_or(task.span);
+        let phase = task.phase.map(|p| &tf.phases[p]);
+        match phase.map(|p| &p.kind) {
+            Some(PhaseKind::Story(ns)) => {
+                if task.stories.is_empty() {
+                    out.push(finding(
+                        "speckit/missing-story-label",
+                        Severity::Warning,
+                        File::Tasks,
+                        id_span,
+                        format!(
+                            "{id} is in the phase of user story {} but has no [US{}] label",
+                            ns[0], ns[0]
+                        ),
+                    ));
+                }
+                for label in &task.stories {
+                    if let Some(m) = label.numbers.iter().find(|m| !ns.contains(m)) {
+                        out.push(finding(
+                            "speckit/story-label-mismatch",
+                            Severity::Warning,
+                            File::Tasks,
+                            label.span,
+                            format!("[US{m}] on a task in the phase of user story {}", ns[0]),
+                        ));
+                    }
+                }
+            }
+            Some(kind @ (PhaseKind::Setup | PhaseKind::Foundational | PhaseKind::Polish)) => {
+                let name = match kind {
+                    PhaseKind::Setup => "Setup",
+                    PhaseKind::Foundational => "Foundational",
+                    _ => "Polish",
+                };
+                for label in &task.stories {
+                    out.push(finding(
+                        "speckit/forbidden-story-label",
+                        Severity::Warning,
+                        File::Tasks,
+                        label.span,
+                        format!("a {name} task belongs to no user story"),
+                    ));
+                }
+            }
+            _ => {}
+        }
+        if task.paths.is_empty() {
+            out.push(finding(
+                "speckit/task-without-path",
+                Severity::Hint,
+                File::Tasks,
+                id_span,
+                format!("{id} names no file path"),
+            ));
+        }
+        if let (Some(_), Some(p)) = (task.parallel, task.phase) {
+            let mut seen_here: Vec<&str> = Vec::new();
+            for path in &task.paths {
+                let file = path.path.as_str();
+                if file.ends_with('/') || seen_here.contains(&file) {
+                    continue;
+                }
+                seen_here.push(file);
+                if let Some(&first) = parallel.get(&(p, file)) {
+                    let other = tf.tasks[first].id.as_deref().unwrap_or("another task");
+                    out.push(finding(
+                        "speckit/parallel-same-file",
+                        Severity::Warning,
+                        File::Tasks,
+                        path.span,
+                        format!(
+                            "{id} and {other} are both [P] in this phase and both change {file}"
+                        ),
+                    ));
+                } else {
+                    parallel.insert((p, file), k);
+                }
+            }
+        }
+    }
+}
+
+pub fn check_checklist(c: &Checklist, file: File, out: &mut Vec<Finding>) {
+    let mut seen: FxHashMap<&str, u32> = FxHashMap::default();
+    for item in &c.items {
+        let (Some(id), Some(span)) = (&item.id, item.id_span) else {
+            continue;
+        };
+        match seen.get(id.as_str()) {
+            Some(&first) => out.push(finding(
+                "speckit/duplicate-id",
+                Severity::Error,
+                file,
+                span,
+                format!("{id} is already used on line {}", first + 1),
+            )),
+            None => {
+                seen.insert(id, item.line);
+            }
+        }
+    }
+    // The 80 % rule belongs to the checklist command's lists, whose items
+    // carry CHK ids; the generated requirements.md (plain items, no ids,
+    // no markers by design) is not held to it.
+    let total = c.items.len();
+    if total == 0 || c.items.iter().all(|i| i.id.is_none()) {
+        return;
+    }
+    let traced = c.items.iter().filter(|i| !i.traces.is_empty()).count();
+    if (traced as f64) < TRACED_SHARE * total as f64 {
+        let span = c.title.unwrap_or(c.items[0].span);
+        out.push(finding(
+            "speckit/checklist-untraced",
+            Severity::Info,
+            file,
+            span,
+            format!(
+                "{traced} of {total} items carry a [Spec §…], [Gap], [Ambiguity], [Conflict] or [Assumption] marker; at least 80 % should"
+            ),
+        ));
+    }
+}
