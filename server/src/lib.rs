@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod formats;
 pub mod ide;
 pub mod lsp;
 pub mod model;
