@@ -10,3 +10,5 @@
 
 pub mod ears;
 pub mod refs;
+pub mod requirements;
+mod text;
