@@ -8,6 +8,8 @@
 //! bugfix specs; cc-sdd writes the same layout with `(P)` markers, Title-case
 //! EARS and Japanese text. Every reader accepts all of them.
 
+pub mod bugfix;
+pub mod design;
 pub mod ears;
 pub mod refs;
 pub mod requirements;

@@ -315,16 +315,18 @@ fn close_block(doc: &Doc, out: &mut RequirementsDoc, open: &mut Option<usize>, n
     }
 }
 
-struct Item {
-    number: (usize, usize),
-    item: u32,
-    written_req: Option<u32>,
-    text_at: usize,
+pub(super) struct Item {
+    /// The item number's byte range in the line.
+    pub number: (usize, usize),
+    pub item: u32,
+    pub written_req: Option<u32>,
+    /// Where the text after the number starts in the line.
+    pub text_at: usize,
 }
 
 /// `N. text`, `N.M. text`, `N.M text`, `**N.M** text` at an indentation of
 /// at most three spaces.
-fn criterion_item(line: &str) -> Option<Item> {
+pub(super) fn criterion_item(line: &str) -> Option<Item> {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
         return None;
