@@ -13,4 +13,5 @@ pub mod design;
 pub mod ears;
 pub mod refs;
 pub mod requirements;
+pub mod tasks;
 mod text;
