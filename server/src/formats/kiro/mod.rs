@@ -9,9 +9,11 @@
 //! EARS and Japanese text. Every reader accepts all of them.
 
 pub mod bugfix;
+pub mod config;
 pub mod design;
 pub mod ears;
 pub mod refs;
 pub mod requirements;
+pub mod steering;
 pub mod tasks;
 mod text;
