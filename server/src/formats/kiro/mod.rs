@@ -14,6 +14,7 @@ pub mod design;
 pub mod ears;
 pub mod refs;
 pub mod requirements;
+pub mod roots;
 pub mod steering;
 pub mod tasks;
 mod text;
