@@ -49,3 +49,29 @@ pub fn corpus_trees() -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The shared corpus of Kiro trees (`SPECLS_CORPUS_KIRO`), or `None` (said
+/// on stderr) when it is absent; `SPECLS_REQUIRE_CORPUS=1` makes absence a
+/// failure.
+#[allow(dead_code)] // not every test file that shares this module uses it
+pub fn corpus_kiro() -> Option<PathBuf> {
+    let dir = std::env::var_os("SPECLS_CORPUS_KIRO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus-kiro"));
+    if dir.join("SOURCES.md").is_file() {
+        return Some(dir);
+    }
+    if std::env::var("SPECLS_REQUIRE_CORPUS").is_ok_and(|v| v == "1") {
+        panic!(
+            "SPECLS_REQUIRE_CORPUS=1 but the Kiro corpus is absent at {}",
+            dir.display()
+        );
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "Kiro corpus absent at {}: the tests that read it skip it (set SPECLS_CORPUS_KIRO)",
+        dir.display()
+    );
+    None
+}

@@ -18,3 +18,88 @@ pub mod roots;
 pub mod steering;
 pub mod tasks;
 mod text;
+
+use refs::CriterionId;
+use roots::FileKind;
+
+/// The summary of one Kiro file, by kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Summary {
+    Requirements(requirements::RequirementsDoc),
+    Bugfix(bugfix::BugfixDoc),
+    Design(design::DesignDoc),
+    Tasks(tasks::TasksDoc),
+    Config(Result<config::KiroConfig, config::ConfigProblem>),
+    Steering(steering::Steering),
+}
+
+/// Reads `text` as a file of `kind`; `None` for the kinds read for links
+/// only. Steering files are not a spec file kind: read them with
+/// [`steering::parse`].
+pub fn read(kind: FileKind, text: &str) -> Option<Summary> {
+    Some(match kind {
+        FileKind::Requirements => Summary::Requirements(requirements::parse(text)),
+        FileKind::Bugfix => Summary::Bugfix(bugfix::parse(text)),
+        FileKind::Design => Summary::Design(design::parse(text)),
+        FileKind::Tasks => Summary::Tasks(tasks::parse(text)),
+        FileKind::Config => Summary::Config(config::parse(text)),
+        FileKind::SpecJson | FileKind::OtherMarkdown | FileKind::Other => return None,
+    })
+}
+
+/// One feature's summaries: what the per-feature rules and link resolution
+/// work from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FeatureSpec {
+    pub requirements: Option<requirements::RequirementsDoc>,
+    pub bugfix: Option<bugfix::BugfixDoc>,
+    pub design: Option<design::DesignDoc>,
+    pub tasks: Option<tasks::TasksDoc>,
+    pub config: Option<Result<config::KiroConfig, config::ConfigProblem>>,
+}
+
+impl FeatureSpec {
+    pub fn add(&mut self, s: Summary) {
+        match s {
+            Summary::Requirements(d) => self.requirements = Some(d),
+            Summary::Bugfix(d) => self.bugfix = Some(d),
+            Summary::Design(d) => self.design = Some(d),
+            Summary::Tasks(d) => self.tasks = Some(d),
+            Summary::Config(c) => self.config = Some(c),
+            Summary::Steering(_) => {}
+        }
+    }
+
+    /// Whether the spec has a document criterion ids point into.
+    pub fn has_criteria_source(&self) -> bool {
+        self.requirements.is_some() || self.bugfix.is_some()
+    }
+
+    /// Whether `id` names a requirement or criterion (in a bugfix spec, a
+    /// behaviour line or section). A spec with both documents resolves
+    /// against either.
+    pub fn resolves(&self, id: CriterionId) -> bool {
+        self.requirements.as_ref().is_some_and(|r| r.resolves(id))
+            || self.bugfix.as_ref().is_some_and(|b| b.resolves(id))
+    }
+
+    /// The last item of requirement (or bugfix section) `req`.
+    pub fn items_of(&self, req: u32) -> Option<u32> {
+        self.requirements
+            .as_ref()
+            .and_then(|r| r.items_of(req))
+            .or_else(|| self.bugfix.as_ref().and_then(|b| b.items_of(req)))
+    }
+
+    /// Every criterion id the spec defines, in document order.
+    pub fn criterion_ids(&self) -> Vec<CriterionId> {
+        let mut out: Vec<CriterionId> = Vec::new();
+        if let Some(r) = &self.requirements {
+            out.extend(r.criteria().map(|c| c.id));
+        }
+        if let Some(b) = &self.bugfix {
+            out.extend(b.items.iter().map(|i| i.id));
+        }
+        out
+    }
+}
