@@ -58,6 +58,9 @@ pub struct Ears {
     pub lowercase_shall: Option<Span>,
     /// `SHALL CONTINUE TO` (bugfix unchanged behaviour), from SHALL to TO.
     pub continue_to: Option<Span>,
+    /// The text begins with WHEN, IF, WHILE, WHERE or THE, in any case
+    /// (cc-sdd writes `When` and `The`).
+    pub leading_keyword: bool,
 }
 
 impl Ears {
@@ -107,6 +110,12 @@ pub fn analyse(text: &str, at: usize) -> Ears {
     let word = |w: &Word| &text[w.s..w.e];
     let sp = |s: usize, e: usize| Span::new(at + s, at + e);
     let mut ears = Ears::default();
+    ears.leading_keyword = ws.first().is_some_and(|w| {
+        js_blank(&text[..w.s])
+            && ["WHEN", "IF", "WHILE", "WHERE", "THE"]
+                .iter()
+                .any(|k| word(w).eq_ignore_ascii_case(k))
+    });
 
     // The response marker: the first uppercase SHALL, else any `shall`.
     let upper_shall = ws.iter().position(|w| word(w) == "SHALL");
@@ -266,6 +275,7 @@ mod tests {
             ]
         );
         let e = analyse(t, 10);
+        assert!(e.leading_keyword);
         assert_eq!(e.system, Some(Span::new(36, 48)));
         assert!(e.system_after_upper_the);
         assert_eq!(e.shall, Some(Span::new(49, 54)));
@@ -327,6 +337,7 @@ mod tests {
         let t = "Users can see where the map is when it loads";
         let e = analyse(t, 0);
         assert!(e.clauses.is_empty() && e.shall.is_none() && e.system.is_none());
+        assert!(!e.leading_keyword);
         let t = "WHEN saved THEN the page reloads";
         assert_eq!(
             show(t),

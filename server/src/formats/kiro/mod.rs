@@ -15,6 +15,7 @@ pub mod ears;
 pub mod refs;
 pub mod requirements;
 pub mod roots;
+pub mod rules;
 pub mod steering;
 pub mod tasks;
 mod text;
@@ -34,8 +35,7 @@ pub enum Summary {
 }
 
 /// Reads `text` as a file of `kind`; `None` for the kinds read for links
-/// only. Steering files are not a spec file kind: read them with
-/// [`steering::parse`].
+/// only.
 pub fn read(kind: FileKind, text: &str) -> Option<Summary> {
     Some(match kind {
         FileKind::Requirements => Summary::Requirements(requirements::parse(text)),
@@ -43,6 +43,7 @@ pub fn read(kind: FileKind, text: &str) -> Option<Summary> {
         FileKind::Design => Summary::Design(design::parse(text)),
         FileKind::Tasks => Summary::Tasks(tasks::parse(text)),
         FileKind::Config => Summary::Config(config::parse(text)),
+        FileKind::Steering => Summary::Steering(steering::parse(text)),
         FileKind::SpecJson | FileKind::OtherMarkdown | FileKind::Other => return None,
     })
 }

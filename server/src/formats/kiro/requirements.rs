@@ -22,6 +22,7 @@ pub struct Criterion {
     /// continuation lines and sub-bullets, trailing blank lines excluded.
     pub body: Span,
     pub line: u32,
+    /// The EARS clauses of the whole body.
     pub ears: Ears,
 }
 
@@ -299,6 +300,14 @@ pub fn parse(source: &str) -> RequirementsDoc {
         }
     }
     close_block(&doc, &mut out, &mut open, doc.len());
+    // Read EARS over the whole item: a SHALL may sit on a continuation line.
+    for r in &mut out.requirements {
+        for c in &mut r.criteria {
+            if c.body != c.text {
+                c.ears = ears::analyse(&source[c.body.range()], c.body.start as usize);
+            }
+        }
+    }
     out
 }
 

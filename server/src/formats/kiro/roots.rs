@@ -24,6 +24,9 @@ pub enum FileKind {
     Config,
     /// cc-sdd's `spec.json`
     SpecJson,
+    /// A Markdown file under `.kiro/steering/` (never returned by
+    /// [`FileKind::of`], which sees only a name).
+    Steering,
     /// Any other Markdown file (`research.md`, `README.md`, notes): read
     /// for links only.
     OtherMarkdown,
