@@ -61,6 +61,10 @@ pub struct Ears {
     /// The text begins with WHEN, IF, WHILE, WHERE or THE, in any case
     /// (cc-sdd writes `When` and `The`).
     pub leading_keyword: bool,
+    /// A Japanese or Chinese response marker (`…すること`, `しなければならない`,
+    /// `必须`) in a criterion that has no SHALL: EARS translated rather than
+    /// quoted, which the English wording checks cannot judge.
+    pub localised_shall: Option<Span>,
 }
 
 impl Ears {
@@ -132,6 +136,9 @@ pub fn analyse(text: &str, at: usize) -> Ears {
         ears.lowercase_shall = Some(sp(ws[i].s, ws[i].e));
     }
     let response = upper_shall.or(any_shall);
+    if response.is_none() {
+        ears.localised_shall = localised_shall(text).map(|(s, e)| sp(s, e));
+    }
 
     // Clause starts: (word index, keyword, uppercase). Conditions count in
     // capitals anywhere, and in any case as the first word; a lowercase
@@ -242,6 +249,36 @@ pub fn analyse(text: &str, at: usize) -> Ears {
     ears
 }
 
+/// Response markers of EARS written in Japanese or Chinese.
+const LOCAL_SHALL: &[&str] = &[
+    "しなければならない",
+    "するものとする",
+    "ものとする",
+    "必要がある",
+    "应当",
+    "必须",
+    "應當",
+    "必須",
+];
+
+fn localised_shall(text: &str) -> Option<(usize, usize)> {
+    for m in LOCAL_SHALL {
+        if let Some(at) = text.find(m) {
+            return Some((at, at + m.len()));
+        }
+    }
+    // `…を割り当てること。` ends a sentence with the nominaliser that Japanese
+    // requirement style uses for "shall".
+    for line in text.lines() {
+        let t = line.trim_end().trim_end_matches(['。', '.']);
+        if t.ends_with("こと") {
+            let at = t.as_ptr() as usize - text.as_ptr() as usize + t.len() - "こと".len();
+            return Some((at, at + "こと".len()));
+        }
+    }
+    None
+}
+
 fn js_blank(s: &str) -> bool {
     s.chars().all(|c| c.is_whitespace() || c == '*')
 }
@@ -346,6 +383,22 @@ mod tests {
                 (Keyword::Then, "THEN the page reloads")
             ]
         );
+    }
+
+    #[test]
+    fn japanese_ears_without_english_keywords() {
+        let t = "タスクが作成されたとき、システムはタスクに一意のIDを割り当てること";
+        let e = analyse(t, 0);
+        assert_eq!(&t[e.localised_shall.unwrap().range()], "こと");
+        assert!(e.shall.is_none() && e.clauses.is_empty());
+        let t = "系统必须记录每次登录";
+        assert_eq!(&t[analyse(t, 0).localised_shall.unwrap().range()], "必须");
+        assert!(analyse("GA4 で以下のイベントが計測されている:", 0)
+            .localised_shall
+            .is_none());
+        // An English SHALL wins: the localised marker is only looked for
+        // without one.
+        assert!(analyse("THE A SHALL b こと", 0).localised_shall.is_none());
     }
 
     #[test]

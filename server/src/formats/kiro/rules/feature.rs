@@ -388,7 +388,10 @@ fn requirements(spec: &FeatureSpec, text: Option<&str>, out: &mut Vec<Finding>) 
             ears(&c.ears, c.text, c.id, out);
             if let (Some(g), Some(text), Some(sys)) = (&r.glossary, text, c.ears.system) {
                 let name = text.get(sys.range()).unwrap_or("");
-                if c.ears.system_after_upper_the && !name.is_empty() && !g.defines(name) {
+                // `THE System SHALL` is EARS's generic subject, not a name.
+                let generic = name.eq_ignore_ascii_case("system");
+                if c.ears.system_after_upper_the && !generic && !name.is_empty() && !g.defines(name)
+                {
                     out.push(Finding::new(
                         UNKNOWN_SYSTEM,
                         Severity::Hint,
@@ -406,7 +409,7 @@ fn requirements(spec: &FeatureSpec, text: Option<&str>, out: &mut Vec<Finding>) 
 /// wording never buries the reference findings.
 fn ears(e: &crate::formats::kiro::ears::Ears, text: Span, id: CriterionId, out: &mut Vec<Finding>) {
     let f = FileKind::Requirements;
-    if text.start == text.end {
+    if text.start == text.end || e.localised_shall.is_some() {
         return;
     }
     if e.shall.is_none() && e.lowercase_shall.is_none() {
@@ -743,6 +746,8 @@ mod tests {
             ]
         );
         assert!(run(&[(R, REQ)], EARS).is_empty());
+        let ja = "### Requirement 1\n**User Story:** x\n#### Acceptance Criteria\n1. タスクが作成されたとき、システムは一意のIDを割り当てること\n";
+        assert!(run(&[(R, ja)], EARS).is_empty());
     }
 
     #[test]
@@ -750,6 +755,8 @@ mod tests {
         let req = REQ.replace("THE Auth_Service SHALL log", "THE Audit_Log SHALL log");
         assert_eq!(run(&[(R, &req)], UNKNOWN_SYSTEM), ["Hint Audit_Log"]);
         assert!(run(&[(R, REQ)], UNKNOWN_SYSTEM).is_empty());
+        let generic = REQ.replace("THE Auth_Service SHALL log", "THE System SHALL log");
+        assert!(run(&[(R, &generic)], UNKNOWN_SYSTEM).is_empty());
         // No Glossary: nothing to check against.
         let bare = "### Requirement 1\n#### Acceptance Criteria\n1. THE Anything SHALL x\n";
         assert!(run(&[(R, bare)], UNKNOWN_SYSTEM).is_empty());
