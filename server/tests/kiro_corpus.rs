@@ -208,7 +208,11 @@ fn every_kiro_corpus_file_reads_and_agrees_with_independent_scans() {
         }
 
         let found = roots::find_roots(tree);
-        assert_eq!(found, [tree.clone()], "each corpus tree is one Kiro root");
+        assert_eq!(
+            found,
+            std::slice::from_ref(tree),
+            "each corpus tree is one Kiro root"
+        );
         let layout = roots::layout(tree);
         assert!(layout.problems.is_empty(), "{:?}", layout.problems);
         let mut c = Counts {

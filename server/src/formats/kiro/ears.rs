@@ -113,13 +113,15 @@ pub fn analyse(text: &str, at: usize) -> Ears {
     let ws = words(text);
     let word = |w: &Word| &text[w.s..w.e];
     let sp = |s: usize, e: usize| Span::new(at + s, at + e);
-    let mut ears = Ears::default();
-    ears.leading_keyword = ws.first().is_some_and(|w| {
-        js_blank(&text[..w.s])
-            && ["WHEN", "IF", "WHILE", "WHERE", "THE"]
-                .iter()
-                .any(|k| word(w).eq_ignore_ascii_case(k))
-    });
+    let mut ears = Ears {
+        leading_keyword: ws.first().is_some_and(|w| {
+            js_blank(&text[..w.s])
+                && ["WHEN", "IF", "WHILE", "WHERE", "THE"]
+                    .iter()
+                    .any(|k| word(w).eq_ignore_ascii_case(k))
+        }),
+        ..Ears::default()
+    };
 
     // The response marker: the first uppercase SHALL, else any `shall`.
     let upper_shall = ws.iter().position(|w| word(w) == "SHALL");

@@ -480,7 +480,7 @@ fn glossary_term(line: &str, base: usize) -> Option<Term> {
 mod tests {
     use super::*;
 
-    fn at<'a>(text: &'a str, s: Span) -> &'a str {
+    fn at(text: &str, s: Span) -> &str {
         &text[s.range()]
     }
 

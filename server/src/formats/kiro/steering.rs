@@ -72,7 +72,7 @@ impl Steering {
 pub fn parse(text: &str) -> Steering {
     let doc = Doc::new(text);
     let mut out = Steering::default();
-    let opens = doc.len() > 0 && js::trim_end(doc.line(0)) == "---";
+    let opens = !doc.is_empty() && js::trim_end(doc.line(0)) == "---";
     if opens {
         match (1..doc.len()).find(|&i| js::trim_end(doc.line(i)) == "---") {
             Some(close) => front_matter(&doc, close, &mut out),
