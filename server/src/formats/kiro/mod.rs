@@ -48,6 +48,23 @@ pub fn read(kind: FileKind, text: &str) -> Option<Summary> {
     })
 }
 
+/// The ids a feature defines, for resolving references quickly.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpecIndex {
+    ids: std::collections::HashSet<CriterionId>,
+    last_item: std::collections::HashMap<u32, u32>,
+}
+
+impl SpecIndex {
+    pub fn resolves(&self, id: CriterionId) -> bool {
+        self.ids.contains(&id)
+    }
+
+    pub fn items_of(&self, req: u32) -> Option<u32> {
+        self.last_item.get(&req).copied()
+    }
+}
+
 /// One feature's summaries: what the per-feature rules and link resolution
 /// work from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -90,6 +107,34 @@ impl FeatureSpec {
             .as_ref()
             .and_then(|r| r.items_of(req))
             .or_else(|| self.bugfix.as_ref().and_then(|b| b.items_of(req)))
+    }
+
+    /// What references resolve against, built once: [`FeatureSpec::resolves`]
+    /// scans the documents, which is quadratic over many references.
+    pub fn index(&self) -> SpecIndex {
+        let mut ix = SpecIndex::default();
+        let mut add = |id: CriterionId| {
+            ix.ids.insert(id);
+            ix.ids.insert(CriterionId::requirement(id.req));
+            if let Some(i) = id.item {
+                let last = ix.last_item.entry(id.req).or_insert(i);
+                *last = (*last).max(i);
+            }
+        };
+        if let Some(r) = &self.requirements {
+            for req in &r.requirements {
+                add(CriterionId::requirement(req.number));
+                for c in &req.criteria {
+                    add(c.id);
+                }
+            }
+        }
+        if let Some(b) = &self.bugfix {
+            for i in &b.items {
+                add(i.id);
+            }
+        }
+        ix
     }
 
     /// Every criterion id the spec defines, in document order.

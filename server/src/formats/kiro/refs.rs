@@ -158,6 +158,9 @@ pub struct RefList {
 /// kept as malformed rather than overflowing.
 const MAX_NUMBER: u32 = 100_000;
 
+/// The longest range expanded, in requirements or in criteria.
+const MAX_RANGE: u32 = 1_000;
+
 /// Reads a reference list `value` that starts at byte `at` of the file.
 pub fn parse_refs(value: &str, at: usize) -> (Vec<Ref>, bool) {
     let words = words(value);
@@ -276,6 +279,13 @@ fn range((a, a_at): (&str, usize), (b, b_at): (&str, usize), whole: &str, span: 
     }
     if to <= from {
         return malformed(&text(span), span, "a range must run upwards");
+    }
+    // Expanding is linear in the range's length; no spec has a thousand
+    // criteria under one requirement or a thousand requirements.
+    if to.req - from.req > MAX_RANGE
+        || to.item.unwrap_or(0).abs_diff(from.item.unwrap_or(0)) > MAX_RANGE
+    {
+        return malformed(&text(span), span, "the range is too long");
     }
     Ref::Range {
         from: IdRef {
@@ -489,6 +499,8 @@ mod tests {
             ("0.1", "numbers start at 1"),
             ("1.2.3", "an id has at most two numbers"),
             ("1-1.2", "a range joins two criteria or two requirements"),
+            ("1.1-1.5000", "the range is too long"),
+            ("1-5000", "the range is too long"),
         ] {
             let r = refs(text);
             assert_eq!(

@@ -134,6 +134,10 @@ pub fn parse(source: &str) -> TasksDoc {
     let doc = Doc::new(source);
     let mut out = TasksDoc::default();
     let mut group: Option<usize> = None;
+    // The last task seen with each number: a sub-task's parent is looked up
+    // here rather than by a scan back, which would be quadratic.
+    let mut last_with_id: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::new();
     // The task whose detail lines are being read.
     let mut current: Option<usize> = None;
     for i in 0..doc.len() {
@@ -164,11 +168,7 @@ pub fn parse(source: &str) -> TasksDoc {
             let indent = indent_of(line);
             let k = out.tasks.len();
             let parent = match &task.id {
-                Some(id) => id.parent().and_then(|p| {
-                    out.tasks
-                        .iter()
-                        .rposition(|t| t.id.as_ref().is_some_and(|i| i.text == p))
-                }),
+                Some(id) => id.parent().and_then(|p| last_with_id.get(p).copied()),
                 // A numberless checkbox belongs to the nearest task above
                 // it that is less indented.
                 None => current.and_then(|c| {
@@ -204,6 +204,9 @@ pub fn parse(source: &str) -> TasksDoc {
             };
             // A task line may carry its references inline.
             read_detail(&mut t, line, base, doc.trimmed_range(i).into(), true);
+            if let Some(id) = &t.id {
+                last_with_id.insert(id.text.clone(), k);
+            }
             out.tasks.push(t);
             current = Some(k);
             continue;

@@ -10,15 +10,16 @@ use crate::formats::kiro::config::{SPEC_TYPES, WORKFLOW_TYPES};
 use crate::formats::kiro::ears::Keyword;
 use crate::formats::kiro::refs::{CriterionId, IdRef, Ref, RefLabel, RefList};
 use crate::formats::kiro::tasks::TasksDoc;
-use crate::formats::kiro::FeatureSpec;
+use crate::formats::kiro::{FeatureSpec, SpecIndex};
 
 /// Every finding of one feature. `requirements_text` is the text of its
 /// requirements.md, which names the systems the Glossary is checked
 /// against.
 pub fn check_feature(spec: &FeatureSpec, requirements_text: Option<&str>) -> Vec<Finding> {
     let mut out = Vec::new();
-    references(spec, &mut out);
-    coverage(spec, &mut out);
+    let ix = spec.index();
+    references(spec, &ix, &mut out);
+    coverage(spec, &ix, &mut out);
     if let Some(t) = &spec.tasks {
         tasks(t, &mut out);
         properties(spec, t, &mut out);
@@ -50,7 +51,7 @@ fn label_name(l: &RefList) -> &'static str {
     }
 }
 
-fn references(spec: &FeatureSpec, out: &mut Vec<Finding>) {
+fn references(spec: &FeatureSpec, ix: &SpecIndex, out: &mut Vec<Finding>) {
     if !spec.has_criteria_source() {
         return;
     }
@@ -80,13 +81,13 @@ fn references(spec: &FeatureSpec, out: &mut Vec<Finding>) {
         for r in &l.refs {
             match r {
                 Ref::Id(i) => {
-                    if !spec.resolves(i.id) {
+                    if !ix.resolves(i.id) {
                         out.push(unknown(file, i, l));
                     }
                 }
                 Ref::Range { from, to, .. } => {
                     for end in [from, to] {
-                        if !spec.resolves(end.id) {
+                        if !ix.resolves(end.id) {
                             out.push(unknown(file, end, l));
                         }
                     }
@@ -103,8 +104,8 @@ fn references(spec: &FeatureSpec, out: &mut Vec<Finding>) {
     }
 }
 
-fn coverage(spec: &FeatureSpec, out: &mut Vec<Finding>) {
-    let items_of = |r: u32| spec.items_of(r);
+fn coverage(spec: &FeatureSpec, ix: &SpecIndex, out: &mut Vec<Finding>) {
+    let items_of = |r: u32| ix.items_of(r);
     let mut covered: BTreeSet<CriterionId> = BTreeSet::new();
     let mut whole: BTreeSet<u32> = BTreeSet::new();
     let mut tasks_cite = false;
@@ -184,7 +185,19 @@ fn tasks(t: &TasksDoc, out: &mut Vec<Finding>) {
             }
         }
     }
-    let has_children: BTreeSet<usize> = t.tasks.iter().filter_map(|x| x.parent).collect();
+    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (k, x) in t.tasks.iter().enumerate() {
+        if let Some(p) = x.parent {
+            children.entry(p).or_default().push(k);
+        }
+    }
+    let by_id: HashMap<&str, usize> = t
+        .tasks
+        .iter()
+        .enumerate()
+        .filter_map(|(k, x)| x.id.as_ref().map(|i| (i.text.as_str(), k)))
+        .rev()
+        .collect();
     let any_refs = t.tasks.iter().any(|x| !x.refs.is_empty());
     for (k, task) in t.tasks.iter().enumerate() {
         // A sub-task not under its parent number.
@@ -207,9 +220,12 @@ fn tasks(t: &TasksDoc, out: &mut Vec<Finding>) {
         }
         // A checked task with an unchecked required sub-task.
         if task.done() {
-            if let Some((_, child)) = t
-                .children(k)
-                .find(|(_, c)| !c.done() && c.optional.is_none())
+            if let Some(child) = children
+                .get(&k)
+                .into_iter()
+                .flatten()
+                .map(|&c| &t.tasks[c])
+                .find(|c| !c.done() && c.optional.is_none())
             {
                 let name = child.id.as_ref().map_or_else(
                     || "a sub-task".to_string(),
@@ -228,7 +244,7 @@ fn tasks(t: &TasksDoc, out: &mut Vec<Finding>) {
             }
         }
         // A leaf task with no references where others have them.
-        let leaf = !has_children.contains(&k);
+        let leaf = !children.contains_key(&k);
         let mut ancestor_refs = false;
         let mut a = task.parent;
         while let Some(p) = a {
@@ -253,7 +269,9 @@ fn tasks(t: &TasksDoc, out: &mut Vec<Finding>) {
         }
         // cc-sdd dependencies.
         for d in &task.depends {
-            let target = (!d.malformed).then(|| t.task(&d.id)).flatten();
+            let target = (!d.malformed)
+                .then(|| by_id.get(d.id.as_str()).map(|&j| &t.tasks[j]))
+                .flatten();
             match target {
                 None => out.push(Finding::new(
                     UNKNOWN_DEPENDENCY,
@@ -280,9 +298,10 @@ fn tasks(t: &TasksDoc, out: &mut Vec<Finding>) {
 
 fn properties(spec: &FeatureSpec, t: &TasksDoc, out: &mut Vec<Finding>) {
     let Some(d) = &spec.design else { return };
+    let defined: BTreeSet<u32> = d.properties.iter().map(|p| p.number).collect();
     for task in &t.tasks {
         for p in &task.properties {
-            if !d.defines(p.number) {
+            if !defined.contains(&p.number) {
                 out.push(Finding::new(
                     UNKNOWN_PROPERTY,
                     Severity::Error,
