@@ -176,6 +176,8 @@ fn every_kiro_corpus_file_reads_and_agrees_with_independent_scans() {
         return;
     }
     let mut total = Counts::default();
+    let mut bytes = 0usize;
+    let mut parse_time = std::time::Duration::ZERO;
     println!(
         "{:<46} {:>4} {:>5} {:>6} {:>4} {:>5} {:>5} {:>6} {:>6} {:>5} {:>6} {:>5}",
         "tree",
@@ -240,9 +242,12 @@ fn every_kiro_corpus_file_reads_and_agrees_with_independent_scans() {
                 let Ok(text) = std::fs::read_to_string(&path) else {
                     continue;
                 };
+                let t0 = std::time::Instant::now();
                 let Some(summary) = kiro::read(file.kind, &text) else {
                     continue;
                 };
+                parse_time += t0.elapsed();
+                bytes += text.len();
                 check_summary(&text, &summary, &path);
                 spec.add(summary);
             }
@@ -293,6 +298,10 @@ fn every_kiro_corpus_file_reads_and_agrees_with_independent_scans() {
         total.malformed,
         total.uncovered,
         total.steering
+    );
+    println!(
+        "read {bytes} bytes of spec files in {parse_time:?} ({:.1} MB/s, this build's profile)",
+        bytes as f64 / 1e6 / parse_time.as_secs_f64().max(1e-9)
     );
     // The corpus is fixed. Counted by hand over each tree with
     // awk '/^```/{f=!f;next} f{next} /^#/{on=($0 ~ /^#### (Acceptance

@@ -149,3 +149,33 @@ impl FeatureSpec {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Span;
+
+    #[test]
+    fn crlf_and_a_bom_leave_spans_on_the_text() {
+        let req = "\u{feff}# Requirements\r\n\r\n### Requirement 1: A\r\n\r\n**User Story:** x\r\n\r\n#### Acceptance Criteria\r\n\r\n1. WHEN a, THE B SHALL c\r\n2. THE B SHALL d\r\n";
+        let tasks = "- [x] 1. Do\r\n  - _Requirements: 1.1, 1.2_\r\n- [ ]* 1.1 Test\r\n";
+        let mut spec = FeatureSpec::default();
+        spec.add(read(FileKind::Requirements, req).unwrap());
+        spec.add(read(FileKind::Tasks, tasks).unwrap());
+        let r = spec.requirements.as_ref().unwrap();
+        let at = |s: Span| &req[s.range()];
+        assert_eq!(at(r.title.unwrap()), "Requirements");
+        let texts: Vec<_> = r.criteria().map(|c| at(c.body)).collect();
+        assert_eq!(texts, ["WHEN a, THE B SHALL c", "THE B SHALL d"]);
+        assert_eq!(
+            at(r.requirements[0].block).lines().last(),
+            Some("2. THE B SHALL d")
+        );
+        let t = spec.tasks.as_ref().unwrap();
+        assert_eq!(&tasks[t.tasks[0].title.range()], "Do");
+        assert_eq!(&tasks[t.tasks[0].refs[0].value.range()], "1.1, 1.2");
+        assert_eq!(&tasks[t.tasks[1].title.range()], "Test");
+        assert!(spec.index().resolves(CriterionId::criterion(1, 2)));
+        assert!(rules::check_feature(&spec, Some(req)).is_empty());
+    }
+}
