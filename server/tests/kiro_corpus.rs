@@ -330,6 +330,13 @@ fn check_summary(text: &str, s: &Summary, path: &Path) {
                 );
                 for c in &r.criteria {
                     check_span(text, c.text, "criterion", path);
+                    let marker = &text[c.marker.range()];
+                    assert!(
+                        marker.starts_with(|ch: char| ch.is_ascii_digit() || ch == '*')
+                            && c.marker.end <= c.text.start,
+                        "{}: marker {marker:?}",
+                        path.display()
+                    );
                     check_span(text, c.body, "criterion body", path);
                     assert_eq!(
                         text[c.number_span.range()].parse::<u32>().ok(),

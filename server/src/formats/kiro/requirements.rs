@@ -13,6 +13,9 @@ pub struct Criterion {
     pub id: CriterionId,
     /// The item number as written (`3` in `3.` and in `2.3.`).
     pub number_span: Span,
+    /// The whole list marker (`3.`, `2.3.`, `**2.3**`): where a finding
+    /// about the criterion as a whole starts.
+    pub marker: Span,
     /// The requirement number written before the item (`2` in `2.3.`), when
     /// the list spells whole ids.
     pub written_req: Option<u32>,
@@ -272,6 +275,7 @@ pub fn parse(source: &str) -> RequirementsDoc {
                 r.criteria.push(Criterion {
                     id: CriterionId::criterion(r.number, item.item),
                     number_span: Span::new(base + item.number.0, base + item.number.1),
+                    marker: Span::new(base + item.start, base + item.text_at),
                     written_req: item.written_req,
                     text: text_span,
                     body: text_span,
@@ -331,6 +335,8 @@ pub(super) struct Item {
     pub written_req: Option<u32>,
     /// Where the text after the number starts in the line.
     pub text_at: usize,
+    /// Where the marker starts (after the indentation).
+    pub start: usize,
 }
 
 /// `N. text`, `N.M. text`, `N.M text`, `**N.M** text` at an indentation of
@@ -386,6 +392,7 @@ pub(super) fn criterion_item(line: &str) -> Option<Item> {
         item,
         written_req,
         text_at: at,
+        start: indent,
     })
 }
 
@@ -598,6 +605,8 @@ Sign-in for the portal.
             ]
         );
         assert!(at(t, r.block).ends_with("north indicator"));
+        assert_eq!(at(t, r.criteria[0].marker), "1.1.");
+        assert_eq!(at(t, r.criteria[1].marker), "1.2");
     }
 
     #[test]
@@ -641,7 +650,15 @@ Sign-in for the portal.
             assert!(criterion_item(line).is_none(), "{line}");
         }
         let i = criterion_item("**2.13** WHEN x THEN y").unwrap();
-        assert_eq!((i.item, i.written_req, i.text_at), (13, Some(2), 8));
+        assert_eq!(
+            (i.item, i.written_req, i.text_at, i.start),
+            (13, Some(2), 8, 0)
+        );
+        let i = criterion_item("  4.1 The A shall b").unwrap();
+        assert_eq!(
+            (i.item, i.written_req, i.number, i.start, i.text_at),
+            (1, Some(4), (4, 5), 2, 5)
+        );
     }
 
     #[test]

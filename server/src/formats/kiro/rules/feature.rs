@@ -135,7 +135,7 @@ fn coverage(spec: &FeatureSpec, ix: &SpecIndex, out: &mut Vec<Finding>) {
                     UNCOVERED_CRITERION,
                     Severity::Info,
                     FileKind::Requirements,
-                    Span::new(c.number_span.start as usize, c.text.end as usize),
+                    Span::new(c.marker.start as usize, c.text.end as usize),
                     format!(
                         "criterion {} is cited by no task and validated by no design property",
                         c.id
@@ -668,6 +668,7 @@ mod tests {
             run(&[(R, REQ), (T, tasks)], UNCOVERED_CRITERION),
             [
                 "Info 2. THE Auth_Service SHALL log the attempt",
+                // (the second requirement's first criterion)
                 "Info 1. WHEN a user signs out, THE Auth_Service SHALL revoke the token"
             ]
         );
