@@ -7,7 +7,9 @@
 //! a mapping from those summaries into [`shape::Document`]: requirements with
 //! stable ids, scenarios with steps, phases, and tasks with state, parent,
 //! dependencies and links. Dependency, link, coverage, cycle and completion
-//! logic is meant to be written once over that shape.
+//! logic is meant to be written once over that shape. Spec Kit maps into it
+//! (`speckit::graph`); Kiro's summaries are read but not yet mapped.
 
+pub mod kiro;
 pub mod shape;
 pub mod speckit;

@@ -50,29 +50,41 @@ pub fn corpus_trees() -> Vec<PathBuf> {
     out
 }
 
-/// The shared corpus of GitHub Spec Kit trees, or `None` (said on stderr)
-/// when it is absent; `SPECLS_REQUIRE_CORPUS=1` (CI) makes absence a
-/// failure.
+/// The shared corpus of GitHub Spec Kit trees (`SPECLS_CORPUS_SPECKIT`),
+/// or `None` (said on stderr) when it is absent; `SPECLS_REQUIRE_CORPUS=1`
+/// (CI) makes absence a failure.
 #[allow(dead_code)] // not every test file that shares this module uses it
 pub fn corpus_speckit() -> Option<PathBuf> {
-    let dir = std::env::var_os("SPECLS_CORPUS_SPECKIT")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus-speckit")
-        });
+    other_corpus("SPECLS_CORPUS_SPECKIT", "corpus-speckit", "Spec Kit")
+}
+
+/// The shared corpus of Kiro trees (`SPECLS_CORPUS_KIRO`), as
+/// [`corpus_speckit`].
+#[allow(dead_code)] // not every test file that shares this module uses it
+pub fn corpus_kiro() -> Option<PathBuf> {
+    other_corpus("SPECLS_CORPUS_KIRO", "corpus-kiro", "Kiro")
+}
+
+#[allow(dead_code)]
+fn other_corpus(var: &str, folder: &str, name: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os(var).map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared")
+            .join(folder)
+    });
     if dir.join("SOURCES.md").is_file() {
         return Some(dir);
     }
     if std::env::var("SPECLS_REQUIRE_CORPUS").is_ok_and(|v| v == "1") {
         panic!(
-            "SPECLS_REQUIRE_CORPUS=1 but the Spec Kit corpus is absent at {}",
+            "SPECLS_REQUIRE_CORPUS=1 but the {name} corpus is absent at {}",
             dir.display()
         );
     }
     use std::io::Write;
     let _ = writeln!(
         std::io::stderr(),
-        "Spec Kit corpus absent at {}: the tests that read it skip it (set SPECLS_CORPUS_SPECKIT)",
+        "{name} corpus absent at {}: the tests that read it skip it (set {var})",
         dir.display()
     );
     None
