@@ -31,6 +31,7 @@ let status: vscode.StatusBarItem;
 let output: vscode.OutputChannel;
 let starting: Promise<void> | undefined;
 let crashes: number[] = [];
+let extensionDir: string | undefined;
 
 type Status = "starting" | "running" | "stopped" | "error";
 
@@ -144,7 +145,12 @@ function createClient(command: string): LanguageClient {
 }
 
 async function start(): Promise<void> {
-  const lookup = findServer(vscode.workspace.getConfiguration("specls").get<string>("server.path") ?? "");
+  const lookup = findServer(
+    vscode.workspace.getConfiguration("specls").get<string>("server.path") ?? "",
+    process.env,
+    undefined,
+    extensionDir,
+  );
   if (!lookup.path) {
     setStatus("error", "language server not found");
     void reportError(missingMessage(lookup));
@@ -234,6 +240,7 @@ async function showTaskGraph(arg?: unknown): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionDir = context.extensionPath;
   output = vscode.window.createOutputChannel("specls");
   status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.command = "specls.showOutput";
