@@ -289,3 +289,9 @@ fn omnifunc_is_set_on_attach() {
 fn restart_works_after_the_server_died() {
     run_check("restart_after_crash");
 }
+
+/// The root detection also knows Spec Kit and Kiro trees.
+#[test]
+fn spec_kit_and_kiro_trees_have_roots() {
+    run_check("roots");
+}

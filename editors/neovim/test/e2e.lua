@@ -489,6 +489,33 @@ checks.restart_after_crash = function()
   out("ok the new client publishes diagnostics")
 end
 
+-- Spec Kit and Kiro trees get a root too (the server is learning their
+-- formats); files beside the trees do not.
+checks.roots = function()
+  setup({ cmd = { bin, "lsp" } })
+  local base = vim.loop.fs_realpath(ws .. "/..")
+  local function write(rel)
+    local path = base .. "/" .. rel
+    vim.fn.mkdir(vim.fn.fnamemodify(path, ":h"), "p")
+    local f = assert(io.open(path, "w"))
+    f:write("# x\n")
+    f:close()
+    return path
+  end
+  local root_for = require("specls").root_for
+  eq(root_for(tasks), vim.loop.fs_realpath(ws), "an OpenSpec file")
+  eq(root_for(ws .. "/README.md"), nil, "README.md beside openspec/")
+  vim.fn.mkdir(base .. "/kit/.specify", "p")
+  eq(root_for(write("kit/specs/001-login/spec.md")), base .. "/kit", "a Spec Kit spec")
+  eq(root_for(write("kit/memory/constitution.md")), base .. "/kit", "a Spec Kit constitution")
+  eq(root_for(write("kit/README.md")), nil, "README.md beside .specify/")
+  write("kit2/memory/constitution.md")
+  eq(root_for(write("kit2/specs/002-x/plan.md")), base .. "/kit2", "Spec Kit without .specify/")
+  eq(root_for(write("kiro/.kiro/specs/login/requirements.md")), base .. "/kiro", "a Kiro spec")
+  eq(root_for(write("kiro/.kiro/steering/product.md")), base .. "/kiro", "a Kiro steering file")
+  eq(root_for(write("kiro/docs/notes.md")), nil, "a Markdown file beside .kiro/")
+end
+
 -- Keyword highlighting: the window matches everywhere, the tree-sitter
 -- captures where Neovim has the markdown parsers (0.10+ ships them).
 checks.highlights = function()

@@ -81,10 +81,39 @@ local function normalize(path)
   return path
 end
 
---- The OpenSpec workspace root of a file: the nearest folder above it that
---- holds an `openspec/` folder, provided the file lies inside that
---- `openspec/` folder (so README.md next to `openspec/` is left alone, as
---- in the VS Code extension). nil when the file is not part of such a tree.
+local function is_file(path)
+  local stat = uv.fs_stat(path)
+  return stat ~= nil and stat.type == "file"
+end
+
+local function inside(path, dir)
+  local prefix = (dir == "/" and "" or dir) .. "/"
+  return path:sub(1, #prefix) == prefix
+end
+
+--- The folders under `dir` whose Markdown files belong to a spec tree rooted
+--- at `dir`, or nil when `dir` is no such root: OpenSpec's `openspec/`;
+--- GitHub Spec Kit's `.specify/` (or `memory/constitution.md` beside
+--- `specs/`), with its `specs/` and `memory/`; Kiro's `.kiro/` holding
+--- `specs/` or `steering/`.
+local function tree_at(dir)
+  local base = dir == "/" and "" or dir
+  if is_dir(base .. "/openspec") then
+    return { base .. "/openspec" }
+  end
+  if is_dir(base .. "/.specify") or (is_file(base .. "/memory/constitution.md") and is_dir(base .. "/specs")) then
+    return { base .. "/.specify", base .. "/specs", base .. "/memory" }
+  end
+  if is_dir(base .. "/.kiro/specs") or is_dir(base .. "/.kiro/steering") then
+    return { base .. "/.kiro" }
+  end
+  return nil
+end
+
+--- The spec workspace root of a file: the nearest folder above it that
+--- holds a spec tree (see tree_at), provided the file lies inside that
+--- tree (so README.md next to `openspec/` is left alone, as in the VS Code
+--- extension). nil when the file is not part of such a tree.
 function M.root_for(path)
   path = normalize(path)
   if path == nil then
@@ -92,10 +121,12 @@ function M.root_for(path)
   end
   local dir = parent(path)
   while true do
-    if is_dir(dir .. "/openspec") then
-      local prefix = (dir == "/" and "" or dir) .. "/openspec/"
-      if path:sub(1, #prefix) == prefix then
-        return dir
+    local tree = tree_at(dir)
+    if tree ~= nil then
+      for _, d in ipairs(tree) do
+        if inside(path, d) then
+          return dir
+        end
       end
       return nil
     end
