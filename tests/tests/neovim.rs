@@ -101,6 +101,20 @@ fn run_check(check: &str) {
     }
 }
 
+/// Runs `check` through `vim.lsp.enable` only, in the Neovims that have it.
+fn run_native_check(check: &str) {
+    let native: Vec<Neovim> = neovims().into_iter().filter(|n| n.native).collect();
+    if native.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "no Neovim 0.11+ found: skipping `{check}` (scripts/install-neovim.sh --newer DIR installs one)"
+        );
+    }
+    for nvim in native {
+        run_one(&nvim.path, check, true);
+    }
+}
+
 fn run_one(nvim: &Path, check: &str, native: bool) {
     let tmp = tempfile::tempdir().unwrap();
     let ws = tmp.path().join("examples");
@@ -249,4 +263,35 @@ fn completion_after_when_offers_workspace_steps() {
 #[test]
 fn show_task_graph_opens_the_mermaid_text() {
     run_check("task_graph");
+}
+
+/// Neovim 0.11+: `vim.lsp.enable('specls')` with the command set through
+/// `vim.lsp.config` and no setup call, from the plugin's `lsp/specls.lua`.
+#[test]
+fn lsp_enable_works_without_setup() {
+    run_native_check("enable_without_setup");
+}
+
+/// Code lenses are fetched on attach and again after an edit.
+#[test]
+fn code_lenses_come_on_attach_and_follow_edits() {
+    run_check("codelens");
+}
+
+#[test]
+fn omnifunc_is_set_on_attach() {
+    run_check("omnifunc");
+}
+
+/// A server killed with SIGKILL: the message names only commands that
+/// exist in this Neovim, and :SpeclsRestart starts a new server.
+#[test]
+fn restart_works_after_the_server_died() {
+    run_check("restart_after_crash");
+}
+
+/// The root detection also knows Spec Kit and Kiro trees.
+#[test]
+fn spec_kit_and_kiro_trees_have_roots() {
+    run_check("roots");
 }

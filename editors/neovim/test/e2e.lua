@@ -359,6 +359,163 @@ checks.crash = function()
   ok(find_note("exit code 3", vim.log.levels.ERROR) ~= nil, "the error gives the exit code")
 end
 
+-- Neovim 0.11+: lsp/specls.lua makes `vim.lsp.enable('specls')` enough,
+-- with the command changed the way any server's is, and no setup call.
+checks.enable_without_setup = function()
+  ok(vim.lsp.config ~= nil, "this Neovim has vim.lsp.config")
+  vim.lsp.config("specls", { cmd = { bin, "lsp" } })
+  vim.lsp.enable("specls")
+  local buf = open(tasks)
+  attached(buf)
+  out("ok client attached to tasks.md without setup")
+  wait_for("the diagnostics of tasks.md", 15000, function()
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.code == "tasks/unknown-dependency" then
+        return true
+      end
+    end
+    return false
+  end)
+  out("ok diagnostics arrive")
+  eq(vim.fn.exists(":SpeclsRestart"), 2, ":SpeclsRestart exists")
+  eq(vim.fn.exists(":SpeclsTaskGraph"), 2, ":SpeclsTaskGraph exists")
+  ok(vim.lsp.commands["specls.showTaskGraph"] ~= nil, "specls.showTaskGraph is a client command")
+  -- A Markdown file outside openspec/ gets no client.
+  local readme = open(ws .. "/README.md")
+  vim.wait(500)
+  eq(#specls_clients(readme), 0, "README.md beside openspec/ is left alone")
+end
+
+local function lens_titles(buf)
+  local titles = {}
+  for _, lens in ipairs(vim.lsp.codelens.get(buf) or {}) do
+    if lens.command and lens.command.title then
+      table.insert(titles, lens.command.title)
+    end
+  end
+  return titles
+end
+
+local function has_title(buf, text)
+  for _, t in ipairs(lens_titles(buf)) do
+    if t == text then
+      return true
+    end
+  end
+  return false
+end
+
+-- Code lenses come on attach, without the user asking, and follow edits:
+-- group 1 has 2 of 4 tasks done, 3 once 1.3 is checked.
+checks.codelens = function()
+  setup({ cmd = { bin, "lsp" } })
+  local buf = open(tasks)
+  attached(buf)
+  wait_for("the code lenses of tasks.md", 15000, function()
+    return has_title(buf, "2/4 done")
+  end)
+  out("ok lenses on attach: " .. table.concat(lens_titles(buf), ", "))
+  eq(vim.api.nvim_buf_get_lines(buf, 6, 7, false)[1]:sub(1, 9), "- [ ] 1.3", "line 7 is the open task 1.3")
+  vim.api.nvim_buf_set_text(buf, 6, 3, 6, 4, { "x" })
+  -- What Neovim fires once the edit is made from Normal mode.
+  vim.api.nvim_exec_autocmds("TextChanged", { buffer = buf, modeline = false })
+  wait_for("the lens to count 1.3 as done", 15000, function()
+    return has_title(buf, "3/4 done")
+  end)
+  out("ok lenses after the edit: " .. table.concat(lens_titles(buf), ", "))
+end
+
+-- Completion through <C-x><C-o> works in every version (0.10+ sets it
+-- itself; earlier ones need the plugin to).
+checks.omnifunc = function()
+  setup({ cmd = { bin, "lsp" } })
+  local buf = open(tasks)
+  attached(buf)
+  wait_for("omnifunc", 5000, function()
+    return vim.bo[buf].omnifunc == "v:lua.vim.lsp.omnifunc"
+  end)
+  out("ok omnifunc is v:lua.vim.lsp.omnifunc")
+  local readme = open(ws .. "/README.md")
+  ok(vim.bo[readme].omnifunc ~= "v:lua.vim.lsp.omnifunc", "a buffer specls does not serve keeps its own omnifunc")
+end
+
+-- A server killed under the editor is reported with commands that exist
+-- here, and :SpeclsRestart brings it back.
+checks.restart_after_crash = function()
+  local pidfile = ws .. "/../server.pid"
+  setup({ cmd = { "sh", "-c", 'echo $$ > "$0"; exec "$1" lsp', pidfile, bin } })
+  local buf = open(tasks)
+  local first = attached(buf).id
+  local pid
+  wait_for("the server's pid", 5000, function()
+    local f = io.open(pidfile)
+    if f == nil then
+      return false
+    end
+    pid = tonumber(f:read("*l"))
+    f:close()
+    return pid ~= nil
+  end)
+  vim.loop.kill(pid, 9)
+  wait_for("the abnormal-exit error", 10000, function()
+    return find_note("exited abnormally", vim.log.levels.ERROR) ~= nil
+  end)
+  local msg = find_note("exited abnormally").msg
+  out("ok reported: " .. msg)
+  ok(msg:find(":SpeclsRestart", 1, true) ~= nil and vim.fn.exists(":SpeclsRestart") == 2, "it names :SpeclsRestart, which exists")
+  if vim.fn.exists(":LspLog") == 2 then
+    ok(msg:find(":LspLog", 1, true) ~= nil, "it names :LspLog, which exists")
+  else
+    ok(msg:find(":LspLog", 1, true) == nil, "it does not name :LspLog, which does not exist here")
+    ok(msg:find(vim.lsp.get_log_path(), 1, true) ~= nil, "it names the log file")
+  end
+  wait_for("the dead client to go", 5000, function()
+    return #specls_clients(buf) == 0
+  end)
+  vim.cmd("SpeclsRestart")
+  wait_for("a new client", 10000, function()
+    local c = specls_clients(buf)[1]
+    return c ~= nil and c.id ~= first and c.initialized ~= false
+  end)
+  out("ok a new client is attached after :SpeclsRestart")
+  wait_for("diagnostics from the new client", 15000, function()
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.code == "tasks/unknown-dependency" then
+        return true
+      end
+    end
+    return false
+  end)
+  out("ok the new client publishes diagnostics")
+end
+
+-- Spec Kit and Kiro trees get a root too (the server is learning their
+-- formats); files beside the trees do not.
+checks.roots = function()
+  setup({ cmd = { bin, "lsp" } })
+  local base = vim.loop.fs_realpath(ws .. "/..")
+  local function write(rel)
+    local path = base .. "/" .. rel
+    vim.fn.mkdir(vim.fn.fnamemodify(path, ":h"), "p")
+    local f = assert(io.open(path, "w"))
+    f:write("# x\n")
+    f:close()
+    return path
+  end
+  local root_for = require("specls").root_for
+  eq(root_for(tasks), vim.loop.fs_realpath(ws), "an OpenSpec file")
+  eq(root_for(ws .. "/README.md"), nil, "README.md beside openspec/")
+  vim.fn.mkdir(base .. "/kit/.specify", "p")
+  eq(root_for(write("kit/specs/001-login/spec.md")), base .. "/kit", "a Spec Kit spec")
+  eq(root_for(write("kit/memory/constitution.md")), base .. "/kit", "a Spec Kit constitution")
+  eq(root_for(write("kit/README.md")), nil, "README.md beside .specify/")
+  write("kit2/memory/constitution.md")
+  eq(root_for(write("kit2/specs/002-x/plan.md")), base .. "/kit2", "Spec Kit without .specify/")
+  eq(root_for(write("kiro/.kiro/specs/login/requirements.md")), base .. "/kiro", "a Kiro spec")
+  eq(root_for(write("kiro/.kiro/steering/product.md")), base .. "/kiro", "a Kiro steering file")
+  eq(root_for(write("kiro/docs/notes.md")), nil, "a Markdown file beside .kiro/")
+end
+
 -- Keyword highlighting: the window matches everywhere, the tree-sitter
 -- captures where Neovim has the markdown parsers (0.10+ ships them).
 checks.highlights = function()

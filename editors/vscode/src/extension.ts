@@ -21,7 +21,23 @@ import { findServer, ServerLookup } from "./server";
 import { serverSettings } from "./settings";
 import { graphText, taskGraphTarget } from "./taskGraph";
 
-const SELECTOR = [{ scheme: "file", language: "markdown", pattern: "**/openspec/**/*.md" }];
+// OpenSpec trees, and already GitHub Spec Kit (`.specify/`, `memory/`,
+// `specs/<feature>/`) and Kiro (`.kiro/specs/`, `.kiro/steering/`) trees,
+// whose formats the server is learning.
+const PATTERNS = [
+  "**/openspec/**/*.md",
+  "**/.specify/**/*.md",
+  "**/memory/constitution.md",
+  "**/specs/*/spec.md",
+  "**/specs/*/plan.md",
+  "**/specs/*/tasks.md",
+  "**/.kiro/specs/**/*.md",
+  "**/.kiro/steering/**/*.md",
+];
+const SELECTOR = PATTERNS.map((pattern) => ({ scheme: "file", language: "markdown", pattern }));
+// What makes a workspace one to start the server for (the activation events
+// of package.json say the same).
+const WORKSPACE_MARKERS = "{**/openspec/**/*.md,**/.specify/**,**/memory/constitution.md,**/.kiro/specs/**/*.md,**/.kiro/steering/**/*.md}";
 // The default error handler gives up after this many crashes in this window.
 const MAX_CRASHES = 4;
 const CRASH_WINDOW_MS = 3 * 60 * 1000;
@@ -31,6 +47,7 @@ let status: vscode.StatusBarItem;
 let output: vscode.OutputChannel;
 let starting: Promise<void> | undefined;
 let crashes: number[] = [];
+let extensionDir: string | undefined;
 
 type Status = "starting" | "running" | "stopped" | "error";
 
@@ -144,7 +161,12 @@ function createClient(command: string): LanguageClient {
 }
 
 async function start(): Promise<void> {
-  const lookup = findServer(vscode.workspace.getConfiguration("specls").get<string>("server.path") ?? "");
+  const lookup = findServer(
+    vscode.workspace.getConfiguration("specls").get<string>("server.path") ?? "",
+    process.env,
+    undefined,
+    extensionDir,
+  );
   if (!lookup.path) {
     setStatus("error", "language server not found");
     void reportError(missingMessage(lookup));
@@ -234,6 +256,7 @@ async function showTaskGraph(arg?: unknown): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionDir = context.extensionPath;
   output = vscode.window.createOutputChannel("specls");
   status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.command = "specls.showOutput";
@@ -270,7 +293,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     await ensureStarted();
     return;
   }
-  const found = await vscode.workspace.findFiles("**/openspec/**/*.md", "**/node_modules/**", 1);
+  const found = await vscode.workspace.findFiles(WORKSPACE_MARKERS, "**/node_modules/**", 1);
   if (found.length > 0) {
     await ensureStarted();
   }

@@ -1,5 +1,7 @@
-// Where the `specls` executable is: the setting, else PATH, else the place
-// `cargo install` puts it. No vscode import, so it is unit-tested in node.
+// Where the `specls` executable is: the setting, else the binary bundled in
+// a platform-specific .vsix (bin/ of the extension), else PATH, else the
+// place `cargo install` puts it. No vscode import, so it is unit-tested in
+// node.
 
 import * as fs from "fs";
 import * as os from "os";
@@ -8,6 +10,8 @@ import * as path from "path";
 export interface ServerLookup {
   // The executable found, or undefined.
   path?: string;
+  // Whether it is the one bundled with the extension.
+  bundled?: boolean;
   // The setting's value when one was given.
   configured?: string;
   // Why the configured path cannot be used.
@@ -44,6 +48,7 @@ export function findServer(
   configured: string,
   env: NodeJS.ProcessEnv = process.env,
   home: string = os.homedir(),
+  extensionDir?: string,
 ): ServerLookup {
   const exe = process.platform === "win32" ? "specls.exe" : "specls";
   const setting = configured.trim();
@@ -56,6 +61,12 @@ export function findServer(
       return { configured: setting, problem: "is not an executable file" };
     }
     return { path: p, configured: setting };
+  }
+  if (extensionDir) {
+    const candidate = path.join(extensionDir, "bin", exe);
+    if (isExecutable(candidate)) {
+      return { path: candidate, bundled: true };
+    }
   }
   const dirs = (env.PATH ?? env.Path ?? "").split(path.delimiter).filter((d) => d !== "");
   dirs.push(path.join(env.CARGO_HOME ?? path.join(home, ".cargo"), "bin"));

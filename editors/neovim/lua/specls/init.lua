@@ -38,6 +38,15 @@ local clients_by_root = {}
 local stopping = {}
 local warned_missing = false
 
+--- Where the user reads the LSP log: :LspLog when something (such as
+--- nvim-lspconfig) defines it, else the log file itself.
+local function log_hint()
+  if vim.fn.exists(":LspLog") == 2 then
+    return ":LspLog"
+  end
+  return "the LSP log (" .. vim.lsp.get_log_path() .. ")"
+end
+
 local function notify(msg, level)
   vim.schedule(function()
     vim.notify("specls: " .. msg, level or vim.log.levels.ERROR)
@@ -72,10 +81,39 @@ local function normalize(path)
   return path
 end
 
---- The OpenSpec workspace root of a file: the nearest folder above it that
---- holds an `openspec/` folder, provided the file lies inside that
---- `openspec/` folder (so README.md next to `openspec/` is left alone, as
---- in the VS Code extension). nil when the file is not part of such a tree.
+local function is_file(path)
+  local stat = uv.fs_stat(path)
+  return stat ~= nil and stat.type == "file"
+end
+
+local function inside(path, dir)
+  local prefix = (dir == "/" and "" or dir) .. "/"
+  return path:sub(1, #prefix) == prefix
+end
+
+--- The folders under `dir` whose Markdown files belong to a spec tree rooted
+--- at `dir`, or nil when `dir` is no such root: OpenSpec's `openspec/`;
+--- GitHub Spec Kit's `.specify/` (or `memory/constitution.md` beside
+--- `specs/`), with its `specs/` and `memory/`; Kiro's `.kiro/` holding
+--- `specs/` or `steering/`.
+local function tree_at(dir)
+  local base = dir == "/" and "" or dir
+  if is_dir(base .. "/openspec") then
+    return { base .. "/openspec" }
+  end
+  if is_dir(base .. "/.specify") or (is_file(base .. "/memory/constitution.md") and is_dir(base .. "/specs")) then
+    return { base .. "/.specify", base .. "/specs", base .. "/memory" }
+  end
+  if is_dir(base .. "/.kiro/specs") or is_dir(base .. "/.kiro/steering") then
+    return { base .. "/.kiro" }
+  end
+  return nil
+end
+
+--- The spec workspace root of a file: the nearest folder above it that
+--- holds a spec tree (see tree_at), provided the file lies inside that
+--- tree (so README.md next to `openspec/` is left alone, as in the VS Code
+--- extension). nil when the file is not part of such a tree.
 function M.root_for(path)
   path = normalize(path)
   if path == nil then
@@ -83,10 +121,12 @@ function M.root_for(path)
   end
   local dir = parent(path)
   while true do
-    if is_dir(dir .. "/openspec") then
-      local prefix = (dir == "/" and "" or dir) .. "/openspec/"
-      if path:sub(1, #prefix) == prefix then
-        return dir
+    local tree = tree_at(dir)
+    if tree ~= nil then
+      for _, d in ipairs(tree) do
+        if inside(path, d) then
+          return dir
+        end
       end
       return nil
     end
@@ -110,8 +150,10 @@ local function check_executable(cfg)
       string.format(
         "the language server `%s` was not found or is not executable. "
           .. "Install it with `cargo install --path server` (in the specls repository) "
-          .. "or set `cmd` in require('specls').setup{ cmd = { '/path/to/specls', 'lsp' } }.",
-        tostring(exe)
+          .. "or set its path with %s.",
+        tostring(exe),
+        M.config and M.config.from_setup and "require('specls').setup{ cmd = { '/path/to/specls', 'lsp' } }"
+          or "vim.lsp.config('specls', { cmd = { '/path/to/specls', 'lsp' } })"
       )
     )
   end
@@ -150,16 +192,70 @@ local function on_exit(code, signal, client_id)
   -- 15 (SIGTERM) is how Neovim ends a server that does not exit on its own
   -- when Neovim quits.
   if code ~= 0 or (signal ~= 0 and signal ~= 15) then
-    notify(
-      string.format(
+    -- on_exit runs in a loop callback, where log_hint()'s vim.fn calls
+    -- are not allowed.
+    vim.schedule(function()
+      notify(
+        string.format(
         "the language server exited abnormally (exit code %s, signal %s). "
-          .. "Check :LspLog, then restart it with :SpeclsRestart.",
+          .. "See %s, then restart it with :SpeclsRestart.",
         tostring(code),
-        tostring(signal)
+        tostring(signal),
+        log_hint()
       )
     )
+    end)
   end
 end
+
+local function refresh_lenses(bufnr)
+  if vim.lsp.codelens.enable then
+    -- 0.12+: the editor keeps them up to date itself once enabled.
+    vim.lsp.codelens.enable(true, { bufnr = bufnr })
+  elseif vim.fn.has("nvim-0.10") == 1 then
+    vim.lsp.codelens.refresh({ bufnr = bufnr })
+  elseif vim.api.nvim_get_current_buf() == bufnr then
+    -- Before 0.10 refresh() works on the current buffer only.
+    vim.lsp.codelens.refresh()
+  end
+end
+M._refresh_lenses = refresh_lenses
+
+--- What specls does for every buffer it attaches to: completion through
+--- <C-x><C-o>, and code lenses (task progress, scenario coverage, the task
+--- graph) fetched at once and again after each edit, since Neovim shows
+--- them only when asked to.
+local function attach_buffer(client, bufnr)
+  vim.bo[bufnr].omnifunc = "v:lua.vim.lsp.omnifunc"
+  if client.server_capabilities.codeLensProvider then
+    refresh_lenses(bufnr)
+    if vim.lsp.codelens.enable == nil then
+      local group = vim.api.nvim_create_augroup("specls_lens_" .. bufnr, { clear = true })
+      vim.api.nvim_create_autocmd({ "BufEnter", "InsertLeave", "TextChanged" }, {
+        group = group,
+        buffer = bufnr,
+        callback = function()
+          refresh_lenses(bufnr)
+        end,
+      })
+    end
+  end
+end
+
+M._attach_buffer = attach_buffer
+
+local function on_attach(client, bufnr)
+  -- 0.8+ does this from plugin/specls.lua's LspAttach autocommand, which
+  -- an on_attach given to vim.lsp.config cannot replace.
+  if vim.fn.has("nvim-0.8") == 0 then
+    attach_buffer(client, bufnr)
+  end
+  local user = M.config and M.config.on_attach
+  if user then
+    user(client, bufnr)
+  end
+end
+M._on_attach = on_attach
 
 local function client_config(cfg)
   local settings = server_settings(cfg.settings)
@@ -169,9 +265,12 @@ local function client_config(cfg)
     filetypes = cfg.filetypes,
     init_options = settings,
     settings = { specls = settings },
-    on_attach = cfg.on_attach,
+    on_attach = on_attach,
     capabilities = cfg.capabilities,
     on_exit = on_exit,
+    commands = { ["specls.showTaskGraph"] = function(...)
+      return M.show_task_graph(...)
+    end },
   }
 end
 
@@ -326,14 +425,15 @@ function M.show_task_graph(command, ctx)
 end
 
 --- Stops the specls clients; the next Markdown buffer of an OpenSpec tree
---- (or the buffers open now) starts them again.
+--- (or the buffers open now) starts them again. The buffers are those of
+--- OpenSpec trees, not only those a client holds: after a crash there is
+--- none left to ask.
 function M.restart()
-  local buffers = {}
+  local cfg = M.config or M.defaults()
+  local any = false
   for _, client in ipairs(get_clients({ name = "specls" })) do
+    any = true
     stopping[client.id] = true
-    for bufnr, _ in pairs(client.attached_buffers or {}) do
-      table.insert(buffers, bufnr)
-    end
     if vim.fn.has("nvim-0.11") == 1 then
       client:stop()
     else
@@ -342,17 +442,26 @@ function M.restart()
   end
   clients_by_root = {}
   warned_missing = false
-  vim.defer_fn(function()
-    for _, bufnr in ipairs(buffers) do
-      if vim.api.nvim_buf_is_valid(bufnr) then
-        if M._native then
+  local function start_again()
+    for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+      if
+        vim.api.nvim_buf_is_loaded(bufnr)
+        and vim.tbl_contains(cfg.filetypes, vim.bo[bufnr].filetype)
+        and M.root_for(vim.api.nvim_buf_get_name(bufnr)) ~= nil
+      then
+        if M._native or M.config == nil then
           vim.api.nvim_exec_autocmds("FileType", { buffer = bufnr, modeline = false })
         else
           attach_legacy(bufnr)
         end
       end
     end
-  end, 500)
+  end
+  if any then
+    vim.defer_fn(start_again, 500)
+  else
+    start_again()
+  end
 end
 
 local function add_queries(cfg)
@@ -372,23 +481,44 @@ local function add_queries(cfg)
   end)
 end
 
+function M.defaults()
+  return vim.deepcopy(defaults)
+end
+
+--- The configuration `lsp/specls.lua` gives vim.lsp.config (Neovim 0.11+),
+--- for `vim.lsp.enable('specls')` without a setup call. Overrides go
+--- through vim.lsp.config('specls', { … }) as for any server.
+function M.lsp_config()
+  if M.config == nil then
+    M.config = M.defaults()
+    M._native = true
+    vim.lsp.commands["specls.showTaskGraph"] = M.show_task_graph
+    add_queries(M.config)
+  end
+  local conf = client_config(M.config)
+  conf.name = nil
+  conf.root_dir = function(bufnr, on_dir)
+    local root = M.root_for(vim.api.nvim_buf_get_name(bufnr))
+    -- The command as vim.lsp.config('specls', …) may have changed it.
+    local resolved = vim.lsp.config.specls
+    if root ~= nil and check_executable({ cmd = resolved and resolved.cmd or M.config.cmd }) then
+      on_dir(root)
+    end
+  end
+  return conf
+end
+
 function M.setup(opts)
   local cfg = vim.tbl_deep_extend("force", vim.deepcopy(defaults), opts or {})
   if type(cfg.cmd) == "string" then
     cfg.cmd = { cfg.cmd, "lsp" }
   end
+  cfg.from_setup = true
   M.config = cfg
 
   vim.lsp.commands["specls.showTaskGraph"] = M.show_task_graph
 
   add_queries(cfg)
-
-  vim.api.nvim_create_user_command("SpeclsTaskGraph", function()
-    M.show_task_graph(nil, { bufnr = vim.api.nvim_get_current_buf() })
-  end, { desc = "specls: show the task graph of this tasks.md" })
-  vim.api.nvim_create_user_command("SpeclsRestart", function()
-    M.restart()
-  end, { desc = "specls: restart the language server" })
 
   M._native = cfg.native and vim.lsp.config ~= nil and vim.lsp.enable ~= nil
   local group = vim.api.nvim_create_augroup("specls", { clear = true })

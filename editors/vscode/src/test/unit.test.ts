@@ -47,6 +47,20 @@ test("the server is found on PATH before ~/.cargo/bin", { skip: process.platform
   assert.equal(findServer("", { PATH: "" }, home).path, cargo);
 });
 
+test("the bundled server comes after the setting and before PATH", { skip: process.platform === "win32" }, () => {
+  const home = tempDir();
+  const bin = tempDir();
+  const ext = tempDir();
+  const onPath = executable(bin, "specls");
+  // An extension without bin/ (the platform-neutral .vsix) falls through.
+  assert.equal(findServer("", { PATH: bin }, home, ext).path, onPath);
+  fs.mkdirSync(path.join(ext, "bin"));
+  const bundled = executable(path.join(ext, "bin"), "specls");
+  assert.deepEqual(findServer("", { PATH: bin }, home, ext), { path: bundled, bundled: true });
+  const configured = executable(tempDir(), "my-specls");
+  assert.equal(findServer(configured, { PATH: bin }, home, ext).path, configured);
+});
+
 test("no server: nothing found, nothing configured", { skip: process.platform === "win32" }, () => {
   const home = tempDir();
   assert.deepEqual(findServer("", { PATH: tempDir() }, home), {});
