@@ -88,7 +88,14 @@ fn check_dependencies(tasks: &TaskList, path: &str, sink: &mut Sink) {
                         "Task {} depends on \"{}\", but no task or group has that id.{}",
                         label(t),
                         dep.id,
-                        did_you_mean(&dep.id, ids.iter().copied())
+                        // Never the task's own id: depending on itself is
+                        // not what anybody meant.
+                        did_you_mean(
+                            &dep.id,
+                            ids.iter()
+                                .copied()
+                                .filter(|&id| Some(id) != t.id.as_deref())
+                        )
                     ),
                 );
                 continue;
@@ -207,6 +214,20 @@ fn check_acceptance(
 #[cfg(test)]
 mod tests {
     use crate::rules::fixture::{check_annotated_only, messages};
+
+    #[test]
+    fn the_nearest_id_is_never_the_task_itself() {
+        let fx = r#"//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+- [ ] 1.3 b (requires 1.4)
+                      ^^^ error tasks/unknown-dependency
+"#;
+        check_annotated_only(fx, "tasks/unknown");
+        let m = &messages(fx, "tasks/unknown")[0];
+        assert!(!m.contains("\"1.3\"?"), "{m}");
+        assert!(m.contains("Did you mean \"1.1\"?"), "{m}");
+    }
 
     #[test]
     fn unknown_dependencies_suggest_the_nearest_id() {

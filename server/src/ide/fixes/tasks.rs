@@ -27,15 +27,20 @@ pub(super) fn unknown_dependency(file: &SourceFile, span: Span) -> Vec<Fix> {
     let Some((_, list)) = tasks_of(file) else {
         return Vec::new();
     };
-    let Some(dep) = list
+    let Some((owner, dep)) = list
         .tasks
         .iter()
-        .flat_map(|t| &t.deps)
-        .find(|d| d.span == span)
+        .flat_map(|t| t.deps.iter().map(move |d| (t, d)))
+        .find(|(_, d)| d.span == span)
     else {
         return Vec::new();
     };
-    let ids = list.tasks.iter().filter_map(|t| t.id.as_deref());
+    // As the diagnostic's suggestion: never the task's own id.
+    let ids = list
+        .tasks
+        .iter()
+        .filter_map(|t| t.id.as_deref())
+        .filter(|&id| Some(id) != owner.id.as_deref());
     let Some(near) = nearest(&dep.id, ids) else {
         return Vec::new();
     };
