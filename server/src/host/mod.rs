@@ -337,10 +337,10 @@ impl Host {
 
     /// Puts an editor's text for a file into the index.
     fn set_overlay(&mut self, place: &Place, text: String) {
-        if !place.rel.starts_with("openspec/") {
+        let root = &mut self.roots[place.root];
+        if !root.ws.formats.holds(&place.rel) {
             return;
         }
-        let root = &mut self.roots[place.root];
         let added = root.ws_mut().set_text(&place.rel, text);
         root.mark(&place.rel, added);
     }
@@ -434,7 +434,8 @@ impl Host {
     /// Reads a file from disk again (or drops it when it is gone), unless
     /// it is open: then the editor's text is the truth.
     fn reread(&mut self, place: &Place) {
-        if !place.rel.starts_with("openspec/") || self.open_doc_at(place).is_some() {
+        if !self.roots[place.root].ws.formats.holds(&place.rel) || self.open_doc_at(place).is_some()
+        {
             return;
         }
         let root = &mut self.roots[place.root];
@@ -482,7 +483,13 @@ impl Host {
                     }
                 }
                 _ => {
-                    if gitignore || place.rel.starts_with("openspec/") {
+                    // Any format's tree: the walk finds out again which
+                    // formats the root holds.
+                    if gitignore
+                        || place.rel.starts_with("openspec/")
+                        || crate::workspace::kind_of(&place.rel)
+                            != crate::workspace::FileKind::Other
+                    {
                         structural.entry(place.root).or_default().insert(place.rel);
                     }
                 }
@@ -506,7 +513,7 @@ impl Host {
             .values()
             .filter_map(|d| {
                 let p = d.place.as_ref()?;
-                (p.root == i && p.rel.starts_with("openspec/"))
+                (p.root == i && self.roots[i].ws.formats.holds(&p.rel))
                     .then(|| (p.rel.clone(), d.doc.text()))
             })
             .collect();
@@ -687,17 +694,25 @@ impl Host {
     /// configuration, and its own change), and the unit they complete.
     pub fn priority_read(&self, place: &Place) -> Option<(PathBuf, Vec<String>, Unit)> {
         let root = &self.roots[place.root];
-        if root.status == RootStatus::Ready || !place.rel.starts_with("openspec/") {
+        if root.status == RootStatus::Ready || !root.ws.formats.holds(&place.rel) {
             return None;
         }
         let unit = root.ws.unit_of(&place.rel);
         if root.ready_units.contains(&unit) {
             return None;
         }
-        let mut dirs = vec!["openspec/specs".to_string(), "openspec/schemas".to_string()];
-        if let Unit::Change(c) = &unit {
-            dirs.push(format!("openspec/{}", c.dir()));
-        }
+        // A Spec Kit or Kiro feature's rules read its own folder only; a
+        // constitution or steering file, only itself.
+        let dirs = match &unit {
+            Unit::Feature(dir) => vec![dir.clone()],
+            _ if !place.rel.starts_with("openspec/") => Vec::new(),
+            Unit::Change(c) => vec![
+                "openspec/specs".to_string(),
+                "openspec/schemas".to_string(),
+                format!("openspec/{}", c.dir()),
+            ],
+            Unit::File(_) => vec!["openspec/specs".to_string(), "openspec/schemas".to_string()],
+        };
         Some((root.path.clone(), dirs, unit))
     }
 }

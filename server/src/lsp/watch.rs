@@ -11,16 +11,28 @@ use tower_lsp_server::ls_types::*;
 
 use super::state::FsChange;
 
+/// The folders under a root that hold spec files of some format (OpenSpec,
+/// Spec Kit, Kiro).
+const TREES: &[&str] = &["openspec", "specs", ".specify", "memory", ".kiro"];
+
 /// The dynamic registration of `workspace/didChangeWatchedFiles`: every
-/// file under an `openspec/` folder, the settings file, and ignore files.
+/// file of a spec format's tree, the settings file, and ignore files.
 pub fn registration() -> Registration {
-    let watchers: Vec<FileSystemWatcher> = ["**/openspec/**", "**/specls.toml", "**/.gitignore"]
-        .into_iter()
-        .map(|g| FileSystemWatcher {
-            glob_pattern: GlobPattern::String(g.to_string()),
-            kind: None,
-        })
-        .collect();
+    let watchers: Vec<FileSystemWatcher> = [
+        "**/openspec/**",
+        "**/specs/**",
+        "**/.specify/memory/**",
+        "**/memory/constitution.md",
+        "**/.kiro/**",
+        "**/specls.toml",
+        "**/.gitignore",
+    ]
+    .into_iter()
+    .map(|g| FileSystemWatcher {
+        glob_pattern: GlobPattern::String(g.to_string()),
+        kind: None,
+    })
+    .collect();
     Registration {
         id: "specls/watch".to_string(),
         method: "workspace/didChangeWatchedFiles".to_string(),
@@ -31,14 +43,15 @@ pub fn registration() -> Registration {
     }
 }
 
-/// A file-system watcher over each root's `openspec/` folder and its
+/// A file-system watcher over each root's spec trees (`openspec/`, Spec
+/// Kit's `specs/`, `.specify/` and `memory/`, `.kiro/`) and its
 /// `specls.toml`. Events are batched for 50 ms, so a checkout that touches
 /// a thousand files is applied once.
 ///
 /// An inotify watch dies with its folder: after `rm -rf openspec` and a
 /// copy put back (a branch switch, a restore), nothing under the new folder
 /// would ever be seen again. So whenever an `openspec/` folder itself is
-/// created, removed or renamed, or the kernel dropped events, it is watched
+/// created, removed or renamed (or any other tree's folder), or the kernel dropped events, it is watched
 /// afresh and every file in it is announced as changed: files written
 /// before the new watch took hold are read too.
 pub struct Fallback {
@@ -74,15 +87,17 @@ impl Fallback {
         Ok(me)
     }
 
-    /// Watches one more root: its `openspec/` folder, and the root itself
-    /// (not recursively) for `specls.toml` and for the `openspec/` folder
-    /// coming and going. A folder that cannot be watched is left out; its
+    /// Watches one more root: its spec trees, and the root itself (not
+    /// recursively) for `specls.toml` and for those folders coming and
+    /// going. A folder that cannot be watched is left out; its
     /// files are still read when opened.
     pub fn add(&mut self, root: &Path) {
         let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
-        let spec = root.join("openspec");
-        if spec.is_dir() {
-            let _ = shared.watcher.watch(&spec, RecursiveMode::Recursive);
+        for tree in TREES {
+            let dir = root.join(tree);
+            if dir.is_dir() {
+                let _ = shared.watcher.watch(&dir, RecursiveMode::Recursive);
+            }
         }
         let _ = shared.watcher.watch(root, RecursiveMode::NonRecursive);
         shared.roots.push(root.to_path_buf());
@@ -118,9 +133,11 @@ fn batch(
         }
         let roots = lock(shared).roots.clone();
         for root in roots {
-            let spec = root.join("openspec");
-            if rescan || touched.contains(&spec) {
-                rewatch(shared, &root, &spec, &mut events);
+            for tree in TREES {
+                let dir = root.join(tree);
+                if rescan || touched.contains(&dir) {
+                    rewatch(shared, &root, &dir, &mut events);
+                }
             }
         }
         events.dedup();

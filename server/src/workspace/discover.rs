@@ -3,14 +3,36 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::kind::{ChangeRef, FileKind};
+use super::kind::{ChangeRef, FileKind, Formats};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use super::ReadProblem;
 
-/// A folder is a workspace root when it holds an `openspec/` folder with
-/// `specs/`, `changes/`, a `config.yaml`/`config.yml` or a legacy `project.md`.
+/// A folder is a workspace root when it holds the tree of a spec format
+/// (dialect-formats section 2): see [`formats`].
 pub fn is_root(dir: &Path) -> bool {
+    formats(dir).any()
+}
+
+/// The spec formats whose trees `dir` holds: OpenSpec when it holds an
+/// `openspec/` folder with `specs/`, `changes/`, a `config.yaml`/`config.yml`
+/// or a legacy `project.md`; Spec Kit when it holds `.specify/`, or the
+/// legacy `memory/constitution.md` beside `specs/`; Kiro when it holds
+/// `.kiro/specs/` or `.kiro/steering/`.
+///
+/// Spec Kit features with neither marker (a `specs/` folder of numbered
+/// features alone) are not a root: `specs/` is too common a name to claim.
+pub fn formats(dir: &Path) -> Formats {
+    let real_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+    Formats {
+        openspec: is_openspec_root(dir),
+        speckit: real_dir(&dir.join(".specify"))
+            || (dir.join("memory/constitution.md").is_file() && real_dir(&dir.join("specs"))),
+        kiro: crate::formats::kiro::roots::is_root(dir),
+    }
+}
+
+fn is_openspec_root(dir: &Path) -> bool {
     let o = dir.join("openspec");
     o.join("specs").is_dir()
         || o.join("changes").is_dir()
@@ -96,7 +118,7 @@ pub fn root_above(start: &Path) -> Option<PathBuf> {
         // `openspec/` itself names its parent.
         if dir.file_name().is_some_and(|n| n == "openspec") {
             if let Some(parent) = dir.parent() {
-                if is_root(parent) {
+                if is_openspec_root(parent) {
                     return Some(parent.to_path_buf());
                 }
             }
@@ -127,6 +149,8 @@ pub struct Listing {
     pub change_subdirs: BTreeMap<ChangeRef, Vec<String>>,
     pub problems: Vec<ReadProblem>,
     pub local_schemas: BTreeSet<String>,
+    /// The formats the root held when it was listed.
+    pub formats: Formats,
 }
 
 /// Lists the files under `root/openspec`, honouring `.gitignore` files (the
@@ -148,14 +172,35 @@ pub fn list(root: &Path) -> Listing {
 /// root) for which `descend` holds: an editor reads the part of a large
 /// workspace that an open file needs before the rest.
 pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
-    let mut out = Listing::default();
+    let formats = formats(root);
+    let mut out = Listing {
+        formats,
+        ..Listing::default()
+    };
     let mut canonical_root: Option<PathBuf> = None;
     let mut matchers: Vec<(PathBuf, Gitignore)> = Vec::new();
     if let Some(g) = load_gitignore(root) {
         matchers.push((root.to_path_buf(), g));
     }
-    // (folder, number of matchers that apply to it)
-    let mut stack: Vec<(PathBuf, usize)> = vec![(root.join("openspec"), matchers.len())];
+    // (folder, number of matchers that apply to it); OpenSpec's folder is
+    // listed even when it went missing, so that its absence is reported.
+    let mut stack: Vec<(PathBuf, usize)> = Vec::new();
+    if formats.openspec || !formats.any() {
+        stack.push((root.join("openspec"), matchers.len()));
+    }
+    let mut starts: Vec<&str> = Vec::new();
+    if formats.speckit {
+        starts.extend(["specs", ".specify/memory", "memory"]);
+    }
+    if formats.kiro {
+        starts.extend([".kiro/specs", ".kiro/steering"]);
+    }
+    for start in starts.into_iter().rev() {
+        let dir = root.join(start);
+        if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) && descend(start) {
+            stack.push((dir, matchers.len()));
+        }
+    }
     while let Some((dir, depth)) = stack.pop() {
         matchers.truncate(depth);
         let entries: Vec<std::fs::DirEntry> = match std::fs::read_dir(&dir) {
@@ -188,14 +233,16 @@ pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
                 if !descend(&rel) {
                     continue;
                 }
-                if FILE_NAMES.contains(&name.as_ref()) {
-                    out.problems.push(ReadProblem {
-                        rel: rel.clone(),
-                        message: "this is a folder where a file is expected; it cannot be read"
-                            .into(),
-                    });
+                if let Some(inner) = rel.strip_prefix("openspec/") {
+                    if FILE_NAMES.contains(&name.as_ref()) {
+                        out.problems.push(ReadProblem {
+                            rel: rel.clone(),
+                            message: "this is a folder where a file is expected; it cannot be read"
+                                .into(),
+                        });
+                    }
+                    record_dir(&mut out, inner);
                 }
-                record_dir(&mut out, rel.strip_prefix("openspec/").unwrap_or(&rel));
                 subdirs.push(path);
                 continue;
             }
@@ -228,7 +275,23 @@ pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
                     }
                 }
             }
-            let inner = rel.strip_prefix("openspec/").unwrap_or(&rel).to_string();
+            let Some(inner) = rel.strip_prefix("openspec/").map(str::to_string) else {
+                // Spec Kit and Kiro trees: only the files their formats
+                // define are theirs.
+                let kind = FileKind::of(&rel);
+                if kind != FileKind::Other {
+                    let wanted = rel.to_lowercase().ends_with(".md")
+                        || matches!(
+                            kind,
+                            FileKind::Kiro {
+                                kind: crate::formats::kiro::roots::FileKind::Config,
+                                ..
+                            }
+                        );
+                    out.files.push(ListedFile { rel, kind, wanted });
+                }
+                continue;
+            };
             if let Some(name) = inner
                 .strip_prefix("schemas/")
                 .and_then(|r| r.strip_suffix("/schema.yaml"))

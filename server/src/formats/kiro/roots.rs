@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// Folders deeper than this under `.kiro/steering/` are not searched.
 const MAX_DEPTH: usize = 8;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileKind {
     Requirements,
     Bugfix,

@@ -62,7 +62,7 @@ pub struct Placeholder {
 }
 
 /// What a file of a Spec Kit tree is, from its path relative to the root.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FileKind {
     Spec,
     Plan,
