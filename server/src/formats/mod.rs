@@ -8,7 +8,7 @@
 //! stable ids, scenarios with steps, phases, and tasks with state, parent,
 //! dependencies and links. Dependency, link, coverage, cycle and completion
 //! logic is meant to be written once over that shape. Spec Kit maps into it
-//! (`speckit::graph`); Kiro's summaries are read but not yet mapped.
+//! in `speckit::graph`, Kiro in `kiro::graph`.
 
 pub mod kiro;
 pub mod shape;
