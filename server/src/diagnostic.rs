@@ -107,6 +107,36 @@ codes! {
     TasksUncoveredScenario = "tasks/uncovered-scenario", Info;
     ArchiveIncompleteTasks = "archive/incomplete-tasks", Warning;
     FileNotUtf8 = "file/not-utf8", Warning;
+    SpeckitNeedsClarification = "speckit/needs-clarification", Info;
+    SpeckitTooManyClarifications = "speckit/too-many-clarifications", Warning;
+    SpeckitPlaceholder = "speckit/placeholder", Warning;
+    SpeckitStoryWithoutScenarios = "speckit/story-without-scenarios", Warning;
+    SpeckitDuplicateId = "speckit/duplicate-id", Error;
+    SpeckitRequirementNoKeyword = "speckit/requirement-no-keyword", Warning;
+    SpeckitVagueTerm = "speckit/vague-term", Hint;
+    SpeckitUnknownRequirement = "speckit/unknown-requirement", Error;
+    SpeckitUncoveredRequirement = "speckit/uncovered-requirement", Info;
+    SpeckitUnknownStory = "speckit/unknown-story", Error;
+    SpeckitMissingStoryLabel = "speckit/missing-story-label", Warning;
+    SpeckitForbiddenStoryLabel = "speckit/forbidden-story-label", Warning;
+    SpeckitStoryLabelMismatch = "speckit/story-label-mismatch", Warning;
+    SpeckitStoryWithoutTasks = "speckit/story-without-tasks", Info;
+    SpeckitTaskFormat = "speckit/task-format", Warning;
+    SpeckitTaskWithoutPath = "speckit/task-without-path", Hint;
+    SpeckitParallelSameFile = "speckit/parallel-same-file", Warning;
+    SpeckitChecklistUntraced = "speckit/checklist-untraced", Info;
+    KiroUnknownCriterion = "kiro/unknown-criterion", Error;
+    KiroUncoveredCriterion = "kiro/uncovered-criterion", Info;
+    KiroTaskWithoutRequirements = "kiro/task-without-requirements", Info;
+    KiroUnknownProperty = "kiro/unknown-property", Error;
+    KiroNumbering = "kiro/numbering", Warning;
+    KiroParentDoneEarly = "kiro/parent-done-early", Warning;
+    KiroRequirementStructure = "kiro/requirement-structure", Warning;
+    KiroEars = "kiro/ears", Warning;
+    KiroUnknownSystem = "kiro/unknown-system", Hint;
+    KiroBugfixContinue = "kiro/bugfix-continue", Hint;
+    KiroConfig = "kiro/config", Error;
+    KiroSteering = "kiro/steering", Error;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

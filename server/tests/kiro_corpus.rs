@@ -642,3 +642,84 @@ fn kiro_rules_over_the_corpus() {
     // gives `conditional` twice, the only values Kiro does not know.
     assert_eq!(counts.get(&(rules::STEERING, Severity::Error)), Some(&2));
 }
+
+/// Every Kiro file of the corpus mapped into the shared shape: each span
+/// lies on the file's character boundaries, and each id span and each
+/// reference written out holds its id (rename and go-to-definition edit
+/// and jump to exactly these spans).
+#[test]
+fn kiro_corpus_in_the_shared_shape() {
+    use specls::formats::kiro::graph;
+    use specls::formats::shape::RequirementKind;
+    let trees = trees();
+    if trees.is_empty() {
+        return;
+    }
+    let (mut docs, mut defs, mut cites) = (0, 0, 0);
+    for tree in &trees {
+        for feature in &roots::layout(tree).features {
+            let mut spec = FeatureSpec::default();
+            let mut read = Vec::new();
+            for file in &feature.files {
+                let path = tree.join(&file.rel);
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                if let Some(s) = kiro::read(file.kind, &text) {
+                    spec.add(s.clone());
+                    read.push((path, file.kind, text, s));
+                }
+            }
+            for (path, kind, text, summary) in &read {
+                let doc = graph::document_in(summary, &spec);
+                docs += 1;
+                let holds = |span: Span, id: &str, what: &str| {
+                    check_span(text, span, what, path);
+                    let at = &text[span.range()];
+                    assert!(
+                        at.contains(id),
+                        "{}: the {what} span of {id} holds {at:?}",
+                        path.display()
+                    );
+                };
+                for r in &doc.requirements {
+                    defs += 1;
+                    match r.kind {
+                        // A section of a bugfix spec is its heading.
+                        RequirementKind::Story if *kind == FileKind::Bugfix => {
+                            check_span(text, r.id_span, "section", path)
+                        }
+                        // The item number, unless the list spells `N.M`.
+                        RequirementKind::Criterion => {
+                            let item = r.id.rsplit('.').next().unwrap();
+                            holds(r.id_span, item, "criterion");
+                        }
+                        _ => holds(r.id_span, &r.id, "definition"),
+                    }
+                    for s in [r.text, r.span] {
+                        check_span(text, s, "requirement", path);
+                    }
+                }
+                let task_refs = doc
+                    .tasks
+                    .iter()
+                    .flat_map(|t| t.links.iter().chain(&t.dependencies));
+                for r in doc.references.iter().chain(task_refs) {
+                    cites += 1;
+                    if r.from_range {
+                        check_span(text, r.span, "range", path);
+                    } else {
+                        holds(r.span, &r.id, "reference");
+                    }
+                }
+                for t in &doc.tasks {
+                    if let (Some(id), Some(span)) = (&t.id, t.id_span) {
+                        holds(span, id, "task id");
+                    }
+                }
+            }
+        }
+    }
+    println!("{docs} files, {defs} definitions, {cites} references in the shared shape");
+    assert!(docs > 0 && defs > 0 && cites > 0);
+}

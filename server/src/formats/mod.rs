@@ -8,8 +8,26 @@
 //! stable ids, scenarios with steps, phases, and tasks with state, parent,
 //! dependencies and links. Dependency, link, coverage, cycle and completion
 //! logic is meant to be written once over that shape. Spec Kit maps into it
-//! (`speckit::graph`); Kiro's summaries are read but not yet mapped.
+//! in `speckit::graph`, Kiro in `kiro::graph`.
 
 pub mod kiro;
 pub mod shape;
 pub mod speckit;
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+
+    /// The engine reports findings under [`Code`]: a format's code that the
+    /// table lacks could be neither configured nor reported.
+    #[test]
+    fn every_format_code_is_in_the_code_table() {
+        for &name in super::speckit::rules::CODES
+            .iter()
+            .chain(super::kiro::rules::CODES)
+        {
+            let code = Code::parse(name).unwrap_or_else(|| panic!("{name} is not a Code"));
+            assert_eq!(code.as_str(), name);
+        }
+    }
+}

@@ -66,6 +66,8 @@ pub struct BugfixDoc {
     pub introduction: Option<Span>,
     /// The three section headings, in document order.
     pub sections: Vec<(BugSection, Span)>,
+    /// The line of each of [`BugfixDoc::sections`].
+    pub section_lines: Vec<u32>,
     pub items: Vec<BugItem>,
 }
 
@@ -108,6 +110,7 @@ pub fn parse(source: &str) -> BugfixDoc {
                 if let Some(s) = BugSection::of_title(title) {
                     section = Some(s);
                     out.sections.push((s, doc.trimmed_range(i).into()));
+                    out.section_lines.push(i as u32);
                 } else if level <= 2 {
                     section = None;
                     if title.eq_ignore_ascii_case("Introduction") && out.introduction.is_none() {

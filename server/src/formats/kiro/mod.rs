@@ -12,6 +12,7 @@ pub mod bugfix;
 pub mod config;
 pub mod design;
 pub mod ears;
+pub mod graph;
 pub mod refs;
 pub mod requirements;
 pub mod roots;

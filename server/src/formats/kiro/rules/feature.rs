@@ -816,4 +816,34 @@ mod tests {
         );
         assert_eq!(run(&[(T, tasks)], DONE_BEFORE_DEPENDENCY), ["Warning 2"]);
     }
+
+    /// Findings carry their code's default severity from `diagnostic.rs`,
+    /// except the two downgrades the rules table documents.
+    #[test]
+    fn findings_have_their_codes_default_severity() {
+        let req = "### Requirement 1\n#### Acceptance Criteria\n1. Users can sign in\n2. when x, the system shall y\n### Requirement 3\n";
+        let tasks = "- [x] 1. A\n  - _Requirements: 1.9_\n  - **Property 4: x**\n- [ ] 1.1 B\n- [ ] 2.1 C\n- [ ] 3. D\n";
+        let design = "### Property 1: P\n**Validates: Requirements 1.1**\n";
+        let bug = "### Unchanged Behavior\n3.1 WHEN a THEN the system SHALL b\n";
+        let mut spec = FeatureSpec::default();
+        for (k, t) in [(R, req), (T, tasks), (D, design), (B, bug), (C, "{oops")] {
+            spec.add(read(k, t).unwrap());
+        }
+        let found = check_feature(&spec, Some(req));
+        let codes: BTreeSet<_> = found.iter().map(|f| f.code).collect();
+        assert!(codes.len() >= 8, "{codes:?}");
+        for f in &found {
+            let code = crate::diagnostic::Code::parse(f.code).unwrap();
+            let downgraded = matches!(
+                (f.code, f.severity),
+                (REQUIREMENT_STRUCTURE, Severity::Info) | (EARS, Severity::Hint)
+            );
+            assert!(
+                downgraded || f.severity == code.default_severity(),
+                "{} {:?}",
+                f.code,
+                f.severity
+            );
+        }
+    }
 }

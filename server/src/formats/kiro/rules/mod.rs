@@ -12,13 +12,7 @@ pub use steering::check_steering;
 use super::roots::FileKind;
 use crate::model::Span;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-    Hint,
-}
+pub use crate::diagnostic::Severity;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {

@@ -18,13 +18,29 @@ pub use feature::check_links;
 pub use spec::{check_constitution, check_plan, check_spec};
 pub use tasks::{check_checklist, check_tasks};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-    Hint,
-}
+pub use crate::diagnostic::Severity;
+
+/// Every code these rules emit.
+pub const CODES: &[&str] = &[
+    "speckit/needs-clarification",
+    "speckit/too-many-clarifications",
+    "speckit/placeholder",
+    "speckit/story-without-scenarios",
+    "speckit/duplicate-id",
+    "speckit/requirement-no-keyword",
+    "speckit/vague-term",
+    "speckit/unknown-requirement",
+    "speckit/uncovered-requirement",
+    "speckit/unknown-story",
+    "speckit/missing-story-label",
+    "speckit/forbidden-story-label",
+    "speckit/story-label-mismatch",
+    "speckit/story-without-tasks",
+    "speckit/task-format",
+    "speckit/task-without-path",
+    "speckit/parallel-same-file",
+    "speckit/checklist-untraced",
+];
 
 /// Which file of the feature a finding is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -283,3 +283,27 @@ fn constitution_placeholders() {
     ))
     .is_empty());
 }
+
+/// Every finding of the feature texts above carries its code's default
+/// severity: the table in `diagnostic.rs` is the one place it is set.
+#[test]
+fn findings_have_their_codes_default_severity() {
+    let spec = "# Feature Specification: [FEATURE NAME]\n### User Story 1 - A\n1. **Given** x, **When** y, **Then** z\n### User Story 1 - B\n- **FR-001**: A MUST [NEEDS CLARIFICATION: a] [NEEDS CLARIFICATION: b] [NEEDS CLARIFICATION: c] [NEEDS CLARIFICATION: d]\n- **FR-001**: is fast\n";
+    let list = "# UX\n- [ ] CHK001 a\n- [ ] CHK002 b [Spec §FR-404]\n";
+    let f = files(Some(spec), Some("FR-077\n"), Some(TASKS), &[list]);
+    let feature = Feature {
+        spec: f.spec.as_ref().map(|(t, s)| (t.as_str(), s)),
+        plan: f.plan.as_ref().map(|(t, s)| (t.as_str(), s)),
+        tasks: f.tasks.as_ref().map(|(t, s)| (t.as_str(), s)),
+        checklists: f.checklists.iter().map(|(t, s)| (t.as_str(), s)).collect(),
+    };
+    let found = check(&feature);
+    let codes: std::collections::BTreeSet<_> = found.iter().map(|x| x.code).collect();
+    // Most of the table fires here, so the check below is not vacuous.
+    assert!(codes.len() >= 12, "{codes:?}");
+    for x in &found {
+        assert!(CODES.contains(&x.code), "{} is not in CODES", x.code);
+        let code = crate::diagnostic::Code::parse(x.code).unwrap();
+        assert_eq!(x.severity, code.default_severity(), "{}", x.code);
+    }
+}
