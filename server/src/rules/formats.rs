@@ -32,14 +32,7 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
             Summary::SpecKit(s) => {
                 if let speckit::Summary::Constitution(c) = &s.native {
                     for x in speckit::rules::constitution(c) {
-                        emit(
-                            sink,
-                            &f.rel,
-                            x.code,
-                            severity(&x.severity),
-                            x.span,
-                            x.message,
-                        );
+                        emit(sink, &f.rel, x.code, x.severity, x.span, x.message);
                     }
                 }
             }
@@ -53,14 +46,7 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
                         }
                     };
                     for x in kiro::rules::check_steering(st, &resolve) {
-                        emit(
-                            sink,
-                            &f.rel,
-                            x.code,
-                            severity(&x.severity),
-                            x.span,
-                            x.message,
-                        );
+                        emit(sink, &f.rel, x.code, x.severity, x.span, x.message);
                     }
                 }
             }
@@ -107,7 +93,7 @@ fn speckit_feature(files: &[&SourceFile], sink: &mut Sink) {
             speckit::rules::File::Constitution => None,
         };
         if let Some(rel) = rel {
-            emit(sink, rel, x.code, severity(&x.severity), x.span, x.message);
+            emit(sink, rel, x.code, x.severity, x.span, x.message);
         }
     }
 }
@@ -133,15 +119,9 @@ fn kiro_feature(files: &[&SourceFile], sink: &mut Sink) {
     }
     for x in kiro::rules::check_feature(&spec, requirements_text) {
         if let Some((_, rel)) = rel_of.iter().find(|(k, _)| *k == x.file) {
-            emit(sink, rel, x.code, severity(&x.severity), x.span, x.message);
+            emit(sink, rel, x.code, x.severity, x.span, x.message);
         }
     }
-}
-
-/// A format's severity as the engine's (each format's rules name the same
-/// four levels).
-fn severity(s: &impl std::fmt::Debug) -> Severity {
-    Severity::parse(&format!("{s:?}").to_lowercase()).unwrap_or(Severity::Warning)
 }
 
 fn emit(sink: &mut Sink, rel: &str, code: &str, severity: Severity, span: Span, message: String) {
@@ -153,4 +133,104 @@ fn emit(sink: &mut Sink, rel: &str, code: &str, severity: Severity, span: Span, 
     let mut d = Diagnostic::new(code, rel, span, message);
     d.severity = severity;
     sink.diagnostics.push(d);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::fixture::{check, check_annotated_only};
+
+    /// A Spec Kit feature's own rules report in the file they concern,
+    /// under the engine's codes and severities.
+    #[test]
+    fn spec_kit_findings_are_diagnostics() {
+        check_annotated_only(
+            r#"//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-notes/spec.md
+# Feature Specification: Notes
+
+## User Scenarios & Testing
+
+### User Story 1 - Write a note (Priority: P1)
+
+1. **Given** an empty board, **When** I add a note, **Then** it shows.
+
+## Requirements
+
+- **FR-001**: The board MUST keep notes.
+- **FR-002**: The board keeps notes sorted.
+    ^^^^^^ warning speckit/requirement-no-keyword
+    ^^^^^^ info speckit/uncovered-requirement
+//- specs/001-notes/tasks.md
+# Tasks
+
+## Phase 3: User Story 1 - Write a note
+
+- [ ] T001 [US1] Store notes in src/notes.ts (FR-001)
+- [ ] T002 [US2] Sort notes in src/sort.ts (FR-003)
+           ^^^^^ error speckit/unknown-story
+           ^^^^^ warning speckit/story-label-mismatch
+                                            ^^^^^^ error speckit/unknown-requirement
+"#,
+            "speckit/",
+        );
+    }
+
+    /// A Kiro feature's rules and a steering file's, each in its file.
+    #[test]
+    fn kiro_findings_are_diagnostics() {
+        check_annotated_only(
+            r#"//- .kiro/specs/pay/requirements.md
+# Requirements Document
+
+### Requirement 1: Pay
+
+**User Story:** As a buyer, I want to pay, so that I get my order.
+
+#### Acceptance Criteria
+
+1. WHEN the buyer pays THE Shop SHALL confirm the order
+2. WHEN the card is declined THE Shop SHALL say why
+//- .kiro/specs/pay/tasks.md
+# Implementation Plan
+
+- [ ] 1. Confirm orders
+  - _Requirements: 1.1, 1.3_
+                        ^^^ error kiro/unknown-criterion
+- [ ] 2. Explain declines
+  - _Requirements: 1.2_
+//- .kiro/steering/style.md
+---
+inclusion: sometimes
+           ^^^^^^^^^ error kiro/steering
+---
+Write short sentences.
+"#,
+            "kiro/",
+        );
+    }
+
+    /// Each format's rules see only its own files: a `specs/` folder in a
+    /// root without Spec Kit's markers is not read as Spec Kit, and a clean
+    /// feature reports nothing.
+    #[test]
+    fn formats_are_told_apart() {
+        let clean = check(
+            r#"//- .kiro/specs/pay/requirements.md
+# Requirements Document
+
+### Requirement 1: Pay
+
+**User Story:** As a buyer, I want to pay, so that I get my order.
+
+#### Acceptance Criteria
+
+1. WHEN the buyer pays THE Shop SHALL confirm the order
+//- .kiro/specs/pay/tasks.md
+- [ ] 1. Confirm orders
+  - _Requirements: 1.1_
+"#,
+        );
+        assert_eq!(clean, Vec::<String>::new());
+    }
 }

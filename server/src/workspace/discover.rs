@@ -523,4 +523,59 @@ mod tests {
         assert_eq!(l.problems.len(), 1);
         assert_eq!(l.problems[0].rel, "openspec/specs/a/out.md");
     }
+
+    /// One root may hold all three formats; each tree is listed with only
+    /// the files its format defines, and a root is found from any of them.
+    #[test]
+    fn roots_of_every_format_and_their_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = &std::fs::canonicalize(dir.path()).unwrap();
+        write(root, "openspec/specs/a/spec.md", "x");
+        write(root, ".specify/memory/constitution.md", "x");
+        write(root, ".specify/templates/spec-template.md", "x");
+        write(root, "specs/001-a/spec.md", "x");
+        write(root, "specs/001-a/checklists/ux.md", "x");
+        write(root, "specs/001-a/contracts/api.yaml", "x");
+        write(root, "specs/.drafts/spec.md", "x");
+        write(root, ".kiro/specs/pay/requirements.md", "x");
+        write(root, ".kiro/specs/pay/.config.kiro", "{}");
+        write(root, ".kiro/specs/pay/notes/deep.md", "x");
+        write(root, ".kiro/steering/product.md", "x");
+        write(root, ".kiro/hooks/on-save.md", "x");
+        let f = formats(root);
+        assert!(f.openspec && f.speckit && f.kiro);
+        let l = list(root);
+        let rels: Vec<(&str, bool)> = l.files.iter().map(|f| (f.rel.as_str(), f.wanted)).collect();
+        assert_eq!(
+            rels,
+            [
+                (".kiro/specs/pay/.config.kiro", true),
+                (".kiro/specs/pay/requirements.md", true),
+                (".kiro/steering/product.md", true),
+                (".specify/memory/constitution.md", true),
+                ("openspec/specs/a/spec.md", true),
+                ("specs/001-a/checklists/ux.md", true),
+                ("specs/001-a/spec.md", true),
+            ]
+        );
+        assert!(l.problems.is_empty(), "{:?}", l.problems);
+        for inner in ["specs/001-a", ".kiro/specs/pay", ".specify/memory"] {
+            assert_eq!(find_roots(&root.join(inner)).unwrap(), [root.clone()]);
+        }
+    }
+
+    /// A `specs/` folder alone is not Spec Kit, and a legacy root needs
+    /// both its constitution and `specs/`.
+    #[test]
+    fn spec_kit_roots_need_a_marker() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = &std::fs::canonicalize(dir.path()).unwrap();
+        write(root, "specs/001-a/spec.md", "x");
+        assert!(!formats(root).any());
+        write(root, "memory/constitution.md", "x");
+        let f = formats(root);
+        assert!(f.speckit && !f.openspec && !f.kiro);
+        let rels: Vec<String> = list(root).files.into_iter().map(|f| f.rel).collect();
+        assert_eq!(rels, ["memory/constitution.md", "specs/001-a/spec.md"]);
+    }
 }
