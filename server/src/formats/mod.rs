@@ -13,6 +13,7 @@
 pub mod kiro;
 pub mod shape;
 pub mod speckit;
+pub mod unit;
 
 #[cfg(test)]
 mod tests {

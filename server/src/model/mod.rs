@@ -3,6 +3,7 @@
 //! features can point at it precisely.
 
 pub mod delta;
+pub mod graph;
 pub mod proposal;
 pub mod reader;
 pub mod spec;

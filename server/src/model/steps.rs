@@ -147,6 +147,63 @@ fn keyword_of(word: &str, any_case: bool) -> Option<Keyword> {
     (first_upper && (rest_lower || rest_upper)).then_some(k)
 }
 
+/// A step out of the GIVEN → WHEN → THEN order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutOfOrder {
+    GivenAfterWhenOrThen,
+    WhenAfterThen,
+}
+
+impl OutOfOrder {
+    /// What to do about it, as every format's `scenario/step-order` says.
+    pub fn advice(self) -> &'static str {
+        match self {
+            OutOfOrder::GivenAfterWhenOrThen => "GIVEN after a WHEN or THEN: put the preconditions first, or split this into two scenarios.",
+            OutOfOrder::WhenAfterThen => "WHEN after a THEN: a scenario tests one action; split this into two scenarios.",
+        }
+    }
+}
+
+/// What the scenario rules (`scenario/missing-when`, `scenario/missing-then`,
+/// `scenario/step-order`) find in one scenario's steps. A scenario with no
+/// steps is left to the rules about empty scenarios: nothing is found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StepCheck {
+    pub missing_when: bool,
+    pub missing_then: bool,
+    /// Each step out of order, at its keyword.
+    pub out_of_order: Vec<(Span, OutOfOrder)>,
+}
+
+/// Checks one scenario's steps; written once for OpenSpec and every other
+/// format. An AND/BUT neither satisfies nor breaks the order: only the
+/// keywords written count.
+pub fn check_steps(steps: &[Step]) -> StepCheck {
+    let mut out = StepCheck::default();
+    if steps.is_empty() {
+        return out;
+    }
+    let has = |k: Keyword| steps.iter().any(|st| st.keyword == k);
+    out.missing_when = !has(Keyword::When);
+    out.missing_then = !has(Keyword::Then);
+    let mut saw_when = false;
+    let mut saw_then = false;
+    for st in steps {
+        match st.keyword {
+            Keyword::Given if saw_when || saw_then => out
+                .out_of_order
+                .push((st.keyword_span, OutOfOrder::GivenAfterWhenOrThen)),
+            Keyword::When if saw_then => out
+                .out_of_order
+                .push((st.keyword_span, OutOfOrder::WhenAfterThen)),
+            _ => {}
+        }
+        saw_when |= st.keyword == Keyword::When;
+        saw_then |= st.keyword == Keyword::Then;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::{Code, Sink};
 use crate::model::delta::MisplacedScenario;
-use crate::model::steps::Keyword;
+use crate::model::steps::check_steps;
 use crate::model::Requirement;
 use crate::syntax::js;
 
@@ -88,11 +88,8 @@ pub fn check_extensions(req: &Requirement, path: &str, sink: &mut Sink) {
                 format!("Requirement \"{}\" already has a scenario named \"{}\". Give each scenario its own name so links and MODIFIED blocks can tell them apart.", req.name, s.name),
             );
         }
-        if s.steps.is_empty() {
-            continue;
-        }
-        let has = |k: Keyword| s.steps.iter().any(|st| st.keyword == k);
-        if !has(Keyword::When) {
+        let found = check_steps(&s.steps);
+        if found.missing_when {
             sink.push(
                 Code::ScenarioMissingWhen,
                 path,
@@ -100,7 +97,7 @@ pub fn check_extensions(req: &Requirement, path: &str, sink: &mut Sink) {
                 format!("Scenario \"{}\" has steps but no WHEN. Add the action under test, e.g. \"- **WHEN** ...\".", s.name),
             );
         }
-        if !has(Keyword::Then) {
+        if found.missing_then {
             sink.push(
                 Code::ScenarioMissingThen,
                 path,
@@ -108,26 +105,8 @@ pub fn check_extensions(req: &Requirement, path: &str, sink: &mut Sink) {
                 format!("Scenario \"{}\" has steps but no THEN. Add the expected outcome, e.g. \"- **THEN** ...\".", s.name),
             );
         }
-        let mut saw_when = false;
-        let mut saw_then = false;
-        for st in &s.steps {
-            match st.keyword {
-                Keyword::Given if saw_when || saw_then => sink.push(
-                    Code::ScenarioStepOrder,
-                    path,
-                    st.keyword_span,
-                    "GIVEN after a WHEN or THEN: put the preconditions first, or split this into two scenarios.",
-                ),
-                Keyword::When if saw_then => sink.push(
-                    Code::ScenarioStepOrder,
-                    path,
-                    st.keyword_span,
-                    "WHEN after a THEN: a scenario tests one action; split this into two scenarios.",
-                ),
-                _ => {}
-            }
-            saw_when |= st.keyword == Keyword::When;
-            saw_then |= st.keyword == Keyword::Then;
+        for (span, order) in found.out_of_order {
+            sink.push(Code::ScenarioStepOrder, path, span, order.advice());
         }
     }
     for (span, kw) in &req.lowercase_keywords {

@@ -1,6 +1,7 @@
 //! Rules over one feature folder: references, coverage, numbering, task
 //! structure, requirement structure, EARS wording, the bugfix sections and
-//! `.config.kiro`.
+//! `.config.kiro`. Duplicate task numbers and `_Depends:_` ids are checked
+//! by the rules every format shares (`formats::unit`).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -164,40 +165,12 @@ fn coverage(spec: &FeatureSpec, ix: &SpecIndex, out: &mut Vec<Finding>) {
 
 fn tasks(t: &TasksDoc, out: &mut Vec<Finding>) {
     let f = FileKind::Tasks;
-    // Duplicate numbers.
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for (k, task) in t.tasks.iter().enumerate() {
-        let Some(id) = &task.id else { continue };
-        match first.get(id.text.as_str()) {
-            Some(&j) => out.push(Finding::new(
-                DUPLICATE_ID,
-                Severity::Warning,
-                f,
-                id.span,
-                format!(
-                    "task {} is numbered again (first on line {})",
-                    id.text,
-                    t.tasks[j].line + 1
-                ),
-            )),
-            None => {
-                first.insert(&id.text, k);
-            }
-        }
-    }
     let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
     for (k, x) in t.tasks.iter().enumerate() {
         if let Some(p) = x.parent {
             children.entry(p).or_default().push(k);
         }
     }
-    let by_id: HashMap<&str, usize> = t
-        .tasks
-        .iter()
-        .enumerate()
-        .filter_map(|(k, x)| x.id.as_ref().map(|i| (i.text.as_str(), k)))
-        .rev()
-        .collect();
     let any_refs = t.tasks.iter().any(|x| !x.refs.is_empty());
     for (k, task) in t.tasks.iter().enumerate() {
         // A sub-task not under its parent number.
@@ -266,32 +239,6 @@ fn tasks(t: &TasksDoc, out: &mut Vec<Finding>) {
                 task.title,
                 "this task cites no requirement (add a `_Requirements: 1.1_` line)",
             ));
-        }
-        // cc-sdd dependencies.
-        for d in &task.depends {
-            let target = (!d.malformed)
-                .then(|| by_id.get(d.id.as_str()).map(|&j| &t.tasks[j]))
-                .flatten();
-            match target {
-                None => out.push(Finding::new(
-                    UNKNOWN_DEPENDENCY,
-                    Severity::Error,
-                    f,
-                    d.span,
-                    format!("no task is numbered `{}`", d.id),
-                )),
-                Some(dep) if task.done() && !dep.done() => out.push(Finding::new(
-                    DONE_BEFORE_DEPENDENCY,
-                    Severity::Warning,
-                    f,
-                    d.span,
-                    format!(
-                        "this task is checked but task {} it depends on is not",
-                        d.id
-                    ),
-                )),
-                Some(_) => {}
-            }
         }
     }
 }
@@ -727,13 +674,6 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_task_ids() {
-        let tasks = "- [ ] 1. A\n- [ ] 1.1 B\n- [ ] 1.1 C\n";
-        assert_eq!(run(&[(T, tasks)], DUPLICATE_ID), ["Warning 1.1"]);
-        assert!(run(&[(T, "- [ ] 1. A\n- [ ] 1.1 B\n")], DUPLICATE_ID).is_empty());
-    }
-
-    #[test]
     fn parent_done_early() {
         let tasks = "- [x] 1. A\n- [ ] 1.1 B\n- [x] 2. C\n- [x] 2.1 D\n- [ ]* 2.2 Optional\n";
         assert_eq!(run(&[(T, tasks)], PARENT_DONE_EARLY), ["Warning [x]"]);
@@ -805,16 +745,6 @@ mod tests {
         assert_eq!(run(&[(C, "{oops")], CONFIG).len(), 1);
         let ok = "{\"specId\": \"0c38089a-31c5-498a-a2d2-bf050638276c\", \"workflowType\": \"design-first\", \"specType\": \"feature\"}";
         assert!(run(&[(C, ok), (R, REQ)], CONFIG).is_empty());
-    }
-
-    #[test]
-    fn dependencies() {
-        let tasks = "- [x] 1. A\n  - _Depends: 2, 9, 1._\n- [ ] 2. B\n  - _Depends: 1_\n";
-        assert_eq!(
-            run(&[(T, tasks)], UNKNOWN_DEPENDENCY),
-            ["Error 9", "Error 1."]
-        );
-        assert_eq!(run(&[(T, tasks)], DONE_BEFORE_DEPENDENCY), ["Warning 2"]);
     }
 
     /// Findings carry their code's default severity from `diagnostic.rs`,

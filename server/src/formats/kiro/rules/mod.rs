@@ -1,7 +1,9 @@
 //! The Kiro rules that need only one feature's summaries (or one steering
-//! file), as pure functions returning plain findings. They are not yet
-//! wired into the engine's diagnostics: a finding names its file by kind,
-//! which within one feature folder is unique.
+//! file), as pure functions returning plain findings: a finding names its
+//! file by kind, which within one feature folder is unique. The rules every
+//! format shares (task dependencies and cycles, duplicate task numbers) are
+//! not here: `formats::unit::check_unit` runs them over the feature's files
+//! in the shared shape (`kiro::graph`).
 
 mod feature;
 mod steering;
@@ -46,7 +48,6 @@ pub const UNCOVERED_CRITERION: &str = "kiro/uncovered-criterion";
 pub const TASK_WITHOUT_REQUIREMENTS: &str = "kiro/task-without-requirements";
 pub const UNKNOWN_PROPERTY: &str = "kiro/unknown-property";
 pub const NUMBERING: &str = "kiro/numbering";
-pub const DUPLICATE_ID: &str = "tasks/duplicate-id";
 pub const PARENT_DONE_EARLY: &str = "kiro/parent-done-early";
 pub const REQUIREMENT_STRUCTURE: &str = "kiro/requirement-structure";
 pub const EARS: &str = "kiro/ears";
@@ -54,8 +55,6 @@ pub const UNKNOWN_SYSTEM: &str = "kiro/unknown-system";
 pub const BUGFIX_CONTINUE: &str = "kiro/bugfix-continue";
 pub const CONFIG: &str = "kiro/config";
 pub const STEERING: &str = "kiro/steering";
-pub const UNKNOWN_DEPENDENCY: &str = "tasks/unknown-dependency";
-pub const DONE_BEFORE_DEPENDENCY: &str = "tasks/done-before-dependency";
 
 /// Every code these rules emit.
 pub const CODES: &[&str] = &[
@@ -64,7 +63,6 @@ pub const CODES: &[&str] = &[
     TASK_WITHOUT_REQUIREMENTS,
     UNKNOWN_PROPERTY,
     NUMBERING,
-    DUPLICATE_ID,
     PARENT_DONE_EARLY,
     REQUIREMENT_STRUCTURE,
     EARS,
@@ -72,6 +70,4 @@ pub const CODES: &[&str] = &[
     BUGFIX_CONTINUE,
     CONFIG,
     STEERING,
-    UNKNOWN_DEPENDENCY,
-    DONE_BEFORE_DEPENDENCY,
 ];
