@@ -7,6 +7,7 @@ use super::{Scope, Sink};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::formats::kiro::{self, steering::FileTarget};
 use crate::formats::speckit;
+use crate::formats::unit::{check_unit, UnitFile};
 use crate::model::Span;
 use crate::workspace::{SourceFile, Summary, Unit, Workspace};
 
@@ -23,6 +24,7 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
             Some(Summary::Kiro(_)) => kiro_feature(&files, sink),
             _ => {}
         }
+        shared(&files, sink);
     }
     for f in scope.files(ws) {
         if f.kind.feature().is_some() {
@@ -52,6 +54,29 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
             }
             _ => {}
         }
+    }
+}
+
+/// The rules every format shares (dependencies, cycles, duplicate task ids,
+/// scenario steps), over the feature's files in the shared shape.
+fn shared(files: &[&SourceFile], sink: &mut Sink) {
+    let shaped: Vec<(&SourceFile, UnitFile)> = files
+        .iter()
+        .filter_map(|f| {
+            let doc = f.summary.shape()?;
+            Some((*f, UnitFile { doc, text: &f.text }))
+        })
+        .collect();
+    let (sources, unit): (Vec<&SourceFile>, Vec<UnitFile>) = shaped.into_iter().unzip();
+    for x in check_unit(&unit) {
+        emit(
+            sink,
+            &sources[x.file].rel,
+            x.code,
+            x.severity,
+            x.span,
+            x.message,
+        );
     }
 }
 
