@@ -15,10 +15,23 @@ use super::element::{
     self, dep_target, element_at, file_nav, group_nav, link_target, task_nav, DepTarget, Element,
     LinkTarget, Role, Site,
 };
+use super::shaped;
 use super::NavTarget;
 use crate::workspace::Workspace;
 
+/// Spec Kit and Kiro: an id goes to where its unit defines it (a definition
+/// to itself).
+fn shaped_definition(unit: &shaped::Unit, at: usize, offset: usize) -> Option<NavTarget> {
+    let cursor = shaped::at_cursor(unit, at, offset)?;
+    let def = unit.definition(&cursor.named)?;
+    let (full, focus) = def.spans();
+    Some(unit.nav(def.file(), full, focus))
+}
+
 pub fn definition(ws: &Workspace, rel: &str, offset: usize) -> Vec<NavTarget> {
+    if let Some((unit, at)) = shaped::Unit::of(ws, rel) {
+        return shaped_definition(&unit, at, offset).into_iter().collect();
+    }
     let Some(el) = element_at(ws, rel, offset) else {
         return Vec::new();
     };

@@ -25,6 +25,8 @@ use super::element::{
     dep_target, element_at, link_target, main_requirement, requirement_family, DepTarget, Element,
     LinkTarget, ReqSite, Role, ScenarioSite, Site,
 };
+use super::shaped;
+use crate::formats::shape::{RequirementKind, Target, TaskState};
 use crate::model::tasks::{Group, Task, TaskList};
 use crate::model::{Heading, Span};
 use crate::syntax::js;
@@ -42,6 +44,9 @@ pub struct Hover {
 pub const MAX_LINES: usize = 30;
 
 pub fn hover(ws: &Workspace, rel: &str, offset: usize) -> Option<Hover> {
+    if let Some((unit, at)) = shaped::Unit::of(ws, rel) {
+        return shaped_hover(&unit, at, offset);
+    }
     let (markdown, span) = match element_at(ws, rel, offset)? {
         Element::Dep { file, tasks, dep } => {
             let md = match dep_target(tasks, &dep.id) {
@@ -283,6 +288,82 @@ fn is_acceptance_link(file: &SourceFile, span: Span) -> bool {
         .flat_map(|t| &t.acceptance)
         .flat_map(|a| &a.links)
         .any(|l| l.span == span)
+}
+
+/// Spec Kit and Kiro: what an id names, with its text and how often the
+/// unit cites it.
+fn shaped_hover(unit: &shaped::Unit, at: usize, offset: usize) -> Option<Hover> {
+    let cursor = shaped::at_cursor(unit, at, offset)?;
+    let what = match cursor.named.target {
+        Target::Task => "task",
+        Target::Property => "property",
+        Target::Story => "user story",
+        Target::Requirement => "requirement",
+    };
+    let Some(def) = unit.definition(&cursor.named) else {
+        let md = not_found(&format!("No {what} `{}` in this feature.", cursor.named.id));
+        return Some(Hover {
+            markdown: md,
+            span: cursor.span,
+        });
+    };
+    let file = unit.files[def.file()].0;
+    let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+    let mut md = String::new();
+    match def {
+        shaped::Def::Requirement(f, r) => {
+            let kind = match r.kind {
+                RequirementKind::Story => "User story",
+                RequirementKind::Criterion => "Criterion",
+                RequirementKind::Property => "Property",
+                RequirementKind::SuccessCriterion => "Success criterion",
+                _ => "Requirement",
+            };
+            let _ = write!(md, "**{kind} {}** · {}", escape(&r.id), escape(name));
+            let title = r.title.map(|t| unit.text(f, t)).unwrap_or("");
+            let body = unit.text(f, r.text);
+            md.push_str(
+                "
+
+",
+            );
+            if !title.is_empty() && title != body {
+                let _ = writeln!(md, "*{}*\n", escape(title));
+            }
+            md.push_str(&fenced(body, 1));
+        }
+        shaped::Def::Task(f, t) => {
+            let state = match t.state {
+                TaskState::Done => "done",
+                TaskState::Open => "open",
+                TaskState::InProgress => "in progress",
+            };
+            let id = t.id.as_deref().unwrap_or("(no id)");
+            let _ = write!(md, "**Task {}** · {state} · {}", escape(id), escape(name));
+            md.push_str(
+                "
+
+",
+            );
+            md.push_str(&fenced(unit.text(f, t.span), 1));
+        }
+    }
+    let cited = unit.citations(&cursor.named).len();
+    let _ = write!(
+        md,
+        "
+
+Cited {}.",
+        match cited {
+            0 => "nowhere in this feature".to_string(),
+            1 => "once in this feature".to_string(),
+            n => format!("{n} times in this feature"),
+        }
+    );
+    Some(Hover {
+        markdown: md,
+        span: cursor.span,
+    })
 }
 
 fn not_found(message: &str) -> String {

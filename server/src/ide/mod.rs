@@ -31,6 +31,7 @@ pub mod workspace_symbols;
 mod element;
 #[cfg(test)]
 pub(crate) mod fixture;
+mod shaped;
 
 pub use definition::definition;
 pub use edit::{SourceChange, TextEdit};

@@ -25,9 +25,36 @@ use super::element::{
     requirement_family, scenario_family, task_nav, DepTarget, Element, LinkTarget, Site,
 };
 use super::links::{self, resolve, scan_links, Resolved};
+use super::shaped;
 use super::NavTarget;
 use crate::model::tasks::{DepRef, Group, Task, TaskList};
 use crate::workspace::{FileKind, SourceFile, Summary, Workspace};
+
+/// Spec Kit and Kiro: every citation of the id under the cursor within its
+/// unit, after its definition when asked for.
+fn shaped_references(
+    unit: &shaped::Unit,
+    at: usize,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<NavTarget> {
+    let Some(cursor) = shaped::at_cursor(unit, at, offset) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if include_declaration {
+        if let Some(def) = unit.definition(&cursor.named) {
+            let (full, focus) = def.spans();
+            out.push(unit.nav(def.file(), full, focus));
+        }
+    }
+    out.extend(
+        unit.citations(&cursor.named)
+            .into_iter()
+            .map(|(f, span)| unit.nav(f, span, span)),
+    );
+    out
+}
 
 pub fn references(
     ws: &Workspace,
@@ -35,6 +62,9 @@ pub fn references(
     offset: usize,
     include_declaration: bool,
 ) -> Vec<NavTarget> {
+    if let Some((unit, at)) = shaped::Unit::of(ws, rel) {
+        return shaped_references(&unit, at, offset, include_declaration);
+    }
     let Some(el) = element_at(ws, rel, offset) else {
         return Vec::new();
     };

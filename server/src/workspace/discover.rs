@@ -560,7 +560,10 @@ mod tests {
         );
         assert!(l.problems.is_empty(), "{:?}", l.problems);
         for inner in ["specs/001-a", ".kiro/specs/pay", ".specify/memory"] {
-            assert_eq!(find_roots(&root.join(inner)).unwrap(), std::slice::from_ref(root));
+            assert_eq!(
+                find_roots(&root.join(inner)).unwrap(),
+                std::slice::from_ref(root)
+            );
         }
     }
 

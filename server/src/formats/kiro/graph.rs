@@ -80,7 +80,11 @@ pub fn requirements(r: &RequirementsDoc) -> Document {
                 id_span: c.number_span,
                 title: None,
                 text: c.body,
-                span: c.body,
+                // The item line from its number: the definition holds its id.
+                span: crate::model::Span {
+                    start: c.number_span.start.min(c.body.start),
+                    end: c.body.end.max(c.number_span.end),
+                },
                 parent: Some(parent),
                 line: c.line,
             });

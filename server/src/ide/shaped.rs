@@ -1,0 +1,383 @@
+//! Spec Kit and Kiro files in the editor features: the feature folder a file
+//! belongs to, read as one unit of the shared shape, and what sits under a
+//! cursor there. Every feature (definition, references, hover, outline,
+//! lens, symbols) asks this module rather than a format's own summaries, so
+//! a third format arrives with its reader and nothing here changes.
+//!
+//! An id under the cursor is either a definition (a requirement, story,
+//! criterion or property id; a task id) or a citation of one (a task's
+//! dependency or link, a plan's or checklist's reference). Both name the
+//! same thing, a [`Named`]: what the id means, by kind and id, within the
+//! unit.
+
+use super::{hit, NavTarget};
+use crate::formats::shape::{Document, Requirement, RequirementKind, Target, Task};
+use crate::formats::unit::Index;
+use crate::model::Span;
+use crate::workspace::{SourceFile, Workspace};
+
+/// A feature folder's files in the shared shape, with their index.
+pub struct Unit<'w> {
+    pub files: Vec<(&'w SourceFile, &'w Document)>,
+    pub index: Index,
+}
+
+impl<'w> Unit<'w> {
+    /// The unit `rel` belongs to, and the position of `rel` in it.
+    pub fn of(ws: &'w Workspace, rel: &str) -> Option<(Unit<'w>, usize)> {
+        let file = ws.file(rel)?;
+        file.summary.shape()?;
+        let feature = file.kind.feature()?;
+        let unit = Unit::feature(ws, feature);
+        let at = unit.files.iter().position(|(f, _)| f.rel == rel)?;
+        Some((unit, at))
+    }
+
+    /// The files of one feature folder that have a shape.
+    pub fn feature(ws: &'w Workspace, feature: &str) -> Unit<'w> {
+        let files: Vec<(&SourceFile, &Document)> = ws
+            .feature_files(feature)
+            .filter_map(|f| Some((f, f.summary.shape()?)))
+            .collect();
+        let docs: Vec<&Document> = files.iter().map(|(_, d)| *d).collect();
+        let index = Index::build(&docs);
+        Unit { files, index }
+    }
+
+    pub fn text(&self, file: usize, span: Span) -> &'w str {
+        self.files[file].0.text.get(span.range()).unwrap_or("")
+    }
+
+    /// Where `named` is defined.
+    pub fn definition(&self, named: &Named) -> Option<Def<'w>> {
+        match named.target {
+            Target::Task => {
+                let (f, k) = self.index.task(&named.id)?;
+                Some(Def::Task(f, &self.files[f].1.tasks[k]))
+            }
+            Target::Property => {
+                let (f, k) = self.index.property(&named.id)?;
+                Some(Def::Requirement(f, &self.files[f].1.requirements[k]))
+            }
+            Target::Requirement | Target::Story => {
+                let (f, k) = self.index.requirement(&named.id)?;
+                let r = &self.files[f].1.requirements[k];
+                (named.target == Target::Requirement || r.kind == RequirementKind::Story)
+                    .then_some(Def::Requirement(f, r))
+            }
+        }
+    }
+
+    /// Every citation of `named`: a story is cited by its labels and by
+    /// requirement references to its id (Kiro's `_Requirements: 2_`).
+    pub fn citations(&self, named: &Named) -> Vec<(usize, Span)> {
+        let mut out = self.index.references_to(named.target, &named.id);
+        let story = matches!(self.definition(named), Some(Def::Requirement(_, r)) if r.kind == RequirementKind::Story);
+        if story {
+            let other = match named.target {
+                Target::Story => Target::Requirement,
+                _ => Target::Story,
+            };
+            out.extend(self.index.references_to(other, &named.id));
+        }
+        out.sort_by_key(|&(f, s)| (f, s.start));
+        out.dedup();
+        out
+    }
+
+    pub fn nav(&self, file: usize, full: Span, focus: Span) -> NavTarget {
+        NavTarget::new(&self.files[file].0.rel, full, focus)
+    }
+}
+
+/// A definition in a unit.
+#[derive(Clone, Copy)]
+pub enum Def<'w> {
+    Requirement(usize, &'w Requirement),
+    Task(usize, &'w Task),
+}
+
+impl Def<'_> {
+    pub fn file(&self) -> usize {
+        match self {
+            Def::Requirement(f, _) | Def::Task(f, _) => *f,
+        }
+    }
+
+    /// The whole definition and its id.
+    pub fn spans(&self) -> (Span, Span) {
+        match self {
+            Def::Requirement(_, r) => (r.span, r.id_span),
+            Def::Task(_, t) => (t.span, t.id_span.unwrap_or(t.span)),
+        }
+    }
+}
+
+/// What an id means within its unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Named {
+    pub target: Target,
+    pub id: String,
+}
+
+impl Named {
+    fn of_requirement(r: &Requirement) -> Named {
+        Named {
+            target: match r.kind {
+                RequirementKind::Property => Target::Property,
+                RequirementKind::Story => Target::Story,
+                _ => Target::Requirement,
+            },
+            id: r.id.clone(),
+        }
+    }
+}
+
+/// The id under the cursor.
+pub struct AtCursor {
+    pub named: Named,
+    /// The id as written where the cursor is.
+    pub span: Span,
+}
+
+/// The id at `offset` of file `at` of the unit: a citation first (it sits
+/// inside a task's line, which a task's own span also covers), then a
+/// definition's id.
+pub fn at_cursor(unit: &Unit, at: usize, offset: usize) -> Option<AtCursor> {
+    let doc = unit.files[at].1;
+    let cited = doc
+        .tasks
+        .iter()
+        .flat_map(|t| t.dependencies.iter().chain(&t.links))
+        .chain(&doc.references)
+        .find(|r| !r.from_range && hit(r.span, offset))
+        .or_else(|| {
+            doc.tasks
+                .iter()
+                .flat_map(|t| t.dependencies.iter().chain(&t.links))
+                .chain(&doc.references)
+                .find(|r| hit(r.span, offset))
+        });
+    if let Some(r) = cited {
+        return Some(AtCursor {
+            named: Named {
+                target: r.target,
+                id: r.id.clone(),
+            },
+            span: r.span,
+        });
+    }
+    if let Some(r) = doc.requirements.iter().find(|r| hit(r.id_span, offset)) {
+        return Some(AtCursor {
+            named: Named::of_requirement(r),
+            span: r.id_span,
+        });
+    }
+    let t = doc
+        .tasks
+        .iter()
+        .find(|t| t.id_span.is_some_and(|s| hit(s, offset)))?;
+    Some(AtCursor {
+        named: Named {
+            target: Target::Task,
+            id: t.id.clone()?,
+        },
+        span: t.id_span?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ide::fixture::{render, Fixture};
+    use crate::ide::{definition, hover, references};
+
+    const SPEC: &str = r#"//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-notes/spec.md
+# Feature Specification: Notes
+
+## User Scenarios & Testing
+
+### User Story 1 - Write a note (Priority: P1)
+
+1. **Given** an empty board, **When** I add a note, **Then** it shows.
+
+### User Story 2 - Sort notes (Priority: P2)
+
+1. **Given** two notes, **When** I sort, **Then** the older comes first.
+
+## Requirements
+
+- **FR-001**: The board MUST keep notes.
+- **FR-002**: The board MUST sort notes by age.
+"#;
+
+    const TASKS: &str = r#"//- specs/001-notes/tasks.md
+# Tasks
+
+## Phase 3: User Story 1 - Write a note
+
+- [ ] T001 [US1] Store notes in src/notes.ts (FR-001)
+- [ ] T002 [US1] Show notes in src/board.ts (depends on T001)
+
+## Phase 4: User Story 2 - Sort notes
+
+- [ ] T003 [US2] Sort notes in src/sort.ts (FR-002) (depends on T001)
+"#;
+
+    fn go(fixture: &str) -> Vec<String> {
+        let f = Fixture::new(fixture);
+        definition(&f.ws, &f.rel, f.offset)
+            .iter()
+            .map(|t| render(&f.ws, t))
+            .collect()
+    }
+
+    fn refs(fixture: &str, decl: bool) -> Vec<String> {
+        let f = Fixture::new(fixture);
+        references(&f.ws, &f.rel, f.offset, decl)
+            .iter()
+            .map(|t| render(&f.ws, t))
+            .collect()
+    }
+
+    #[test]
+    fn spec_kit_ids_go_to_their_definitions() {
+        let with = |tasks: &str| format!("{SPEC}{tasks}");
+        assert_eq!(
+            go(&with(&TASKS.replace(
+                "(depends on T001)\n\n",
+                "(depends on T0$001)\n\n"
+            ))),
+            [r#"specs/001-notes/tasks.md:5 "T001""#]
+        );
+        assert_eq!(
+            go(&with(&TASKS.replace("(FR-001)", "(FR-0$001)"))),
+            [r#"specs/001-notes/spec.md:15 "FR-001""#]
+        );
+        assert_eq!(
+            go(&with(&TASKS.replace("T003 [US2]", "T003 [U$0S2]"))),
+            [r#"specs/001-notes/spec.md:9 "2""#]
+        );
+        // An id nothing defines goes nowhere.
+        assert_eq!(
+            go(&with(&TASKS.replace("(FR-002)", "(FR-0$009)"))),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn spec_kit_references_of_a_requirement_a_story_and_a_task() {
+        let spec = SPEC.replace("- **FR-001**", "- **FR-0$001**");
+        assert_eq!(
+            refs(&format!("{spec}{TASKS}"), true),
+            [
+                r#"specs/001-notes/spec.md:15 "FR-001""#,
+                r#"specs/001-notes/tasks.md:5 "FR-001""#
+            ]
+        );
+        let spec = SPEC.replace("### User Story 1", "### User Story $01");
+        assert_eq!(
+            refs(&format!("{spec}{TASKS}"), false),
+            [
+                r#"specs/001-notes/tasks.md:5 "[US1]""#,
+                r#"specs/001-notes/tasks.md:6 "[US1]""#
+            ]
+        );
+        let tasks = TASKS.replace("- [ ] T001", "- [ ] T0$001");
+        assert_eq!(
+            refs(&format!("{SPEC}{tasks}"), false),
+            [
+                r#"specs/001-notes/tasks.md:6 "T001""#,
+                r#"specs/001-notes/tasks.md:10 "T001""#
+            ]
+        );
+    }
+
+    #[test]
+    fn spec_kit_hover_shows_the_definition_and_its_citations() {
+        let f = Fixture::new(&format!(
+            "{SPEC}{}",
+            TASKS.replace("(FR-001)", "(FR-0$001)")
+        ));
+        let h = hover(&f.ws, &f.rel, f.offset).unwrap();
+        assert!(
+            h.markdown.starts_with("**Requirement FR-001** · spec.md"),
+            "{}",
+            h.markdown
+        );
+        assert!(
+            h.markdown.contains("The board MUST keep notes."),
+            "{}",
+            h.markdown
+        );
+        assert!(
+            h.markdown.ends_with("Cited once in this feature."),
+            "{}",
+            h.markdown
+        );
+        let f = Fixture::new(&format!(
+            "{SPEC}{}",
+            TASKS.replace("(FR-002)", "(FR-0$009)")
+        ));
+        let h = hover(&f.ws, &f.rel, f.offset).unwrap();
+        assert_eq!(
+            h.markdown,
+            "**Not found:** No requirement `FR-009` in this feature."
+        );
+    }
+
+    const KIRO: &str = r#"//- .kiro/specs/pay/requirements.md
+# Requirements Document
+
+### Requirement 1: Pay
+
+**User Story:** As a buyer, I want to pay, so that I get my order.
+
+#### Acceptance Criteria
+
+1. WHEN the buyer pays THE Shop SHALL confirm the order
+2. WHEN the card is declined THE Shop SHALL say why
+//- .kiro/specs/pay/design.md
+# Design
+
+### Property 1: Confirmation follows payment
+
+**Validates: Requirements 1.1**
+//- .kiro/specs/pay/tasks.md
+# Implementation Plan
+
+- [ ] 1. Confirm orders
+  - _Requirements: 1.1_
+- [ ] 2. Explain declines
+  - Property 1 holds
+  - _Requirements: 1.2, 1_
+"#;
+
+    #[test]
+    fn kiro_criteria_properties_and_requirements() {
+        assert_eq!(
+            go(&KIRO.replace("_Requirements: 1.1_", "_Requirements: 1.$01_")),
+            [r#".kiro/specs/pay/requirements.md:9 "1""#]
+        );
+        assert_eq!(
+            go(&KIRO.replace("  - Property 1 holds", "  - Property $01 holds")),
+            [r#".kiro/specs/pay/design.md:3 "1""#]
+        );
+        // Criterion 1.1: cited by a task and validated by the property.
+        let at_criterion = KIRO.replace("1. WHEN the buyer", "$01. WHEN the buyer");
+        assert_eq!(
+            refs(&at_criterion, false),
+            [
+                r#".kiro/specs/pay/design.md:5 "1.1""#,
+                r#".kiro/specs/pay/tasks.md:4 "1.1""#
+            ]
+        );
+        // Requirement 1 as a whole: the `1` of the last task.
+        let at_requirement = KIRO.replace("### Requirement 1:", "### Requirement $01:");
+        assert_eq!(
+            refs(&at_requirement, false),
+            [r#".kiro/specs/pay/tasks.md:7 "1""#]
+        );
+    }
+}
