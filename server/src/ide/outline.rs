@@ -17,6 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::element::{heading_fulls, line_around, req_sites, ReqSite, Role};
 use super::links::is_markdown;
 use super::SymbolKind;
+use crate::formats::shape;
 use crate::model::tasks::TaskList;
 use crate::model::{Heading, Scenario, Span};
 use crate::syntax::{js, Doc};
@@ -86,6 +87,9 @@ struct Headings<'a> {
 enum Element<'a> {
     Requirement(ReqSite<'a>),
     Scenario(&'a Scenario),
+    /// A Spec Kit or Kiro requirement written as a heading (a user story, a
+    /// Kiro requirement or property), with the number of its children.
+    Shaped(&'a shape::Requirement, usize),
 }
 
 impl<'a> Headings<'a> {
@@ -102,6 +106,32 @@ impl<'a> Headings<'a> {
         }
         let mut groups = FxHashMap::default();
         let mut delta_sections = FxHashSet::default();
+        if let Some(doc) = file.summary.shape() {
+            let heading_lines: FxHashSet<u32> = file.headings().iter().map(|h| h.line).collect();
+            for (i, r) in doc.requirements.iter().enumerate() {
+                if heading_lines.contains(&r.line) {
+                    let children = doc
+                        .requirements
+                        .iter()
+                        .filter(|c| c.parent == Some(i))
+                        .count()
+                        + doc.scenarios.iter().filter(|c| c.parent == Some(i)).count();
+                    elements
+                        .entry(r.line)
+                        .or_insert(Element::Shaped(r, children));
+                }
+            }
+            let mut progress = vec![(0, 0); doc.phases.len()];
+            for t in &doc.tasks {
+                if let Some(p) = t.phase.filter(|&p| p < progress.len()) {
+                    progress[p].0 += usize::from(t.state == shape::TaskState::Done);
+                    progress[p].1 += 1;
+                }
+            }
+            for (p, n) in doc.phases.iter().zip(progress) {
+                groups.entry(p.line).or_insert(n);
+            }
+        }
         match &file.summary {
             Summary::Tasks(t) => {
                 let mut progress = vec![(0, 0); t.groups.len()];
@@ -154,7 +184,23 @@ impl<'a> Headings<'a> {
                     s.name_span,
                 );
             }
+            Some(Element::Shaped(r, children)) => {
+                let detail = (r.kind == shape::RequirementKind::Story).then(|| {
+                    match (&file.summary, children) {
+                        (Summary::Kiro(_), 1) => "1 criterion".to_string(),
+                        (Summary::Kiro(_), n) => format!("{n} criteria"),
+                        (_, n) => count(*n, "scenario"),
+                    }
+                });
+                return symbol(title, detail, SymbolKind::Requirement, full, h.title);
+            }
             None => {}
+        }
+        if file.summary.shape().is_some() {
+            if let Some((done, all)) = self.groups.get(&h.line) {
+                let detail = format!("{done}/{all} done");
+                return symbol(title, Some(detail), SymbolKind::Group, full, h.title);
+            }
         }
         let kind = match (&file.summary, h.level) {
             (Summary::Tasks(_), 2) => {
@@ -264,6 +310,72 @@ fn extras(file: &SourceFile) -> Vec<Symbol> {
         Summary::Tasks(t) => out.extend(task_symbols(&file.text, t)),
         _ => {}
     }
+    if let Some(doc) = file.summary.shape() {
+        out.extend(shaped_extras(file, doc));
+    }
+    out
+}
+
+/// A Spec Kit or Kiro file's items that are not headings: requirement items
+/// (`FR-001`, Kiro's criteria `1.2`) and tasks, each task holding its
+/// sub-tasks.
+fn shaped_extras(file: &SourceFile, doc: &shape::Document) -> Vec<Symbol> {
+    let text = |s: Span| file.text.get(s.range()).unwrap_or("").trim().to_string();
+    let heading_lines: FxHashSet<u32> = file.headings().iter().map(|h| h.line).collect();
+    let mut out: Vec<Symbol> = doc
+        .requirements
+        .iter()
+        .filter(|r| !heading_lines.contains(&r.line))
+        .map(|r| {
+            let full = line_around(&file.text, r.span);
+            symbol(
+                r.id.clone(),
+                Some(text(r.text)),
+                SymbolKind::Requirement,
+                full,
+                r.id_span,
+            )
+        })
+        .collect();
+    let mut tasks: Vec<Option<Symbol>> = doc
+        .tasks
+        .iter()
+        .map(|t| {
+            let state = match t.state {
+                shape::TaskState::Done => "done",
+                shape::TaskState::Open => "open",
+                shape::TaskState::InProgress => "in progress",
+            };
+            let name = match &t.id {
+                Some(id) => format!("{id} {}", text(t.description)),
+                None => text(t.description),
+            };
+            Some(symbol(
+                name,
+                Some(state.into()),
+                SymbolKind::Task,
+                line_around(&file.text, t.span),
+                t.id_span.unwrap_or(t.span),
+            ))
+        })
+        .collect();
+    // Sub-tasks follow their parent: attached last to first, each parent's
+    // range grows over its children.
+    for i in (0..tasks.len()).rev() {
+        let Some(p) = doc.tasks[i].parent.filter(|&p| p < i) else {
+            continue;
+        };
+        let mut child = tasks[i].take().expect("each task is attached once");
+        child.children.reverse();
+        if let Some(parent) = tasks[p].as_mut() {
+            parent.full.end = parent.full.end.max(child.full.end);
+            parent.children.push(child);
+        }
+    }
+    out.extend(tasks.into_iter().flatten().map(|mut s| {
+        s.children.reverse();
+        s
+    }));
     out
 }
 

@@ -191,7 +191,7 @@ mod tests {
     use crate::ide::fixture::{render, Fixture};
     use crate::ide::{definition, hover, references};
 
-    const SPEC: &str = r#"//- .specify/memory/constitution.md
+    pub(super) const SPEC: &str = r#"//- .specify/memory/constitution.md
 # Constitution
 //- specs/001-notes/spec.md
 # Feature Specification: Notes
@@ -212,7 +212,7 @@ mod tests {
 - **FR-002**: The board MUST sort notes by age.
 "#;
 
-    const TASKS: &str = r#"//- specs/001-notes/tasks.md
+    pub(super) const TASKS: &str = r#"//- specs/001-notes/tasks.md
 # Tasks
 
 ## Phase 3: User Story 1 - Write a note
@@ -327,7 +327,7 @@ mod tests {
         );
     }
 
-    const KIRO: &str = r#"//- .kiro/specs/pay/requirements.md
+    pub(super) const KIRO: &str = r#"//- .kiro/specs/pay/requirements.md
 # Requirements Document
 
 ### Requirement 1: Pay
@@ -378,6 +378,90 @@ mod tests {
         assert_eq!(
             refs(&at_requirement, false),
             [r#".kiro/specs/pay/tasks.md:7 "1""#]
+        );
+    }
+}
+
+#[cfg(test)]
+mod outline_tests {
+    use crate::ide::outline::{document_symbols, Symbol};
+    use crate::workspace::fixture::workspace;
+
+    fn tree(syms: &[Symbol], depth: usize, out: &mut Vec<String>) {
+        for s in syms {
+            out.push(format!(
+                "{}{:?} {}{}",
+                "  ".repeat(depth),
+                s.kind,
+                s.name,
+                s.detail
+                    .as_deref()
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default()
+            ));
+            tree(&s.children, depth + 1, out);
+        }
+    }
+
+    fn outline(fixture: &str, rel: &str) -> Vec<String> {
+        let ws = workspace(fixture);
+        let mut out = Vec::new();
+        tree(&document_symbols(&ws, rel), 0, &mut out);
+        out
+    }
+
+    #[test]
+    fn spec_kit_outline_names_stories_requirements_phases_and_tasks() {
+        let fx = format!("{}{}", super::tests::SPEC, super::tests::TASKS);
+        assert_eq!(
+            outline(&fx, "specs/001-notes/spec.md"),
+            [
+                "Heading Feature Specification: Notes",
+                "  Heading User Scenarios & Testing",
+                "    Requirement User Story 1 - Write a note (Priority: P1) (1 scenario)",
+                "    Requirement User Story 2 - Sort notes (Priority: P2) (1 scenario)",
+                "  Heading Requirements",
+                "    Requirement FR-001 (The board MUST keep notes.)",
+                "    Requirement FR-002 (The board MUST sort notes by age.)",
+            ]
+        );
+        assert_eq!(
+            outline(&fx, "specs/001-notes/tasks.md"),
+            [
+                "Heading Tasks",
+                "  Group Phase 3: User Story 1 - Write a note (0/2 done)",
+                "    Task T001 Store notes in src/notes.ts (FR-001) (open)",
+                "    Task T002 Show notes in src/board.ts (depends on T001) (open)",
+                "  Group Phase 4: User Story 2 - Sort notes (0/1 done)",
+                "    Task T003 Sort notes in src/sort.ts (FR-002) (depends on T001) (open)",
+            ]
+        );
+    }
+
+    #[test]
+    fn kiro_outline_nests_criteria_and_sub_tasks() {
+        let fx = format!(
+            "{}{}",
+            super::tests::KIRO,
+            "//- .kiro/specs/pay/tasks.md\n- [x] 1. Payments\n- [x] 1.1 Charge the card\n  - _Requirements: 1.1_\n- [ ] 1.2 Refund\n"
+        );
+        assert_eq!(
+            outline(&fx, ".kiro/specs/pay/requirements.md"),
+            [
+                "Heading Requirements Document",
+                "  Requirement Requirement 1: Pay (2 criteria)",
+                "    Heading Acceptance Criteria",
+                "      Requirement 1.1 (WHEN the buyer pays THE Shop SHALL confirm the order)",
+                "      Requirement 1.2 (WHEN the card is declined THE Shop SHALL say why)",
+            ]
+        );
+        assert_eq!(
+            outline(&fx, ".kiro/specs/pay/tasks.md"),
+            [
+                "Task 1 Payments (done)",
+                "  Task 1.1 Charge the card (done)",
+                "  Task 1.2 Refund (open)",
+            ]
         );
     }
 }
