@@ -646,16 +646,19 @@ fn kiro_rules_over_the_corpus() {
 /// Every Kiro file of the corpus mapped into the shared shape: each span
 /// lies on the file's character boundaries, and each id span and each
 /// reference written out holds its id (rename and go-to-definition edit
-/// and jump to exactly these spans).
+/// and jump to exactly these spans). The shared rules run over each
+/// feature; their counts per code are printed (`--nocapture`).
 #[test]
 fn kiro_corpus_in_the_shared_shape() {
     use specls::formats::kiro::graph;
     use specls::formats::shape::RequirementKind;
+    use specls::formats::unit::{check_unit, UnitFile};
     let trees = trees();
     if trees.is_empty() {
         return;
     }
     let (mut docs, mut defs, mut cites) = (0, 0, 0);
+    let mut shared: std::collections::BTreeMap<&str, usize> = Default::default();
     for tree in &trees {
         for feature in &roots::layout(tree).features {
             let mut spec = FeatureSpec::default();
@@ -670,8 +673,10 @@ fn kiro_corpus_in_the_shared_shape() {
                     read.push((path, file.kind, text, s));
                 }
             }
+            let mut mapped = Vec::new();
             for (path, kind, text, summary) in &read {
                 let doc = graph::document_in(summary, &spec);
+                mapped.push(doc.clone());
                 docs += 1;
                 let holds = |span: Span, id: &str, what: &str| {
                     check_span(text, span, what, path);
@@ -718,8 +723,22 @@ fn kiro_corpus_in_the_shared_shape() {
                     }
                 }
             }
+            let files: Vec<UnitFile> = mapped
+                .iter()
+                .zip(&read)
+                .map(|(doc, (_, _, text, _))| UnitFile { doc, text })
+                .collect();
+            for f in check_unit(&files) {
+                let (path, _, text, _) = &read[f.file];
+                check_span(text, f.span, f.code, path);
+                *shared.entry(f.code).or_default() += 1;
+            }
         }
     }
     println!("{docs} files, {defs} definitions, {cites} references in the shared shape");
+    println!("findings of the shared rules over the Kiro corpus:");
+    for (code, n) in &shared {
+        println!("  {code:<34} {n}");
+    }
     assert!(docs > 0 && defs > 0 && cites > 0);
 }

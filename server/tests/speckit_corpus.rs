@@ -383,12 +383,16 @@ fn every_file_of_the_speckit_corpus_reads_and_cross_checks() {
     assert!(total.tasks > 3000, "{total:?}");
 }
 
-/// Every rule over every feature of the corpus: no panic, every finding's
-/// span inside its file; a count per code and a few samples each, printed
-/// for reading by eye (`--nocapture`).
+/// Every rule over every feature of the corpus, Spec Kit's own and those
+/// every format shares: no panic, every finding's span inside its file; a
+/// count per code and a few samples each, printed for reading by eye
+/// (`--nocapture`).
 #[test]
 fn speckit_rules_over_the_corpus() {
+    use specls::formats::shape::Document;
+    use specls::formats::speckit::graph;
     use specls::formats::speckit::rules::{self, Feature, File};
+    use specls::formats::unit::{check_unit, UnitFile};
     use std::collections::BTreeMap;
     let Some(corpus) = common::corpus_speckit() else {
         return;
@@ -408,7 +412,7 @@ fn speckit_rules_over_the_corpus() {
             if let Some(c) = &r.constitution {
                 let text = read(&tree.join(c));
                 for f in rules::constitution(&speckit::Constitution::parse(&text)) {
-                    found.push((c.clone(), text.clone(), f));
+                    found.push((c.clone(), text.clone(), f.code, f.span, f.message));
                 }
             }
             for feat in &r.features {
@@ -439,20 +443,43 @@ fn speckit_rules_over_the_corpus() {
                         }
                         File::Constitution => unreachable!(),
                     };
-                    found.push((path.unwrap(), text.unwrap(), f));
+                    found.push((path.unwrap(), text.unwrap(), f.code, f.span, f.message));
+                }
+                // The rules every format shares, over the same files in the
+                // shared shape.
+                let mut unit: Vec<(String, &str, Document)> = Vec::new();
+                if let (Some(p), Some(t), Some(s)) = (&feat.spec, &st, &spec) {
+                    unit.push((p.clone(), t, graph::spec(s)));
+                }
+                if let (Some(p), Some(t), Some(x)) = (&feat.plan, &pt, &plan) {
+                    unit.push((p.clone(), t, graph::plan(x)));
+                }
+                if let (Some(p), Some(t), Some(x)) = (&feat.tasks, &tt, &tasks) {
+                    unit.push((p.clone(), t, graph::tasks(x)));
+                }
+                for ((p, t), c) in feat.checklists.iter().zip(&ct).zip(&lists) {
+                    unit.push((p.clone(), t, graph::checklist(c)));
+                }
+                let files: Vec<UnitFile> = unit
+                    .iter()
+                    .map(|(_, text, doc)| UnitFile { doc, text })
+                    .collect();
+                for f in check_unit(&files) {
+                    let (path, text, _) = &unit[f.file];
+                    found.push((path.clone(), text.to_string(), f.code, f.span, f.message));
                 }
             }
             let tree_name = tree.file_name().unwrap().to_string_lossy().to_string();
-            for (path, text, f) in found {
-                let s = text_at(&text, f.span);
-                *counts.entry(f.code).or_default() += 1;
-                let list = samples.entry(f.code).or_default();
+            for (path, text, code, span, message) in found {
+                let s = text_at(&text, span);
+                *counts.entry(code).or_default() += 1;
+                let list = samples.entry(code).or_default();
                 // Spread the samples: every 37th finding of a code after the
                 // first three.
-                if list.len() < 3 || (counts[f.code] % 37 == 0 && list.len() < 6) {
-                    let line = text[..f.span.start as usize].matches('\n').count() + 1;
+                if list.len() < 3 || (counts[code] % 37 == 0 && list.len() < 6) {
+                    let line = text[..span.start as usize].matches('\n').count() + 1;
                     let shown: String = s.chars().take(60).collect();
-                    list.push(format!("{tree_name}/{path}:{line} `{shown}` {}", f.message));
+                    list.push(format!("{tree_name}/{path}:{line} `{shown}` {message}"));
                 }
             }
         }

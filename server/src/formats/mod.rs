@@ -7,8 +7,10 @@
 //! a mapping from those summaries into [`shape::Document`]: requirements with
 //! stable ids, scenarios with steps, phases, and tasks with state, parent,
 //! dependencies and links. Dependency, link, coverage, cycle and completion
-//! logic is meant to be written once over that shape. Spec Kit maps into it
-//! in `speckit::graph`, Kiro in `kiro::graph`.
+//! logic is written once over that shape. Spec Kit maps into it in
+//! `speckit::graph`, Kiro in `kiro::graph`; [`unit::check_unit`] runs the
+//! rules every format shares over one unit's documents. docs/formats.md says
+//! how a new format plugs in.
 
 pub mod kiro;
 pub mod shape;

@@ -252,4 +252,56 @@ mod tests {
         assert_eq!(s.keyword_span, Span::new(104, 107));
         assert_eq!(s.text_span, Span::new(110, 121));
     }
+
+    /// Steps read from `lines`, one a line, as one scenario.
+    fn scenario(lines: &[&str]) -> (String, Vec<Step>) {
+        let text = lines.join("\n");
+        let mut steps: Vec<Step> = Vec::new();
+        let mut at = 0;
+        for (i, l) in lines.iter().enumerate() {
+            let prev = steps.last().map(|s| s.kind);
+            steps.extend(parse_step(l, at, i as u32, prev));
+            at += l.len() + 1;
+        }
+        (text, steps)
+    }
+
+    #[test]
+    fn step_checks_find_missing_keywords_and_order() {
+        let (_, steps) = scenario(&[
+            "- **GIVEN** a",
+            "- **WHEN** b",
+            "- **AND** c",
+            "- **THEN** d",
+        ]);
+        assert_eq!(check_steps(&steps), StepCheck::default());
+        assert_eq!(
+            check_steps(&[]),
+            StepCheck::default(),
+            "no steps: nothing to say"
+        );
+        let (_, steps) = scenario(&["- **GIVEN** a", "- **AND** b"]);
+        let found = check_steps(&steps);
+        assert!(found.missing_when && found.missing_then);
+        let (text, steps) = scenario(&[
+            "- **WHEN** a",
+            "- **THEN** b",
+            "- **GIVEN** c",
+            "- **WHEN** d",
+        ]);
+        let found = check_steps(&steps);
+        assert!(!found.missing_when && !found.missing_then);
+        let order: Vec<_> = found
+            .out_of_order
+            .iter()
+            .map(|(s, o)| (&text[s.range()], *o))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("GIVEN", OutOfOrder::GivenAfterWhenOrThen),
+                ("WHEN", OutOfOrder::WhenAfterThen)
+            ]
+        );
+    }
 }
