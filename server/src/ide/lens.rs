@@ -16,6 +16,8 @@
 use rustc_hash::FxHashMap;
 
 use super::element::{req_sites, ReqSite, Role};
+use super::shaped;
+use crate::formats::shape::{RequirementKind, TaskState};
 use crate::model::tasks::TaskList;
 use crate::model::Span;
 use crate::workspace::links::{LinkResolver, Target};
@@ -46,8 +48,75 @@ pub fn code_lenses(ws: &Workspace, rel: &str) -> Vec<Lens> {
             coverage_lenses(ws, change, file)
         }
         (FileKind::MainSpec { .. }, Summary::Main(_)) => change_lenses(ws, file),
-        _ => Vec::new(),
+        _ => match shaped::Unit::of(ws, rel) {
+            Some((unit, at)) => shaped_lenses(&unit, at),
+            None => Vec::new(),
+        },
     }
+}
+
+/// Spec Kit and Kiro: above each requirement, story and criterion, the
+/// tasks that cite it and how many are done (a Kiro criterion also says
+/// whether a design property validates it); above each phase heading its
+/// progress; above a task with sub-tasks, theirs.
+fn shaped_lenses(unit: &shaped::Unit, at: usize) -> Vec<Lens> {
+    let doc = unit.files[at].1;
+    let mut out = Vec::new();
+    for (i, r) in doc.requirements.iter().enumerate() {
+        if r.kind == RequirementKind::Property {
+            continue;
+        }
+        // A requirement is also cited through its criteria.
+        let mut tasks = unit.citing_tasks(&shaped::Named::of_requirement(r));
+        for c in doc.requirements.iter().filter(|c| c.parent == Some(i)) {
+            tasks.extend(unit.citing_tasks(&shaped::Named::of_requirement(c)));
+        }
+        tasks.sort_by_key(|t| std::ptr::from_ref(*t) as usize);
+        tasks.dedup_by_key(|t| std::ptr::from_ref(*t) as usize);
+        let done = tasks.iter().filter(|t| t.state == TaskState::Done).count();
+        let mut title = match tasks.len() {
+            0 => "no task".to_string(),
+            1 => format!("1 task, {done} done"),
+            n => format!("{n} tasks, {done} done"),
+        };
+        if r.kind == RequirementKind::Criterion && unit.validated(&r.id) {
+            title.push_str(" · validated by a property");
+        }
+        out.push(Lens {
+            span: r.span,
+            title,
+            action: None,
+        });
+    }
+    let mut phases = vec![(0, 0); doc.phases.len()];
+    for t in &doc.tasks {
+        if let Some(p) = t.phase.and_then(|p| phases.get_mut(p)) {
+            p.0 += usize::from(t.state == TaskState::Done);
+            p.1 += 1;
+        }
+    }
+    for (p, (done, all)) in doc.phases.iter().zip(phases) {
+        if all > 0 {
+            out.push(Lens {
+                span: p.heading,
+                title: format!("{done}/{all} done"),
+                action: None,
+            });
+        }
+    }
+    for (i, t) in doc.tasks.iter().enumerate() {
+        let subs: Vec<_> = doc.tasks.iter().filter(|c| c.parent == Some(i)).collect();
+        if !subs.is_empty() {
+            let done = subs.iter().filter(|c| c.state == TaskState::Done).count();
+            out.push(Lens {
+                span: t.span,
+                title: format!("{done}/{} sub-tasks done", subs.len()),
+                action: None,
+            });
+        }
+    }
+    out.sort_by_key(|l| l.span.start);
+    out
 }
 
 fn task_lenses(tasks: &TaskList) -> Vec<Lens> {

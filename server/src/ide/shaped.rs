@@ -85,6 +85,34 @@ impl<'w> Unit<'w> {
         out
     }
 
+    /// The tasks that cite `named` among their links (a story also through
+    /// requirement references to its id), each once.
+    pub fn citing_tasks(&self, named: &Named) -> Vec<&'w Task> {
+        let story = named.target == Target::Story;
+        self.files
+            .iter()
+            .flat_map(|(_, d)| &d.tasks)
+            .filter(|t| {
+                t.links.iter().any(|l| {
+                    l.id == named.id
+                        && (l.target == named.target
+                            || (story && l.target == Target::Requirement)
+                            || (named.target == Target::Requirement && l.target == Target::Story))
+                })
+            })
+            .collect()
+    }
+
+    /// Whether a reference outside tasks (a design property's
+    /// `Validates:`) cites the requirement `id`.
+    pub fn validated(&self, id: &str) -> bool {
+        self.files.iter().any(|(_, d)| {
+            d.references
+                .iter()
+                .any(|r| r.target == Target::Requirement && r.id == id)
+        })
+    }
+
     pub fn nav(&self, file: usize, full: Span, focus: Span) -> NavTarget {
         NavTarget::new(&self.files[file].0.rel, full, focus)
     }
@@ -121,7 +149,7 @@ pub struct Named {
 }
 
 impl Named {
-    fn of_requirement(r: &Requirement) -> Named {
+    pub fn of_requirement(r: &Requirement) -> Named {
         Named {
             target: match r.kind {
                 RequirementKind::Property => Target::Property,
@@ -462,6 +490,81 @@ mod outline_tests {
                 "  Task 1.1 Charge the card (done)",
                 "  Task 1.2 Refund (open)",
             ]
+        );
+    }
+}
+
+#[cfg(test)]
+mod lens_tests {
+    use crate::ide::fixture::render_span;
+    use crate::ide::lens::code_lenses;
+    use crate::workspace::fixture::workspace;
+
+    fn lenses(fixture: &str, rel: &str) -> Vec<String> {
+        let ws = workspace(fixture);
+        code_lenses(&ws, rel)
+            .iter()
+            .map(|l| format!("{} {}", render_span(&ws, rel, l.span), l.title))
+            .collect()
+    }
+
+    #[test]
+    fn spec_kit_stories_requirements_and_phases_count_their_tasks() {
+        let fx = format!(
+            "{}{}",
+            super::tests::SPEC,
+            super::tests::TASKS.replace("- [ ] T001", "- [X] T001")
+        );
+        let spec = "specs/001-notes/spec.md";
+        assert_eq!(
+            lenses(&fx, spec),
+            [
+                format!(
+                    "{spec}:5 \"### User Story 1 - Write a note (Priority: P1)\" 2 tasks, 1 done"
+                ),
+                format!("{spec}:9 \"### User Story 2 - Sort notes (Priority: P2)\" 1 task, 0 done"),
+                format!("{spec}:15 \"- **FR-001**: The board MUST keep notes.\" 1 task, 1 done"),
+                format!(
+                    "{spec}:16 \"- **FR-002**: The board MUST sort notes by age.\" 1 task, 0 done"
+                ),
+            ]
+        );
+        let tasks = "specs/001-notes/tasks.md";
+        assert_eq!(
+            lenses(&fx, tasks),
+            [
+                format!("{tasks}:3 \"## Phase 3: User Story 1 - Write a note\" 1/2 done"),
+                format!("{tasks}:8 \"## Phase 4: User Story 2 - Sort notes\" 0/1 done"),
+            ]
+        );
+    }
+
+    #[test]
+    fn kiro_criteria_show_coverage_and_parents_their_sub_tasks() {
+        let fx = format!(
+            "{}{}",
+            super::tests::KIRO.split("//- .kiro/specs/pay/tasks.md").next().unwrap(),
+            "//- .kiro/specs/pay/tasks.md\n- [ ] 1. Payments\n- [x] 1.1 Charge the card\n  - _Requirements: 1.1_\n- [ ] 1.2 Refund\n"
+        );
+        let req = ".kiro/specs/pay/requirements.md";
+        let lines: Vec<String> = lenses(&fx, req)
+            .into_iter()
+            .map(|l| l.rsplit('"').next().unwrap().trim().to_string())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "1 task, 1 done",
+                "1 task, 1 done · validated by a property",
+                "no task"
+            ]
+        );
+        let tasks = ".kiro/specs/pay/tasks.md";
+        assert_eq!(
+            lenses(&fx, tasks),
+            [format!(
+                "{tasks}:1 \"- [ ] 1. Payments\" 1/2 sub-tasks done"
+            )]
         );
     }
 }
