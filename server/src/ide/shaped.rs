@@ -568,3 +568,65 @@ mod lens_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod symbol_tests {
+    use crate::ide::fixture::render_span;
+    use crate::ide::{workspace_symbols, SymbolIndex};
+    use crate::workspace::fixture::workspace;
+
+    /// Spec Kit and Kiro requirements and tasks are found by what they say,
+    /// in the feature they belong to; the index answers as the walk does.
+    #[test]
+    fn workspace_symbols_of_spec_kit_and_kiro() {
+        let ws = workspace(&format!(
+            "{}{}{}",
+            super::tests::SPEC,
+            super::tests::TASKS,
+            super::tests::KIRO
+        ));
+        let found = |q: &str| -> Vec<String> {
+            let walked: Vec<String> = workspace_symbols(&ws, q, 3)
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} in {}: {}",
+                        s.name,
+                        s.container.as_deref().unwrap_or("-"),
+                        render_span(&ws, &s.rel, s.focus)
+                    )
+                })
+                .collect();
+            let indexed: Vec<String> = SymbolIndex::new(&ws)
+                .search(q, 3)
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} in {}: {}",
+                        s.name,
+                        s.container.as_deref().unwrap_or("-"),
+                        render_span(&ws, &s.rel, s.focus)
+                    )
+                })
+                .collect();
+            assert_eq!(walked, indexed);
+            walked
+        };
+        assert_eq!(
+            found("Write a note")[0],
+            "Write a note in feature 001-notes: specs/001-notes/spec.md:5 \"1\""
+        );
+        assert_eq!(
+            found("FR-002")[0],
+            "FR-002 in feature 001-notes: specs/001-notes/spec.md:16 \"FR-002\""
+        );
+        assert_eq!(
+            found("Sort notes in src")[0],
+            "Sort notes in src/sort.ts (FR-002) (depends on T001) in feature 001-notes: specs/001-notes/tasks.md:10 \"T003\""
+        );
+        assert_eq!(
+            found("card is declined")[0],
+            "WHEN the card is declined THE Shop SHALL say why in feature pay: .kiro/specs/pay/requirements.md:10 \"2\""
+        );
+    }
+}

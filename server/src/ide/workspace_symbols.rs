@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap;
 
 use super::fuzzy::Matcher;
 use super::SymbolKind;
+use crate::formats::shape;
 use crate::model::{Requirement, Span};
 use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
 
@@ -39,6 +40,8 @@ enum Container<'a> {
     Delta(&'a str, &'a ChangeRef),
     Requirement(&'a str),
     Change(&'a ChangeRef),
+    /// A Spec Kit or Kiro feature folder, by name.
+    Feature(&'a str),
     Archive,
     /// Rendered already (by a [`SymbolIndex`]).
     Text(&'a str),
@@ -51,6 +54,7 @@ impl Container<'_> {
             Container::Capability(c) | Container::Requirement(c) | Container::Text(c) => {
                 Some(c.to_string())
             }
+            Container::Feature(name) => Some(format!("feature {name}")),
             Container::Delta(cap, ch) => Some(format!("{cap} ({})", change_label(ch))),
             Container::Change(ch) => Some(change_label(ch)),
             Container::Archive => Some("archive".into()),
@@ -149,7 +153,10 @@ fn visit_all<'a>(
                     }
                     continue;
                 }
-                _ => continue,
+                _ => {
+                    shaped_symbols(file, f)?;
+                    continue;
+                }
             };
         for r in reqs {
             f(Sym {
@@ -171,6 +178,46 @@ fn visit_all<'a>(
                 })?;
             }
         }
+    }
+    ControlFlow::Continue(())
+}
+
+/// A Spec Kit or Kiro file's requirements (a story or a property by its
+/// title, a Kiro criterion by its statement, any other item by its id) and
+/// tasks, in the feature folder they belong to.
+fn shaped_symbols<'a>(
+    file: &'a SourceFile,
+    f: &mut impl FnMut(Sym<'a>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let (Some(doc), Some(feature)) = (file.summary.shape(), file.kind.feature()) else {
+        return ControlFlow::Continue(());
+    };
+    let text = |s: Span| file.text.get(s.range()).unwrap_or("").trim();
+    let container = Container::Feature(feature.rsplit('/').next().unwrap_or(feature));
+    for r in &doc.requirements {
+        let name = match (r.kind, r.title) {
+            (_, Some(t)) if !text(t).is_empty() => text(t),
+            (shape::RequirementKind::Criterion, _) => text(r.text),
+            _ => r.id.as_str(),
+        };
+        f(Sym {
+            kind: SymbolKind::Requirement,
+            name,
+            container,
+            rel: &file.rel,
+            focus: r.id_span,
+            archived: false,
+        })?;
+    }
+    for t in &doc.tasks {
+        f(Sym {
+            kind: SymbolKind::Task,
+            name: text(t.description),
+            container,
+            rel: &file.rel,
+            focus: t.id_span.unwrap_or(t.span),
+            archived: false,
+        })?;
     }
     ControlFlow::Continue(())
 }
