@@ -514,7 +514,18 @@ impl SpecFile {
                 }
             }
             let Some((first_kw, first_at)) = first else {
-                if !js::trim(line).is_empty() {
+                // A step wrapped onto the next line of its paragraph keeps
+                // the scenario open; any other text closes it.
+                let wrapped = item.is_none()
+                    && i > 0
+                    && !js::trim(line).is_empty()
+                    && !js::trim(t.line(i - 1)).is_empty()
+                    && open.is_some_and(|(k, _)| out.scenarios[k].span.end == t.trimmed(i - 1).end);
+                if wrapped {
+                    if let Some((k, _)) = open {
+                        out.scenarios[k].span.end = t.trimmed(i).end;
+                    }
+                } else if !js::trim(line).is_empty() {
                     open = None;
                 }
                 continue;

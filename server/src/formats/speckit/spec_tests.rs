@@ -385,3 +385,25 @@ fn plain_word_scenarios_and_wrapped_requirements() {
     assert_eq!(r.keywords.len(), 1);
     assert_eq!(at(src, s.requirements[1].text), "Next");
 }
+
+/// A step wrapped onto the next line of its paragraph stays in its
+/// scenario; text after a blank line, or a new item, does not join it.
+#[test]
+fn wrapped_steps_stay_in_their_scenario() {
+    let src = "## Scenarios\n\n### Completed spec opens\n\n**When** a user opens a spec whose context has\n`status: \"completed\"`\n**Then** no tab pulses, and the badge\nreads \"Completed\".\n\n### Next\n\n**When** A happens\n\nUnrelated prose.\n**Then** B follows\n";
+    let s = SpecFile::parse(src);
+    let shapes: Vec<Vec<Keyword>> = s
+        .scenarios
+        .iter()
+        .map(|sc| sc.steps.iter().map(|st| st.kind).collect())
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            vec![Keyword::When, Keyword::Then],
+            vec![Keyword::When],
+            vec![Keyword::Then],
+        ]
+    );
+    assert!(at(src, s.scenarios[0].span).ends_with("reads \"Completed\"."));
+}

@@ -176,7 +176,7 @@ impl TaskFile {
             if let Some(&(k, _)) = open.last() {
                 let task = &mut out.tasks[k];
                 task.last_line = i as u32;
-                details(line, base, task, &mut out.bad_ranges);
+                details(line, base, task, Where::Detail, &mut out.bad_ranges);
             }
         }
         out
@@ -356,7 +356,7 @@ fn task_line(
         offset_in(line, desc)
     };
     task.description = Span::new(base + d_at, base + d_at + desc.len());
-    details(line, base, &mut task, bad);
+    details(line, base, &mut task, Where::TaskLine, bad);
     // The id itself is no dependency or path; `details` read from the
     // description onwards only through its own checks, so drop anything
     // found before the description.
@@ -367,9 +367,21 @@ fn task_line(
     task
 }
 
+/// Which line of a task is read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Where {
+    TaskLine,
+    /// A detail line below it: prose about the task (`**Verify**: passes
+    /// after T008 lands`, `T002, T003 can run in parallel after T001`)
+    /// names other tasks without depending on them, so only a line that
+    /// opens with a dependency clause (`- *(depends on T001)*`,
+    /// `- **Depends on**: T004`) states the task's dependencies.
+    Detail,
+}
+
 /// Dependencies, requirement ids and file paths of one line of a task.
-fn details(line: &str, base: usize, task: &mut Task, bad: &mut Vec<BadRange>) {
-    dependencies(line, base, &mut task.dependencies, bad);
+fn details(line: &str, base: usize, task: &mut Task, at: Where, bad: &mut Vec<BadRange>) {
+    dependencies(line, base, at, &mut task.dependencies, bad);
     scan::requirement_refs(line, base, &mut task.requirements);
     paths(line, base, &mut task.paths);
 }
@@ -378,7 +390,13 @@ fn details(line: &str, base: usize, task: &mut Task, bad: &mut Vec<BadRange>) {
 /// `after T012`).
 const DEP_WORDS: &[&str] = &["depends on", "depend on", "after", "blocked by"];
 
-fn dependencies(line: &str, base: usize, out: &mut Vec<Dependency>, bad: &mut Vec<BadRange>) {
+fn dependencies(
+    line: &str,
+    base: usize,
+    place: Where,
+    out: &mut Vec<Dependency>,
+    bad: &mut Vec<BadRange>,
+) {
     let lower = line.to_ascii_lowercase();
     let b = line.as_bytes();
     for word in DEP_WORDS {
@@ -386,6 +404,9 @@ fn dependencies(line: &str, base: usize, out: &mut Vec<Dependency>, bad: &mut Ve
         while let Some(k) = lower[pos..].find(word) {
             let at = pos + k;
             pos = at + word.len();
+            if place == Where::Detail && !line[..at].bytes().all(|c| b" \t-*+_(>".contains(&c)) {
+                continue;
+            }
             if at > 0 && (b[at - 1].is_ascii_alphanumeric() || b[at - 1] == b'_') {
                 continue;
             }

@@ -372,3 +372,32 @@ fn paths_from_words() {
     assert!(got("Use Node.js and/or Given/When/Then at https://x.io/a.md").is_empty());
     assert!(got("`npm run build` and `getTides()`").is_empty());
 }
+
+/// Below a task, only a line that opens with a dependency clause states
+/// its dependencies; prose that mentions other tasks does not.
+#[test]
+fn detail_lines_depend_only_when_they_open_with_the_clause() {
+    let src = "## Phase 1: Setup
+
+- [ ] T001 Scaffold src/app.ts
+- [ ] T002 Add the reader in src/reader.ts
+  - *(depends on T001)*
+  - **Verify**: `npm test -- reader` passes after T003 lands (after T004 adds tests).
+- [ ] T003 Add the writer in src/writer.ts
+  - **Depends on**: T002
+  - T004, T005 can run in parallel after T001
+- [ ] T004 Tests in tests/reader.test.ts
+";
+    let t = TaskFile::parse(src);
+    let deps = |id: &str| -> Vec<&str> {
+        t.task(id)
+            .unwrap()
+            .dependencies
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect()
+    };
+    assert_eq!(deps("T002"), ["T001"]);
+    assert_eq!(deps("T003"), ["T002"]);
+    assert_eq!(deps("T004"), Vec::<&str>::new());
+}
