@@ -360,3 +360,32 @@ fn a_reversed_range_is_applied_in_order() {
     );
     s.lsp.shutdown_and_exit();
 }
+
+/// A folder opened and closed as if it were a document is not a file of
+/// the index: closing it must not drop the files under it, open or not.
+#[test]
+fn a_folder_opened_and_closed_as_a_document_leaves_the_files_under_it() {
+    let mut s = Session::start();
+    let folder = specls_e2e::lsp::file_uri(&s._ws.join("openspec/specs"));
+    s.lsp
+        .open_uri(&folder, "### Requirement: Not a file\n\nIt SHALL be.\n", 1);
+    s.assert_serving("opening a folder as a document");
+    s.lsp.close(&folder);
+    // The open spec's outline comes from its text in the index.
+    s.assert_serving("closing a folder opened as a document");
+    // A spec under the folder that is not open is still indexed.
+    let symbols = s
+        .lsp
+        .request_ok("workspace/symbol", json!({"query": "Live Call Board"}));
+    let files: Vec<&str> = symbols
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v["location"]["uri"].as_str())
+        .collect();
+    assert!(
+        files.iter().any(|u| u.ends_with("specs/dashboard/spec.md")),
+        "{symbols}"
+    );
+    s.lsp.shutdown_and_exit();
+}
