@@ -389,3 +389,79 @@ fn a_folder_opened_and_closed_as_a_document_leaves_the_files_under_it() {
     );
     s.lsp.shutdown_and_exit();
 }
+
+/// The names of the symbols of `uri`'s outline, with the line each starts
+/// on.
+fn outline(lsp: &mut LspClient, uri: &str) -> Vec<(String, u64)> {
+    let symbols = lsp.request_ok(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    specls_e2e::lsp::flatten_symbols(&symbols)
+        .iter()
+        .map(|v| {
+            (
+                v["name"].as_str().unwrap_or_default().to_string(),
+                v["selectionRange"]["start"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// A second URI for a file that is open (another spelling of its path, or
+/// its path through a linked folder) never shares the first one's text:
+/// an edit sent through either lands on the text the client has under
+/// that URI, or not at all.
+#[test]
+fn an_alias_uri_of_an_open_file_never_edits_its_text() {
+    use specls_e2e::lsp::Range;
+    type Spell = fn(&str) -> String;
+    let aliases: [(&str, Spell); 4] = [
+        ("file://localhost/", |u| {
+            u.replacen("file:///", "file://localhost/", 1)
+        }),
+        ("a percent-encoded letter", |u| {
+            u.replace("/spec.md", "/%73pec.md")
+        }),
+        ("a /./ segment", |u| u.replace("/openspec/", "/./openspec/")),
+        ("a linked folder", |u| u.replace("/openspec/", "/linked/")),
+    ];
+    for (what, alias_of) in aliases {
+        let mut s = Session::start();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(s._ws.join("openspec"), s._ws.join("linked")).unwrap();
+        let text = std::fs::read_to_string(s._ws.join(SPEC)).unwrap();
+        let uri = s.uri.clone();
+        let alias = alias_of(&uri);
+        assert_ne!(alias, uri);
+        s.lsp.open_uri(&alias, &text, 1);
+        // Line 8 is "### Requirement: Call Records"; 17..29 is "Call Records".
+        s.lsp
+            .change(&uri, 2, &[(Range::new(8, 17, 8, 29), "Billing")]);
+        s.lsp.change(
+            &alias,
+            10,
+            &[(
+                Range::new(7, 0, 7, 0),
+                "### Requirement: Alias Only\n\nIt SHALL be.\n\n",
+            )],
+        );
+        let names = outline(&mut s.lsp, &uri);
+        assert!(
+            names.contains(&("Billing".to_string(), 8))
+                && !names.iter().any(|(n, _)| n.contains("Call Records"))
+                && !names.iter().any(|(n, _)| n.contains("Alias Only")),
+            "{what}: the outline of the first URI is not the text its client has: {names:?}"
+        );
+        // Closing the alias leaves the document open under its first URI.
+        s.lsp.close(&alias);
+        s.lsp
+            .change(&uri, 3, &[(Range::new(8, 17, 8, 24), "Invoices")]);
+        let names = outline(&mut s.lsp, &uri);
+        assert!(
+            names.contains(&("Invoices".to_string(), 8)),
+            "{what}: after the alias was closed: {names:?}"
+        );
+        s.lsp.shutdown_and_exit();
+    }
+}

@@ -601,8 +601,10 @@ impl LanguageServer for Backend {
             }
             st.open(doc.uri, doc.text, doc.version)
         });
-        if let Some(Some(place)) = place {
-            self.0.priority_read(&place);
+        match place {
+            Some(Ok(Some(place))) => self.0.priority_read(&place),
+            Some(Err(e)) => self.0.log(MessageType::WARNING, format!("specls: {e}")),
+            _ => {}
         }
         self.0.schedule();
     }

@@ -110,11 +110,41 @@ impl State {
         self.host.doc(&path_of(uri)?).map(|d| d.doc.version)
     }
 
-    pub fn open(&mut self, uri: Uri, text: String, version: i32) -> Option<Place> {
-        let path = path_of(&uri)?;
+    /// Opens a document. A second URI for a file already open (another
+    /// spelling of its path, or a path through a linked folder) is refused:
+    /// the host keeps one text per file, and the client keeps one buffer
+    /// per URI, so edits through both would each land on text the client
+    /// never had under that URI. The refusal is returned for the log; the
+    /// alias's later changes and close are ignored.
+    pub fn open(&mut self, uri: Uri, text: String, version: i32) -> Result<Option<Place>, String> {
+        let Some(path) = path_of(&uri) else {
+            return Ok(None);
+        };
+        let first = match self.uris.get(&path) {
+            Some(open) if *open != uri => Some(open.clone()),
+            Some(_) => None,
+            None => self.host.place_of(&path).and_then(|place| {
+                let (other, _) = self.host.open_doc_at(&place)?;
+                self.uris.get(other).cloned()
+            }),
+        };
+        if let Some(first) = first {
+            return Err(format!(
+                "didOpen of {} ignored: the same file is open as {}; its changes are ignored until it is closed and opened again",
+                uri.as_str(),
+                first.as_str()
+            ));
+        }
         Arc::make_mut(&mut self.uris).insert(path.clone(), uri);
         self.sent.insert(path.clone(), Sent::default());
-        self.host.open(path, text, version)
+        Ok(self.host.open(path, text, version))
+    }
+
+    /// The path of `uri` if it is open under that very URI (not an alias
+    /// that was refused).
+    fn own_path(&self, uri: &Uri) -> Option<PathBuf> {
+        let path = path_of(uri)?;
+        (self.uris.get(&path) == Some(uri)).then_some(path)
     }
 
     /// Applies one `didChange`. Edits come in order (see the module docs of
@@ -126,8 +156,14 @@ impl State {
         version: i32,
         changes: Vec<lsp::TextDocumentContentChangeEvent>,
     ) -> Result<(), String> {
-        let Some(path) = path_of(uri) else {
+        if path_of(uri).is_none() {
             return Ok(());
+        }
+        let Some(path) = self.own_path(uri) else {
+            return Err(format!(
+                "didChange for {}, which is not open under that URI; ignored",
+                uri.as_str()
+            ));
         };
         let changes = changes
             .into_iter()
@@ -145,7 +181,7 @@ impl State {
 
     /// Forgets a document; the index goes back to the file on disk.
     pub fn close(&mut self, uri: &Uri) {
-        let Some(path) = path_of(uri) else {
+        let Some(path) = self.own_path(uri) else {
             return;
         };
         Arc::make_mut(&mut self.uris).remove(&path);
