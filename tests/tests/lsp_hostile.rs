@@ -465,3 +465,79 @@ fn an_alias_uri_of_an_open_file_never_edits_its_text() {
         s.lsp.shutdown_and_exit();
     }
 }
+
+/// A main spec of `n` requirements, one scenario each.
+fn big_spec(n: usize) -> String {
+    let mut s = String::from("# big Specification\n\n## Purpose\n\nA spec with many requirements, to load the server.\n\n## Requirements\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "\n### Requirement: Rule {i}\n\nThe system SHALL keep rule {i}.\n\n#### Scenario: Case {i}\n\n- **WHEN** case {i} happens\n- **THEN** rule {i} holds\n"
+        ));
+    }
+    s
+}
+
+/// Outlines of a large spec cancelled right after they were sent answer
+/// `RequestCancelled` and stop (or never start) rather than run to the
+/// end, and a hover sent after them is answered.
+#[test]
+fn cancelled_requests_stop_their_work() {
+    let ws = Workspace::copy_of(&examples_dir());
+    let big = "openspec/specs/big/spec.md";
+    let text = big_spec(8_000);
+    ws.write(big, &text);
+    let mut lsp = LspClient::spawn_with_env(&["lsp"], ws.path(), &[("SPECLS_TEST_HOOKS", "1")]);
+    lsp.initialize(utf16_client(), json!({}), &[ws.path()]);
+    lsp.initialized();
+    let uri = lsp.open(&ws.join(big), &text, 1);
+    let small = std::fs::read_to_string(ws.join(SPEC)).unwrap();
+    let small_uri = lsp.open(&ws.join(SPEC), &small, 1);
+    // Once through, uncancelled: it answers, and counts as finished.
+    let params = json!({"textDocument": {"uri": uri}});
+    let whole = lsp.request_ok("textDocument/documentSymbol", params.clone());
+    assert!(
+        find_symbol(&whole, |n| n == "Rule 7999").is_some(),
+        "the outline misses the last requirement"
+    );
+    let finished = |lsp: &mut LspClient, method: &str| {
+        lsp.request_ok("specls/testCounters", Value::Null)[method]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    assert_eq!(finished(&mut lsp, "textDocument/documentSymbol"), 1);
+    let hovers = finished(&mut lsp, "textDocument/hover");
+    let ids: Vec<i64> = (0..6)
+        .map(|_| {
+            let id = lsp.send_request("textDocument/documentSymbol", params.clone());
+            lsp.notify("$/cancelRequest", json!({"id": id}));
+            id
+        })
+        .collect();
+    // Line 8 is "### Requirement: Call Records".
+    let hover = lsp.request("textDocument/hover", position_params(&small_uri, 8, 20));
+    assert!(
+        matches!(&hover, Ok(h) if h.is_object()),
+        "{hover:?}\n{}",
+        lsp.context()
+    );
+    for id in ids {
+        let answer = lsp.response(id, Duration::from_secs(30));
+        assert_eq!(
+            answer.as_ref().err().and_then(|e| e["code"].as_i64()),
+            Some(-32800),
+            "request {id}: {answer:?}"
+        );
+    }
+    // What still runs is left to end before the counts are read.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while finished(&mut lsp, "running") > 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(finished(&mut lsp, "textDocument/hover"), hovers + 1);
+    assert_eq!(
+        finished(&mut lsp, "textDocument/documentSymbol"),
+        1,
+        "cancelled outlines ran to the end"
+    );
+    lsp.shutdown_and_exit();
+}

@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
@@ -102,6 +103,7 @@ impl State {
             snap: self.host.snapshot(),
             uris: self.uris.clone(),
             caps: self.caps.clone(),
+            cancel: Arc::default(),
         }
     }
 
@@ -315,9 +317,42 @@ pub struct View {
     pub snap: Arc<Snapshot>,
     uris: Arc<HashMap<PathBuf, Uri>>,
     pub caps: ClientCaps,
+    /// Set when the request reading this view is cancelled.
+    pub cancel: Arc<Cancel>,
+}
+
+/// A request's cancellation, shared between its handler (which sets it
+/// when the client cancels and the handler is dropped) and the blocking
+/// work on its view (which checks it between pieces of work).
+#[derive(Default)]
+pub struct Cancel {
+    requested: AtomicBool,
+    /// Whether the work saw the request and stopped short.
+    seen: AtomicBool,
+}
+
+impl Cancel {
+    pub fn request(&self) {
+        self.requested.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the work stopped short because of a cancellation.
+    pub fn stopped(&self) -> bool {
+        self.seen.load(Ordering::SeqCst)
+    }
 }
 
 impl View {
+    /// Whether the request was cancelled: long work checks it between
+    /// pieces and stops, since nobody reads its answer.
+    pub fn cancelled(&self) -> bool {
+        let c = self.cancel.requested.load(Ordering::Relaxed);
+        if c {
+            self.cancel.seen.store(true, Ordering::SeqCst);
+        }
+        c
+    }
+
     pub fn encoding(&self) -> Encoding {
         self.snap.encoding
     }
