@@ -360,3 +360,184 @@ fn a_reversed_range_is_applied_in_order() {
     );
     s.lsp.shutdown_and_exit();
 }
+
+/// A folder opened and closed as if it were a document is not a file of
+/// the index: closing it must not drop the files under it, open or not.
+#[test]
+fn a_folder_opened_and_closed_as_a_document_leaves_the_files_under_it() {
+    let mut s = Session::start();
+    let folder = specls_e2e::lsp::file_uri(&s._ws.join("openspec/specs"));
+    s.lsp
+        .open_uri(&folder, "### Requirement: Not a file\n\nIt SHALL be.\n", 1);
+    s.assert_serving("opening a folder as a document");
+    s.lsp.close(&folder);
+    // The open spec's outline comes from its text in the index.
+    s.assert_serving("closing a folder opened as a document");
+    // A spec under the folder that is not open is still indexed.
+    let symbols = s
+        .lsp
+        .request_ok("workspace/symbol", json!({"query": "Live Call Board"}));
+    let files: Vec<&str> = symbols
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v["location"]["uri"].as_str())
+        .collect();
+    assert!(
+        files.iter().any(|u| u.ends_with("specs/dashboard/spec.md")),
+        "{symbols}"
+    );
+    s.lsp.shutdown_and_exit();
+}
+
+/// The names of the symbols of `uri`'s outline, with the line each starts
+/// on.
+fn outline(lsp: &mut LspClient, uri: &str) -> Vec<(String, u64)> {
+    let symbols = lsp.request_ok(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    specls_e2e::lsp::flatten_symbols(&symbols)
+        .iter()
+        .map(|v| {
+            (
+                v["name"].as_str().unwrap_or_default().to_string(),
+                v["selectionRange"]["start"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// A second URI for a file that is open (another spelling of its path, or
+/// its path through a linked folder) never shares the first one's text:
+/// an edit sent through either lands on the text the client has under
+/// that URI, or not at all.
+#[test]
+fn an_alias_uri_of_an_open_file_never_edits_its_text() {
+    use specls_e2e::lsp::Range;
+    type Spell = fn(&str) -> String;
+    let aliases: [(&str, Spell); 4] = [
+        ("file://localhost/", |u| {
+            u.replacen("file:///", "file://localhost/", 1)
+        }),
+        ("a percent-encoded letter", |u| {
+            u.replace("/spec.md", "/%73pec.md")
+        }),
+        ("a /./ segment", |u| u.replace("/openspec/", "/./openspec/")),
+        ("a linked folder", |u| u.replace("/openspec/", "/linked/")),
+    ];
+    for (what, alias_of) in aliases {
+        let mut s = Session::start();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(s._ws.join("openspec"), s._ws.join("linked")).unwrap();
+        let text = std::fs::read_to_string(s._ws.join(SPEC)).unwrap();
+        let uri = s.uri.clone();
+        let alias = alias_of(&uri);
+        assert_ne!(alias, uri);
+        s.lsp.open_uri(&alias, &text, 1);
+        // Line 8 is "### Requirement: Call Records"; 17..29 is "Call Records".
+        s.lsp
+            .change(&uri, 2, &[(Range::new(8, 17, 8, 29), "Billing")]);
+        s.lsp.change(
+            &alias,
+            10,
+            &[(
+                Range::new(7, 0, 7, 0),
+                "### Requirement: Alias Only\n\nIt SHALL be.\n\n",
+            )],
+        );
+        let names = outline(&mut s.lsp, &uri);
+        assert!(
+            names.contains(&("Billing".to_string(), 8))
+                && !names.iter().any(|(n, _)| n.contains("Call Records"))
+                && !names.iter().any(|(n, _)| n.contains("Alias Only")),
+            "{what}: the outline of the first URI is not the text its client has: {names:?}"
+        );
+        // Closing the alias leaves the document open under its first URI.
+        s.lsp.close(&alias);
+        s.lsp
+            .change(&uri, 3, &[(Range::new(8, 17, 8, 24), "Invoices")]);
+        let names = outline(&mut s.lsp, &uri);
+        assert!(
+            names.contains(&("Invoices".to_string(), 8)),
+            "{what}: after the alias was closed: {names:?}"
+        );
+        s.lsp.shutdown_and_exit();
+    }
+}
+
+/// A main spec of `n` requirements, one scenario each.
+fn big_spec(n: usize) -> String {
+    let mut s = String::from("# big Specification\n\n## Purpose\n\nA spec with many requirements, to load the server.\n\n## Requirements\n");
+    for i in 0..n {
+        s.push_str(&format!(
+            "\n### Requirement: Rule {i}\n\nThe system SHALL keep rule {i}.\n\n#### Scenario: Case {i}\n\n- **WHEN** case {i} happens\n- **THEN** rule {i} holds\n"
+        ));
+    }
+    s
+}
+
+/// Outlines of a large spec cancelled right after they were sent answer
+/// `RequestCancelled` and stop (or never start) rather than run to the
+/// end, and a hover sent after them is answered.
+#[test]
+fn cancelled_requests_stop_their_work() {
+    let ws = Workspace::copy_of(&examples_dir());
+    let big = "openspec/specs/big/spec.md";
+    let text = big_spec(8_000);
+    ws.write(big, &text);
+    let mut lsp = LspClient::spawn_with_env(&["lsp"], ws.path(), &[("SPECLS_TEST_HOOKS", "1")]);
+    lsp.initialize(utf16_client(), json!({}), &[ws.path()]);
+    lsp.initialized();
+    let uri = lsp.open(&ws.join(big), &text, 1);
+    let small = std::fs::read_to_string(ws.join(SPEC)).unwrap();
+    let small_uri = lsp.open(&ws.join(SPEC), &small, 1);
+    // Once through, uncancelled: it answers, and counts as finished.
+    let params = json!({"textDocument": {"uri": uri}});
+    let whole = lsp.request_ok("textDocument/documentSymbol", params.clone());
+    assert!(
+        find_symbol(&whole, |n| n == "Rule 7999").is_some(),
+        "the outline misses the last requirement"
+    );
+    let finished = |lsp: &mut LspClient, method: &str| {
+        lsp.request_ok("specls/testCounters", Value::Null)[method]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    assert_eq!(finished(&mut lsp, "textDocument/documentSymbol"), 1);
+    let hovers = finished(&mut lsp, "textDocument/hover");
+    let ids: Vec<i64> = (0..6)
+        .map(|_| {
+            let id = lsp.send_request("textDocument/documentSymbol", params.clone());
+            lsp.notify("$/cancelRequest", json!({"id": id}));
+            id
+        })
+        .collect();
+    // Line 8 is "### Requirement: Call Records".
+    let hover = lsp.request("textDocument/hover", position_params(&small_uri, 8, 20));
+    assert!(
+        matches!(&hover, Ok(h) if h.is_object()),
+        "{hover:?}\n{}",
+        lsp.context()
+    );
+    for id in ids {
+        let answer = lsp.response(id, Duration::from_secs(30));
+        assert_eq!(
+            answer.as_ref().err().and_then(|e| e["code"].as_i64()),
+            Some(-32800),
+            "request {id}: {answer:?}"
+        );
+    }
+    // What still runs is left to end before the counts are read.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while finished(&mut lsp, "running") > 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(finished(&mut lsp, "textDocument/hover"), hovers + 1);
+    assert_eq!(
+        finished(&mut lsp, "textDocument/documentSymbol"),
+        1,
+        "cancelled outlines ran to the end"
+    );
+    lsp.shutdown_and_exit();
+}

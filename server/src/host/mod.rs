@@ -317,7 +317,10 @@ impl Host {
     /// that file until it is closed. Returns where it sits.
     pub fn open(&mut self, path: PathBuf, text: String, version: i32) -> Option<Place> {
         self.snapshot = None;
-        let place = self.place_of(&path);
+        // A folder opened as a document has no place in the index: its text
+        // would stand for a file there, and closing it would drop from the
+        // index every file under the folder, open ones included.
+        let place = self.place_of(&path).filter(|_| !path.is_dir());
         let tree = self.parser.parse(&text, None);
         let doc = Document::new(&text, version);
         if let Some(place) = &place {

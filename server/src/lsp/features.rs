@@ -71,6 +71,7 @@ pub fn references(v: &View, p: lsp::ReferenceParams) -> Option<Vec<lsp::Location
     Some(
         targets
             .iter()
+            .take_while(|_| !v.cancelled())
             .filter_map(|t| location(v, place.root, t))
             .collect(),
     )
@@ -105,6 +106,9 @@ fn symbol_kind(k: SymbolKind) -> lsp::SymbolKind {
 
 #[allow(deprecated)]
 fn document_symbol(v: &View, place: &Place, s: &ide::Symbol) -> Option<lsp::DocumentSymbol> {
+    if v.cancelled() {
+        return None;
+    }
     let full = range(v, place.root, &place.rel, s.full)?;
     let mut selection = range(v, place.root, &place.rel, s.focus)?;
     // The protocol requires the selection inside the full range.
@@ -138,6 +142,9 @@ pub fn document_symbols(
 ) -> Option<lsp::DocumentSymbolResponse> {
     let place = place_of_doc(v, &p.text_document.uri)?;
     let symbols = ide::document_symbols(v.ws(place.root)?, &place.rel);
+    if v.cancelled() {
+        return None;
+    }
     Some(lsp::DocumentSymbolResponse::Nested(
         symbols
             .iter()
@@ -163,6 +170,7 @@ pub fn workspace_symbols(
         .roots()
         .iter()
         .enumerate()
+        .take_while(|_| !v.cancelled())
         .flat_map(|(i, r)| {
             ide::workspace_symbols(&r.ws, &p.query, SYMBOL_LIMIT)
                 .into_iter()
@@ -194,8 +202,12 @@ pub fn folding(v: &View, p: lsp::FoldingRangeParams) -> Option<Vec<lsp::FoldingR
     let open = v.doc(&p.text_document.uri)?;
     let text = open.doc.text();
     let tree = v.snap.tree(&super::state::path_of(&p.text_document.uri)?)?;
+    let ranges = ide::folding_ranges(&text, &tree);
+    if v.cancelled() {
+        return None;
+    }
     Some(
-        ide::folding_ranges(&text, &tree)
+        ranges
             .into_iter()
             .map(|f| lsp::FoldingRange {
                 start_line: f.start_line,

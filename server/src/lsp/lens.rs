@@ -132,9 +132,13 @@ pub fn code_lens(v: &View, p: lsp::CodeLensParams) -> Option<Vec<lsp::CodeLens>>
     let place = v.uri_place(&uri)?;
     let pos = Positions::new(v, &place)?;
     let lenses = code_lenses(v.ws(place.root)?, &place.rel);
+    if v.cancelled() {
+        return None;
+    }
     Some(
         lenses
             .into_iter()
+            .take_while(|_| !v.cancelled())
             .map(|l| {
                 let command = match l.action {
                     Some(LensAction::ShowTaskGraph) => lsp::Command::new(

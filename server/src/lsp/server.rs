@@ -4,6 +4,7 @@
 //! go, and compute on the view on a blocking thread (see [`Inner::read`]);
 //! slow work is left to background tasks.
 
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,7 +16,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use super::state::{path_of, FsChange, Place, State, View};
+use super::state::{path_of, Cancel, FsChange, Place, State, View};
 
 use super::{actions, capabilities, convert, features, lens, rename, watch};
 use crate::config::Config;
@@ -35,6 +36,27 @@ pub struct Inner {
     /// Woken whenever files arrive from a background read.
     read_done: tokio::sync::Notify,
     watcher: Mutex<Option<watch::Fallback>>,
+    /// With `SPECLS_TEST_HOOKS=1`: how many read-only requests of each
+    /// method ran to the end (not stopped by a cancellation).
+    counting: bool,
+    finished: Arc<Mutex<HashMap<&'static str, u64>>>,
+}
+
+/// The key of `specls/testCounters` that counts the reads running now.
+const RUNNING: &str = "running";
+
+/// Cancels a request's work when its handler is dropped: tower-lsp-server
+/// drops the handler of a request the client cancels.
+struct CancelOnDrop(Arc<Cancel>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.request();
+    }
+}
+
+fn test_hooks() -> bool {
+    std::env::var("SPECLS_TEST_HOOKS").as_deref() == Ok("1")
 }
 
 #[derive(Clone)]
@@ -74,6 +96,8 @@ impl Backend {
             folders: Mutex::new(Vec::new()),
             read_done: tokio::sync::Notify::new(),
             watcher: Mutex::new(None),
+            counting: test_hooks(),
+            finished: Arc::default(),
         }))
     }
 
@@ -100,12 +124,24 @@ impl Backend {
     /// check a panic is caught and the server keeps serving. Answered only
     /// when `SPECLS_TEST_HOOKS=1` is set in the server's environment.
     pub async fn test_panic(&self) -> Result<()> {
-        if std::env::var("SPECLS_TEST_HOOKS").as_deref() != Ok("1") {
+        if !test_hooks() {
             return Err(Error::method_not_found());
         }
         self.0.request("specls/testPanic", |_| {
             panic!("a deliberate panic for the tests")
         })
+    }
+
+    /// `specls/testCounters`: how many read-only requests of each method
+    /// ran to the end, and how many are running (`running`), for the tests
+    /// that check cancelled work stops.
+    /// Answered only when `SPECLS_TEST_HOOKS=1` is set.
+    pub async fn test_counters(&self) -> Result<Value> {
+        if !test_hooks() {
+            return Err(Error::method_not_found());
+        }
+        let finished = self.0.finished.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(serde_json::to_value(&*finished).unwrap_or_default())
     }
 }
 
@@ -182,10 +218,37 @@ impl Inner {
         if moved_on(uri.as_ref().and_then(|u| view.version_of(u))) {
             return Err(Error::content_modified());
         }
-        let done =
-            tokio::task::spawn_blocking(move || catch_unwind(AssertUnwindSafe(|| f(&view)))).await;
+        // tower-lsp-server answers a cancelled request itself and drops its
+        // handler, but the work on the blocking thread goes on unless it is
+        // told: the guard tells it when this future is dropped.
+        let cancel = view.cancel.clone();
+        let _on_drop = CancelOnDrop(cancel.clone());
+        let finished = self.counting.then(|| self.finished.clone());
+        let done = tokio::task::spawn_blocking(move || {
+            if view.cancelled() {
+                return Ok(None);
+            }
+            let count = |key: &'static str, by: i64| {
+                if let Some(counts) = &finished {
+                    let mut counts = counts.lock().unwrap_or_else(|e| e.into_inner());
+                    let n = counts.entry(key).or_default();
+                    *n = n.saturating_add_signed(by);
+                }
+            };
+            count(RUNNING, 1);
+            let value = catch_unwind(AssertUnwindSafe(|| f(&view)));
+            // Counted here, not once awaited: a cancelled handler is
+            // dropped before its await returns, while this work may run on.
+            if value.is_ok() && !view.cancel.stopped() {
+                count(what, 1);
+            }
+            count(RUNNING, -1);
+            value.map(Some)
+        })
+        .await;
         let value = match done {
-            Ok(Ok(value)) => value,
+            Ok(Ok(Some(value))) if !cancel.stopped() => value,
+            Ok(Ok(_)) => return Err(Error::request_cancelled()),
             Ok(Err(panic)) => {
                 self.report_panic(what, panic);
                 return Err(internal_error(what));
@@ -601,8 +664,10 @@ impl LanguageServer for Backend {
             }
             st.open(doc.uri, doc.text, doc.version)
         });
-        if let Some(Some(place)) = place {
-            self.0.priority_read(&place);
+        match place {
+            Some(Ok(Some(place))) => self.0.priority_read(&place),
+            Some(Err(e)) => self.0.log(MessageType::WARNING, format!("specls: {e}")),
+            _ => {}
         }
         self.0.schedule();
     }

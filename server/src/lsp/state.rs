@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{self as lsp, Uri};
@@ -102,6 +103,7 @@ impl State {
             snap: self.host.snapshot(),
             uris: self.uris.clone(),
             caps: self.caps.clone(),
+            cancel: Arc::default(),
         }
     }
 
@@ -110,11 +112,41 @@ impl State {
         self.host.doc(&path_of(uri)?).map(|d| d.doc.version)
     }
 
-    pub fn open(&mut self, uri: Uri, text: String, version: i32) -> Option<Place> {
-        let path = path_of(&uri)?;
+    /// Opens a document. A second URI for a file already open (another
+    /// spelling of its path, or a path through a linked folder) is refused:
+    /// the host keeps one text per file, and the client keeps one buffer
+    /// per URI, so edits through both would each land on text the client
+    /// never had under that URI. The refusal is returned for the log; the
+    /// alias's later changes and close are ignored.
+    pub fn open(&mut self, uri: Uri, text: String, version: i32) -> Result<Option<Place>, String> {
+        let Some(path) = path_of(&uri) else {
+            return Ok(None);
+        };
+        let first = match self.uris.get(&path) {
+            Some(open) if *open != uri => Some(open.clone()),
+            Some(_) => None,
+            None => self.host.place_of(&path).and_then(|place| {
+                let (other, _) = self.host.open_doc_at(&place)?;
+                self.uris.get(other).cloned()
+            }),
+        };
+        if let Some(first) = first {
+            return Err(format!(
+                "didOpen of {} ignored: the same file is open as {}; its changes are ignored until it is closed and opened again",
+                uri.as_str(),
+                first.as_str()
+            ));
+        }
         Arc::make_mut(&mut self.uris).insert(path.clone(), uri);
         self.sent.insert(path.clone(), Sent::default());
-        self.host.open(path, text, version)
+        Ok(self.host.open(path, text, version))
+    }
+
+    /// The path of `uri` if it is open under that very URI (not an alias
+    /// that was refused).
+    fn own_path(&self, uri: &Uri) -> Option<PathBuf> {
+        let path = path_of(uri)?;
+        (self.uris.get(&path) == Some(uri)).then_some(path)
     }
 
     /// Applies one `didChange`. Edits come in order (see the module docs of
@@ -126,8 +158,14 @@ impl State {
         version: i32,
         changes: Vec<lsp::TextDocumentContentChangeEvent>,
     ) -> Result<(), String> {
-        let Some(path) = path_of(uri) else {
+        if path_of(uri).is_none() {
             return Ok(());
+        }
+        let Some(path) = self.own_path(uri) else {
+            return Err(format!(
+                "didChange for {}, which is not open under that URI; ignored",
+                uri.as_str()
+            ));
         };
         let changes = changes
             .into_iter()
@@ -145,7 +183,7 @@ impl State {
 
     /// Forgets a document; the index goes back to the file on disk.
     pub fn close(&mut self, uri: &Uri) {
-        let Some(path) = path_of(uri) else {
+        let Some(path) = self.own_path(uri) else {
             return;
         };
         Arc::make_mut(&mut self.uris).remove(&path);
@@ -279,9 +317,42 @@ pub struct View {
     pub snap: Arc<Snapshot>,
     uris: Arc<HashMap<PathBuf, Uri>>,
     pub caps: ClientCaps,
+    /// Set when the request reading this view is cancelled.
+    pub cancel: Arc<Cancel>,
+}
+
+/// A request's cancellation, shared between its handler (which sets it
+/// when the client cancels and the handler is dropped) and the blocking
+/// work on its view (which checks it between pieces of work).
+#[derive(Default)]
+pub struct Cancel {
+    requested: AtomicBool,
+    /// Whether the work saw the request and stopped short.
+    seen: AtomicBool,
+}
+
+impl Cancel {
+    pub fn request(&self) {
+        self.requested.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the work stopped short because of a cancellation.
+    pub fn stopped(&self) -> bool {
+        self.seen.load(Ordering::SeqCst)
+    }
 }
 
 impl View {
+    /// Whether the request was cancelled: long work checks it between
+    /// pieces and stops, since nobody reads its answer.
+    pub fn cancelled(&self) -> bool {
+        let c = self.cancel.requested.load(Ordering::Relaxed);
+        if c {
+            self.cancel.seen.store(true, Ordering::SeqCst);
+        }
+        c
+    }
+
     pub fn encoding(&self) -> Encoding {
         self.snap.encoding
     }
