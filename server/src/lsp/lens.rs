@@ -14,9 +14,8 @@ use crate::ide::lens::{code_lenses, LensAction};
 use crate::ide::semantic::{semantic_tokens, semantic_tokens_in, Token, TokenKind};
 use crate::ide::{inlay, taskgraph};
 use crate::model::Span;
-use crate::text::document::{Document, Encoding, Position};
-use crate::text::LineIndex;
-use crate::workspace::FileKind;
+use crate::text::document::{Encoding, Position};
+use crate::workspace::{FileKind, SourceFile};
 
 /// Returns a change's task graph: `[{"uri", "format"}]`.
 pub const TASK_GRAPH: &str = "specls.taskGraph";
@@ -79,39 +78,27 @@ pub fn take_refresh(st: &mut State) -> bool {
     std::mem::take(&mut st.lens_stale) && st.caps.code_lens_refresh
 }
 
-/// Converts between byte offsets of one file and positions. The index holds
-/// the editor's text of an open file, so positions are computed from it
-/// with a line index: a binary search and a count within one line, much
-/// cheaper than the rope's conversions when a response has hundreds of
-/// tokens. Positions coming in use the open document's rope.
+/// Converts between byte offsets of one file and positions, through the
+/// file's line index (an open document's text is its file's in the index).
 struct Positions<'a> {
-    doc: Option<&'a Document>,
-    text: &'a str,
-    index: LineIndex,
+    file: &'a SourceFile,
     enc: Encoding,
 }
 
 impl<'a> Positions<'a> {
     fn new(v: &'a View, place: &Place) -> Option<Positions<'a>> {
-        let text = &v.ws(place.root)?.file(&place.rel)?.text;
         Some(Positions {
-            doc: v.open_doc_at(place).map(|d| &d.doc),
-            text,
-            index: LineIndex::new(text),
+            file: v.ws(place.root)?.file(&place.rel)?,
             enc: v.encoding(),
         })
     }
 
     fn position(&self, offset: usize) -> Position {
-        self.index.position(self.text, offset, self.enc)
+        self.file.position(offset, self.enc)
     }
 
     fn offset(&self, p: lsp::Position) -> usize {
-        let p = convert::position_in(p);
-        match self.doc {
-            Some(d) => d.offset(p, self.enc),
-            None => Document::new(self.text, 0).offset(p, self.enc),
-        }
+        convert::offset(self.file, p, self.enc)
     }
 
     fn range(&self, span: Span) -> lsp::Range {
