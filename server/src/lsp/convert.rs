@@ -3,6 +3,7 @@
 
 use tower_lsp_server::ls_types as lsp;
 
+use super::state::{Place, View};
 use crate::model::Span;
 use crate::rules::{Diagnostic, Severity};
 use crate::text::document::{Encoding, Position};
@@ -42,6 +43,37 @@ pub fn range_in_text(text: &str, span: Span, enc: Encoding) -> lsp::Range {
 /// The byte offset of `p` in `file`.
 pub fn offset(file: &SourceFile, p: lsp::Position, enc: Encoding) -> usize {
     file.offset(position_in(p), enc)
+}
+
+/// Offsets of one file and positions in the negotiated encoding, for
+/// answers that carry many of them (lenses, hints, tokens).
+pub struct FilePositions<'a> {
+    file: &'a SourceFile,
+    enc: Encoding,
+}
+
+impl<'a> FilePositions<'a> {
+    /// The file at `place`; `None` when the index does not hold it.
+    pub fn at(v: &'a View, place: &Place) -> Option<FilePositions<'a>> {
+        Some(FilePositions {
+            file: v.ws(place.root)?.file(&place.rel)?,
+            enc: v.encoding(),
+        })
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        self.file.position(offset, self.enc)
+    }
+
+    pub fn range(&self, span: Span) -> lsp::Range {
+        range(self.file, span, self.enc)
+    }
+
+    /// The span of `r`, never reversed.
+    pub fn span(&self, r: lsp::Range) -> Span {
+        let start = offset(self.file, r.start, self.enc);
+        Span::new(start, offset(self.file, r.end, self.enc).max(start))
+    }
 }
 
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
