@@ -6,11 +6,9 @@ pub mod render;
 pub mod sarif;
 pub mod tasks;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::rules::{Code, Severity};
-use crate::text::LineIndex;
 use check::{display_root, RootReport};
 
 /// A diagnostic placed for a report read outside the workspace: the file
@@ -37,19 +35,14 @@ pub fn shown_path(root: &Path, rel: &str) -> String {
 pub fn located(reports: &[RootReport]) -> Vec<Located<'_>> {
     let mut out = Vec::new();
     for r in reports {
-        // One line index per file: a large file can carry many diagnostics.
-        let mut indexes: HashMap<&str, LineIndex> = HashMap::new();
         for d in &r.diagnostics {
-            let text = r
-                .workspace
-                .file(&d.path)
-                .map(|f| f.text.as_str())
-                .unwrap_or("");
-            let idx = indexes
-                .entry(d.path.as_str())
-                .or_insert_with(|| LineIndex::new(text));
-            let s = idx.line_col(text, d.span.start as usize);
-            let e = idx.line_col(text, d.span.end as usize);
+            let (s, e) = match r.workspace.file(&d.path) {
+                Some(f) => (
+                    f.line_col(d.span.start as usize),
+                    f.line_col(d.span.end as usize),
+                ),
+                None => Default::default(),
+            };
             out.push(Located {
                 file: shown_path(&r.root, &d.path),
                 start: (s.line + 1, s.col + 1),

@@ -1,13 +1,17 @@
 //! Output of `specls check`: compiler-style text, or stable JSON.
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config as TermConfig};
+
+use std::cmp::Ordering;
+use std::ops::Range;
 
 use serde_json::json;
 
 use super::check::{display_root, Counts, RootReport};
 use crate::rules::Severity;
+use crate::workspace::SourceFile;
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
@@ -24,18 +28,47 @@ pub fn summary_line(c: Counts) -> String {
     )
 }
 
-/// The text the renderer is given: without a leading BOM (it is not a
-/// column), and with lone CRs turned into LFs, which the renderer counts as
-/// line breaks and which keep every byte offset where it was.
-fn renderable(text: &str) -> String {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut bytes = body.as_bytes().to_vec();
-    for i in 0..bytes.len() {
-        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
-            bytes[i] = b'\n';
-        }
+/// The files of one root as the renderer reads them: their text, and
+/// lines from each file's own line index, so that lines end where every
+/// other report says (a lone CR too) and a leading BOM is not shown.
+struct Sources<'a> {
+    prefix: &'a str,
+    files: Vec<&'a SourceFile>,
+}
+
+impl<'f, 'a: 'f> Files<'f> for Sources<'a> {
+    type FileId = usize;
+    type Name = String;
+    type Source = &'f str;
+
+    fn name(&'f self, id: usize) -> Result<String, FilesError> {
+        let f = self.files.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(format!("{}{}", self.prefix, f.rel))
     }
-    String::from_utf8(bytes).expect("replacing ASCII keeps UTF-8 valid")
+
+    fn source(&'f self, id: usize) -> Result<&'f str, FilesError> {
+        let f = self.files.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(&f.text)
+    }
+
+    fn line_index(&'f self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
+        let f = self.files.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(f.lines().line(byte_index))
+    }
+
+    fn line_range(&'f self, id: usize, line: usize) -> Result<Range<usize>, FilesError> {
+        let f = self.files.get(id).ok_or(FilesError::FileMissing)?;
+        let lines = f.lines();
+        let start = |l: usize| match l.cmp(&lines.line_count()) {
+            Ordering::Less => Ok(lines.line_start(l)),
+            Ordering::Equal => Ok(f.text.len()),
+            Ordering::Greater => Err(FilesError::LineTooLarge {
+                given: l,
+                max: lines.line_count() - 1,
+            }),
+        };
+        Ok(start(line)?..start(line + 1)?)
+    }
 }
 
 pub fn human(reports: &[RootReport], counts: Counts) -> String {
@@ -48,7 +81,10 @@ pub fn human(reports: &[RootReport], counts: Counts) -> String {
         } else {
             format!("{root}/")
         };
-        let mut files = SimpleFiles::new();
+        let mut files = Sources {
+            prefix: &prefix,
+            files: Vec::new(),
+        };
         let mut ids = std::collections::HashMap::new();
         for d in &r.diagnostics {
             let sev = match d.severity {
@@ -67,16 +103,14 @@ pub fn human(reports: &[RootReport], counts: Counts) -> String {
                 ));
                 continue;
             };
-            let shift = if file.text.starts_with('\u{feff}') {
-                3
-            } else {
-                0
-            };
-            let id = *ids.entry(d.path.clone()).or_insert_with(|| {
-                files.add(format!("{prefix}{}", d.path), renderable(&file.text))
+            let id = *ids.entry(d.path.as_str()).or_insert_with(|| {
+                files.files.push(file);
+                files.files.len() - 1
             });
-            let range = d.span.start.saturating_sub(shift) as usize
-                ..d.span.end.saturating_sub(shift) as usize;
+            // Nothing is shown of a BOM, so a span starts after it at the
+            // earliest.
+            let bom = crate::text::bom_len(&file.text);
+            let range = (d.span.start as usize).max(bom)..(d.span.end as usize).max(bom);
             let cs = CsDiagnostic::new(sev)
                 .with_code(d.code.as_str())
                 .with_message(d.message.clone())

@@ -1009,7 +1009,8 @@ mod tests {
         let text = snap.doc(&p).unwrap().doc.text();
         assert_eq!(tree.root_node().end_byte(), text.len());
         assert!(!tree.root_node().has_error());
-        let sections = crate::ide::folding_ranges(&text, &tree);
+        let lines = crate::text::LineIndex::new(&text);
+        let sections = crate::ide::folding_ranges(&text, &lines, &tree);
         let notes_line = text[..text.find("## Notes").unwrap()].lines().count() as u32;
         assert!(
             sections.iter().any(|f| f.start_line == notes_line),

@@ -5,7 +5,6 @@
 
 use super::NavTarget;
 use crate::model::Span;
-use crate::text::LineIndex;
 use crate::workspace::fixture::workspace;
 use crate::workspace::Workspace;
 
@@ -38,11 +37,9 @@ impl Fixture {
 
 /// `path:line "text"`: the 1-based line of `span` and the text it covers.
 pub(crate) fn render_span(ws: &Workspace, rel: &str, span: Span) -> String {
-    let text = ws.file(rel).map_or("", |f| f.text.as_str());
-    let line = LineIndex::new(text)
-        .line_col(text, span.start as usize)
-        .line
-        + 1;
+    let file = ws.file(rel);
+    let text = file.map_or("", |f| f.text.as_str());
+    let line = file.map_or(0, |f| f.line_col(span.start as usize).line) + 1;
     format!(
         "{rel}:{line} {:?}",
         text.get(span.range()).unwrap_or("<bad span>")

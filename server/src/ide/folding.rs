@@ -29,10 +29,9 @@ pub enum FoldKind {
     Imports,
 }
 
-/// Folds of `text`, which `tree` must be a parse of (a stale tree gives
-/// wrong folds, never a panic).
-pub fn folding_ranges(text: &str, tree: &Tree) -> Vec<Fold> {
-    let lines = LineIndex::new(text);
+/// Folds of `text`, whose line index is `lines` and which `tree` must be a
+/// parse of (a stale tree gives wrong folds, never a panic).
+pub fn folding_ranges(text: &str, lines: &LineIndex, tree: &Tree) -> Vec<Fold> {
     let mut out = Vec::new();
     let mut regions: Vec<u32> = Vec::new();
     let mut stack = vec![tree.root_node()];
@@ -70,7 +69,7 @@ pub fn folding_ranges(text: &str, tree: &Tree) -> Vec<Fold> {
             _ => None,
         };
         if let Some(kind) = kind {
-            if let Some((start, end)) = line_span(text, &lines, &node) {
+            if let Some((start, end)) = line_span(text, lines, &node) {
                 push(&mut out, start, end, kind);
             }
         }
@@ -154,7 +153,7 @@ mod tests {
     /// numbered fixture.
     fn folds(text: &str) -> Vec<String> {
         let tree = parse_blocks(&mut block_parser(), text, None).unwrap();
-        folding_ranges(text, &tree)
+        folding_ranges(text, &LineIndex::new(text), &tree)
             .into_iter()
             .map(|f| format!("{}-{} {:?}", f.start_line + 1, f.end_line + 1, f.kind))
             .collect()
@@ -242,7 +241,7 @@ a comment
         let tree = parse_blocks(&mut p, old, None).unwrap();
         for text in ["", "# A", "é", "🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉🎉"]
         {
-            let _ = folding_ranges(text, &tree);
+            let _ = folding_ranges(text, &LineIndex::new(text), &tree);
         }
     }
 }

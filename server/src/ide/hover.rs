@@ -30,7 +30,6 @@ use crate::formats::shape::{RequirementKind, Target, TaskState};
 use crate::model::tasks::{Group, Task, TaskList};
 use crate::model::{Heading, Span};
 use crate::syntax::js;
-use crate::text::LineIndex;
 use crate::workspace::{ChangeRef, SourceFile, Summary, Workspace};
 
 /// Markdown to show, and the range of the current file it is about.
@@ -177,7 +176,7 @@ fn scenario_preview(s: &ScenarioSite, kind: &str) -> String {
         escape(&s.scenario.name),
         escape(s.req.name),
         s.req.file.rel,
-        line_no(text, s.scenario.header.start)
+        line_no(s.req.file, s.scenario.header.start)
     );
     let body = text.get(s.scenario.body.range()).unwrap_or("");
     if js::trim(body).is_empty() {
@@ -196,7 +195,7 @@ fn requirement_preview(r: &ReqSite, kind: &str) -> String {
         "**Requirement: {}** · {kind}text in `{}` line {}\n\n",
         escape(r.name),
         r.file.rel,
-        line_no(&r.file.text, block.header.start)
+        line_no(r.file, block.header.start)
     );
     if block.text.is_empty() {
         md.push_str("_No text._");
@@ -400,8 +399,8 @@ fn bullets(md: &mut String, items: impl IntoIterator<Item = String>) {
     md.push_str(&lines.join("\n"));
 }
 
-fn line_no(text: &str, offset: u32) -> u32 {
-    LineIndex::new(text).line_col(text, offset as usize).line + 1
+fn line_no(file: &SourceFile, offset: u32) -> u32 {
+    file.line_col(offset as usize).line + 1
 }
 
 /// The text's lines with LF endings (hovers are shown on every platform).

@@ -16,7 +16,6 @@ use super::features::locate;
 use super::state::{Place, View};
 use crate::ide::{self, SourceChange};
 use crate::rules::{self, Scope};
-use crate::text::document::Document;
 
 pub fn code_actions(v: &View, p: lsp::CodeActionParams) -> Option<lsp::CodeActionResponse> {
     let quickfix = lsp::CodeActionKind::QUICKFIX;
@@ -40,10 +39,6 @@ pub fn code_actions(v: &View, p: lsp::CodeActionParams) -> Option<lsp::CodeActio
         .filter(|d| d.span.start as usize <= end && start <= d.span.end as usize)
         .collect();
     let mine = v.snap.config(place.root)?.apply(mine);
-    let doc = match v.open_doc_at(&place) {
-        Some(open) => open.doc.clone(),
-        None => Document::new(&file.text, 0),
-    };
     let mut out = Vec::new();
     for d in &mine {
         for fix in ide::fixes(ws, d) {
@@ -53,7 +48,7 @@ pub fn code_actions(v: &View, p: lsp::CodeActionParams) -> Option<lsp::CodeActio
             out.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
                 title: fix.title,
                 kind: Some(quickfix.clone()),
-                diagnostics: Some(vec![convert::diagnostic(d, &doc, v.encoding())]),
+                diagnostics: Some(vec![convert::diagnostic(d, file, v.encoding())]),
                 edit: Some(edit),
                 command: None,
                 is_preferred: fix.preferred.then_some(true),
@@ -74,7 +69,6 @@ pub(super) fn workspace_edit(
     root: usize,
     change: &SourceChange,
 ) -> Option<lsp::WorkspaceEdit> {
-    let ws = v.ws(root)?;
     let mut files = Vec::new();
     for rel in change.files() {
         let uri = v.uri_of(root, rel)?;
@@ -83,18 +77,12 @@ pub(super) fn workspace_edit(
             rel: rel.to_string(),
         };
         let open = v.open_doc_at(&place);
-        let text = ws.file(rel).map(|f| f.text.as_str());
         let edits: Vec<lsp::TextEdit> = change
             .file_edits(rel)
             .into_iter()
             .map(|e| {
-                let range = match (open, text) {
-                    (Some(o), _) => convert::range(&o.doc, e.span, v.encoding()),
-                    (None, Some(t)) => convert::range_in_text(t, e.span, v.encoding()),
-                    (None, None) => return None,
-                };
                 Some(lsp::TextEdit {
-                    range,
+                    range: super::features::range(v, root, rel, e.span)?,
                     new_text: e.new_text.clone(),
                 })
             })

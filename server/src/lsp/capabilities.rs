@@ -95,13 +95,13 @@ pub fn server_caps(enc: Encoding, caps: &ClientCaps) -> ServerCapabilities {
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {
                 work_done_progress_options: Default::default(),
-                legend: super::lens::legend(),
+                legend: super::semantic::legend(),
                 range: Some(true),
                 full: Some(SemanticTokensFullOptions::Bool(true)),
             },
         )),
         execute_command_provider: Some(ExecuteCommandOptions {
-            commands: super::lens::commands(),
+            commands: super::commands::commands(),
             work_done_progress_options: Default::default(),
         }),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {

@@ -3,10 +3,12 @@
 
 use tower_lsp_server::ls_types as lsp;
 
+use super::state::{Place, View};
 use crate::model::Span;
 use crate::rules::{Diagnostic, Severity};
-use crate::text::document::{Document, Encoding, Position};
+use crate::text::document::{Encoding, Position};
 use crate::text::LineIndex;
+use crate::workspace::SourceFile;
 
 pub fn position_in(p: lsp::Position) -> Position {
     Position {
@@ -19,21 +21,59 @@ pub fn position_out(p: Position) -> lsp::Position {
     lsp::Position::new(p.line, p.character)
 }
 
-/// The range of `span` in an open document.
-pub fn range(doc: &Document, span: Span, enc: Encoding) -> lsp::Range {
+/// The range of `span` in `file`, through its line index. An open
+/// document's text is its file's in the index, so this serves both.
+pub fn range(file: &SourceFile, span: Span, enc: Encoding) -> lsp::Range {
     lsp::Range::new(
-        position_out(doc.position(span.start as usize, enc)),
-        position_out(doc.position(span.end as usize, enc)),
+        position_out(file.position(span.start as usize, enc)),
+        position_out(file.position(span.end as usize, enc)),
     )
 }
 
-/// The range of `span` in the text of a file that is not open.
+/// The range of `span` in a text the index does not hold (an open document
+/// outside `openspec/`).
 pub fn range_in_text(text: &str, span: Span, enc: Encoding) -> lsp::Range {
     let idx = LineIndex::new(text);
     lsp::Range::new(
         position_out(idx.position(text, span.start as usize, enc)),
         position_out(idx.position(text, span.end as usize, enc)),
     )
+}
+
+/// The byte offset of `p` in `file`.
+pub fn offset(file: &SourceFile, p: lsp::Position, enc: Encoding) -> usize {
+    file.offset(position_in(p), enc)
+}
+
+/// Offsets of one file and positions in the negotiated encoding, for
+/// answers that carry many of them (lenses, hints, tokens).
+pub struct FilePositions<'a> {
+    file: &'a SourceFile,
+    enc: Encoding,
+}
+
+impl<'a> FilePositions<'a> {
+    /// The file at `place`; `None` when the index does not hold it.
+    pub fn at(v: &'a View, place: &Place) -> Option<FilePositions<'a>> {
+        Some(FilePositions {
+            file: v.ws(place.root)?.file(&place.rel)?,
+            enc: v.encoding(),
+        })
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        self.file.position(offset, self.enc)
+    }
+
+    pub fn range(&self, span: Span) -> lsp::Range {
+        range(self.file, span, self.enc)
+    }
+
+    /// The span of `r`, never reversed.
+    pub fn span(&self, r: lsp::Range) -> Span {
+        let start = offset(self.file, r.start, self.enc);
+        Span::new(start, offset(self.file, r.end, self.enc).max(start))
+    }
 }
 
 pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
@@ -45,9 +85,9 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
-pub fn diagnostic(d: &Diagnostic, doc: &Document, enc: Encoding) -> lsp::Diagnostic {
+pub fn diagnostic(d: &Diagnostic, file: &SourceFile, enc: Encoding) -> lsp::Diagnostic {
     lsp::Diagnostic {
-        range: range(doc, d.span, enc),
+        range: range(file, d.span, enc),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
         source: Some("specls".to_string()),

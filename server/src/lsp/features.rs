@@ -12,33 +12,36 @@ use super::convert;
 use super::state::{Place, View};
 use crate::ide::{self, NavTarget, SymbolKind};
 use crate::model::Span;
-use crate::text::document::Document;
+use crate::text::LineIndex;
 
 /// The file behind `uri` and the byte offset of `pos` in it.
 pub(super) fn locate(v: &View, uri: &Uri, pos: lsp::Position) -> Option<(Place, usize)> {
-    let pos = convert::position_in(pos);
-    if let Some(open) = v.doc(uri) {
-        let place = open.place.clone()?;
-        return Some((place, open.doc.offset(pos, v.encoding())));
-    }
-    let place = v.uri_place(uri)?;
-    let text = &v.ws(place.root)?.file(&place.rel)?.text;
-    let offset = Document::new(text, 0).offset(pos, v.encoding());
+    let open = v.doc(uri);
+    let place = match open {
+        Some(open) => open.place.clone()?,
+        None => v.uri_place(uri)?,
+    };
+    let offset = match v.ws(place.root).and_then(|ws| ws.file(&place.rel)) {
+        Some(file) => convert::offset(file, pos, v.encoding()),
+        // An open document the index does not hold (outside `openspec/`).
+        None => open?.doc.offset(convert::position_in(pos), v.encoding()),
+    };
     Some((place, offset))
 }
 
-/// The range of `span` in a file of root `root`, from the editor's text
-/// when it is open.
+/// The range of `span` in a file of root `root`. An open document's text
+/// is its file's in the index; one the index does not hold is converted
+/// from its own text.
 pub(super) fn range(v: &View, root: usize, rel: &str, span: Span) -> Option<lsp::Range> {
+    if let Some(file) = v.ws(root).and_then(|ws| ws.file(rel)) {
+        return Some(convert::range(file, span, v.encoding()));
+    }
     let place = Place {
         root,
         rel: rel.to_string(),
     };
-    if let Some(open) = v.open_doc_at(&place) {
-        return Some(convert::range(&open.doc, span, v.encoding()));
-    }
-    let file = v.ws(root)?.file(rel)?;
-    Some(convert::range_in_text(&file.text, span, v.encoding()))
+    let open = v.open_doc_at(&place)?;
+    Some(convert::range_in_text(&open.doc.text(), span, v.encoding()))
 }
 
 fn location(v: &View, root: usize, t: &NavTarget) -> Option<lsp::Location> {
@@ -200,14 +203,21 @@ pub fn workspace_symbols(
 
 pub fn folding(v: &View, p: lsp::FoldingRangeParams) -> Option<Vec<lsp::FoldingRange>> {
     let open = v.doc(&p.text_document.uri)?;
-    let text = open.doc.text();
     let tree = v.snap.tree(&super::state::path_of(&p.text_document.uri)?)?;
-    let ranges = ide::folding_ranges(&text, &tree);
+    let file = (open.place.as_ref()).and_then(|at| v.ws(at.root)?.file(&at.rel));
+    let folds = match file {
+        Some(file) => ide::folding_ranges(&file.text, file.lines(), &tree),
+        // An open document the index does not hold (outside every spec tree).
+        None => {
+            let text = open.doc.text();
+            ide::folding_ranges(&text, &LineIndex::new(&text), &tree)
+        }
+    };
     if v.cancelled() {
         return None;
     }
     Some(
-        ranges
+        folds
             .into_iter()
             .map(|f| lsp::FoldingRange {
                 start_line: f.start_line,

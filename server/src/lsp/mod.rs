@@ -13,12 +13,15 @@
 
 mod actions;
 mod capabilities;
+mod code_lens;
+mod commands;
 mod completion;
 mod convert;
 mod features;
-mod lens;
+mod inlay;
 mod progress;
 mod rename;
+mod semantic;
 mod server;
 mod state;
 mod transport;

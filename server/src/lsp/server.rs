@@ -18,7 +18,9 @@ use tower_lsp_server::{Client, LanguageServer};
 
 use super::state::{path_of, Cancel, FsChange, Place, State, View};
 
-use super::{actions, capabilities, convert, features, lens, rename, watch};
+use super::{
+    actions, capabilities, code_lens, commands, convert, features, inlay, rename, semantic, watch,
+};
 use crate::config::Config;
 use crate::host::EditorSettings;
 use crate::workspace::Workspace;
@@ -316,7 +318,7 @@ impl Inner {
                 let _ = client.workspace_diagnostic_refresh().await;
             });
         }
-        if self.with_state("code lens", lens::take_refresh) == Some(true) {
+        if self.with_state("code lens", code_lens::take_refresh) == Some(true) {
             let client = self.client.clone();
             tokio::spawn(async move {
                 let _ = client.code_lens_refresh().await;
@@ -677,7 +679,7 @@ impl LanguageServer for Backend {
         let result = self.0.with_state("didChange", |st| {
             let started = std::time::Instant::now();
             let r = st.change(&id.uri, id.version, params.content_changes);
-            lens::note_edit(st, &id.uri);
+            code_lens::note_edit(st, &id.uri);
             if let Some(t) = &mut st.timing {
                 *t += started.elapsed();
             }
@@ -957,7 +959,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri.clone();
         self.0
             .read("textDocument/codeLens", Some(uri), Wait::Doc, |v| {
-                lens::code_lens(v, params)
+                code_lens::code_lens(v, params)
             })
             .await
     }
@@ -966,7 +968,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri.clone();
         self.0
             .read("textDocument/inlayHint", Some(uri), Wait::Doc, |v| {
-                lens::inlay_hints(v, params)
+                inlay::inlay_hints(v, params)
             })
             .await
     }
@@ -981,7 +983,7 @@ impl LanguageServer for Backend {
                 "textDocument/semanticTokens/full",
                 Some(uri),
                 Wait::Doc,
-                |v| lens::semantic_tokens_full(v, params),
+                |v| semantic::semantic_tokens_full(v, params),
             )
             .await
     }
@@ -996,18 +998,18 @@ impl LanguageServer for Backend {
                 "textDocument/semanticTokens/range",
                 Some(uri),
                 Wait::Doc,
-                |v| lens::semantic_tokens_range(v, params),
+                |v| semantic::semantic_tokens_range(v, params),
             )
             .await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
         match params.command.as_str() {
-            lens::TASK_GRAPH => {
-                let uri = lens::command_uri(&params);
+            commands::TASK_GRAPH => {
+                let uri = commands::command_uri(&params);
                 self.0
                     .read("workspace/executeCommand", uri, Wait::Doc, move |v| {
-                        lens::task_graph(v, &params)
+                        commands::task_graph(v, &params)
                     })
                     .await?
                     .map(Some)

@@ -220,10 +220,14 @@ impl State {
         let Some(place) = &open.place else {
             return Vec::new();
         };
+        let file = self.host.roots().get(place.root);
+        let Some(file) = file.and_then(|r| r.ws.file(&place.rel)) else {
+            return Vec::new();
+        };
         self.host
             .file_diagnostics(place)
             .iter()
-            .map(|d| convert::diagnostic(d, &open.doc, self.host.encoding()))
+            .map(|d| convert::diagnostic(d, file, self.host.encoding()))
             .collect()
     }
 

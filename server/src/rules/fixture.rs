@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use crate::rules::{check_workspace, Diagnostic};
-use crate::text::LineIndex;
 pub use crate::workspace::fixture::workspace;
 use crate::workspace::fixture::{Annotated, Annotation};
 use crate::workspace::Workspace;
@@ -15,11 +14,9 @@ pub fn render(ws: &Workspace, diags: &[Diagnostic]) -> Vec<String> {
     diags
         .iter()
         .map(|d| {
-            let text = ws.file(&d.path).map(|f| f.text.as_str()).unwrap_or("");
-            let line = LineIndex::new(text)
-                .line_col(text, d.span.start as usize)
-                .line
-                + 1;
+            let file = ws.file(&d.path);
+            let text = file.map_or("", |f| f.text.as_str());
+            let line = file.map_or(0, |f| f.line_col(d.span.start as usize).line) + 1;
             let marked = text.get(d.span.range()).unwrap_or("");
             format!("{} {}:{} `{}`", d.code.as_str(), d.path, line, marked)
         })
@@ -104,11 +101,9 @@ pub fn assert_annotations(fx: &Annotated, expected: &[Annotation], actual: &[Ann
         return;
     }
     let show = |a: &Annotation| {
-        let text = fx.ws.file(&a.path).map_or("", |f| f.text.as_str());
-        let line = LineIndex::new(text)
-            .line_col(text, a.span.start as usize)
-            .line
-            + 1;
+        let file = fx.ws.file(&a.path);
+        let text = file.map_or("", |f| f.text.as_str());
+        let line = file.map_or(0, |f| f.line_col(a.span.start as usize).line) + 1;
         format!(
             "  {} {}{} {}:{line} {:?}",
             a.severity,

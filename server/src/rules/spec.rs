@@ -6,15 +6,14 @@ use super::{requirement, Code, Scope, Sink};
 use crate::model::spec::MainSpec;
 use crate::model::Span;
 use crate::syntax::js;
-use crate::text::LineIndex;
-use crate::workspace::{Summary, Workspace};
+use crate::workspace::{SourceFile, Summary, Workspace};
 
 const SECTIONS_GUIDE: &str = "Expected headers: \"## Purpose\" and \"## Requirements\", with \"### Requirement: <name>\" blocks under Requirements.";
 
 pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
     for f in scope.files(ws) {
         if let Summary::Main(spec) = &f.summary {
-            check_spec(spec, &f.rel, &f.text, sink);
+            check_spec(spec, f, sink);
         }
     }
 }
@@ -25,7 +24,8 @@ fn first_line(text: &str) -> Span {
     Span::new(start, end.max(start))
 }
 
-pub fn check_spec(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
+pub fn check_spec(spec: &MainSpec, file: &SourceFile, sink: &mut Sink) {
+    let (path, text) = (file.rel.as_str(), file.text.as_str());
     // OpenSpec stops at a missing Purpose or Requirements section and reports
     // nothing else; so do the rules it has, while the extensions still run.
     let purpose = spec.purpose.as_ref().filter(|p| !p.text.is_empty());
@@ -56,7 +56,7 @@ pub fn check_spec(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
         (Some(_), Some(_)) => true,
     };
     if structural_ok {
-        check_structure(spec, path, text, sink);
+        check_structure(spec, file, sink);
     }
     for req in &spec.requirements {
         requirement::check_extensions(req, path, sink);
@@ -64,7 +64,8 @@ pub fn check_spec(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
     requirement::check_misplaced_scenarios(&spec.misplaced_scenarios, path, sink);
 }
 
-fn check_structure(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
+fn check_structure(spec: &MainSpec, file: &SourceFile, sink: &mut Sink) {
+    let (path, text) = (file.rel.as_str(), file.text.as_str());
     let purpose = spec.purpose.as_ref().expect("checked by the caller");
     let req_heading = spec.requirements_heading.expect("checked by the caller");
     if spec.schema_requirements.is_empty() {
@@ -92,7 +93,7 @@ fn check_structure(spec: &MainSpec, path: &str, text: &str, sink: &mut Sink) {
         );
     }
     // Line numbers are needed only for duplicates, which are rare.
-    let line_of = |at: usize| LineIndex::new(text).line_col(text, at).line + 1;
+    let line_of = |at: usize| file.line_col(at).line + 1;
     let mut first: FxHashMap<&str, Span> = FxHashMap::default();
     for req in spec.requirements.iter().filter(|r| r.spaced_header) {
         match first.get(req.name.as_str()) {

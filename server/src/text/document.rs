@@ -1,6 +1,8 @@
-//! An open document: its text in a rope, edited in place, with positions
-//! converted between byte offsets and LSP's (line, character) in either
-//! negotiated encoding. Line breaks are LF, CRLF and CR, as everywhere else.
+//! An open document: its text in a rope, edited in place with the changes
+//! a client sends, their positions in either negotiated encoding. Line
+//! breaks are LF, CRLF and CR, as everywhere else. Positions going out are
+//! computed from the line index of the file version the edits produce
+//! (`super::LineIndex`).
 
 use ropey::Rope;
 use tree_sitter::{InputEdit, Point};
@@ -46,56 +48,23 @@ impl Document {
         self.rope.len_lines()
     }
 
-    /// The byte offset of `pos`. A column past the end of its line clamps to
-    /// the line end (before the line break), a line past the end to the end
-    /// of the text, and a column inside a surrogate pair or a multi-byte
-    /// character to the character's start: clients send such positions, and
-    /// they must never crash the server.
+    /// The byte offset of `pos`, clamped as [`super::column_offset`] says;
+    /// a line past the end gives the end of the text. The same offset as
+    /// [`super::LineIndex::offset`] on this text (a leading BOM included):
+    /// edits arrive here, every other position goes through the index.
     pub fn offset(&self, pos: Position, enc: Encoding) -> usize {
         let line = pos.line as usize;
         if line >= self.rope.len_lines() {
             return self.rope.len_bytes();
         }
-        let start = self.rope.line_to_byte(line);
-        let slice = self.rope.line(line);
-        let mut units = 0usize;
-        let mut offset = start;
-        for c in slice.chars() {
-            if c == '\n' || c == '\r' {
-                break;
-            }
-            let w = match enc {
-                Encoding::Utf8 => c.len_utf8(),
-                Encoding::Utf16 => c.len_utf16(),
-            };
-            if units + w > pos.character as usize {
-                break;
-            }
-            units += w;
-            offset += c.len_utf8();
+        let mut start = self.rope.line_to_byte(line);
+        if line == 0 {
+            // Chunks end on character boundaries, so a BOM is whole in the
+            // first one.
+            start = super::bom_len(self.rope.chunks().next().unwrap_or(""));
         }
-        offset
-    }
-
-    /// The position of byte `offset` (clamped to the text, and back to a
-    /// character boundary).
-    pub fn position(&self, offset: usize, enc: Encoding) -> Position {
-        let mut offset = offset.min(self.rope.len_bytes());
-        let char_idx = self.rope.byte_to_char(offset);
-        offset = self.rope.char_to_byte(char_idx);
-        let line = self.rope.byte_to_line(offset);
-        let start = self.rope.line_to_byte(line);
-        let character = match enc {
-            Encoding::Utf8 => offset - start,
-            Encoding::Utf16 => {
-                let c0 = self.rope.byte_to_char(start);
-                self.rope.char_to_utf16_cu(char_idx) - self.rope.char_to_utf16_cu(c0)
-            }
-        };
-        Position {
-            line: line as u32,
-            character: character as u32,
-        }
+        let chars = self.rope.byte_slice(start..).chars();
+        start + super::column_offset(chars, pos.character, enc)
     }
 
     /// Replaces the bytes `start..end` (character boundaries) with `text`.
@@ -178,22 +147,19 @@ mod tests {
     const TEXT: &str = "a😀b\r\n漢字x\r\tz\nend";
 
     #[test]
-    fn positions_round_trip_in_both_encodings() {
+    fn offsets_in_both_encodings() {
         let d = Document::new(TEXT, 1);
         assert_eq!(d.line_count(), 4);
         // 'b' on line 0: after 'a' and an emoji (4 UTF-8 bytes, 2 UTF-16 units).
         let b = TEXT.find('b').unwrap();
-        assert_eq!(d.position(b, Encoding::Utf16), p(0, 3));
-        assert_eq!(d.position(b, Encoding::Utf8), p(0, 5));
         assert_eq!(d.offset(p(0, 3), Encoding::Utf16), b);
         assert_eq!(d.offset(p(0, 5), Encoding::Utf8), b);
         // CJK: three UTF-8 bytes, one UTF-16 unit each.
         let x = TEXT.find('x').unwrap();
-        assert_eq!(d.position(x, Encoding::Utf16), p(1, 2));
-        assert_eq!(d.position(x, Encoding::Utf8), p(1, 6));
+        assert_eq!(d.offset(p(1, 2), Encoding::Utf16), x);
+        assert_eq!(d.offset(p(1, 6), Encoding::Utf8), x);
         // A tab is one character; a lone CR ends a line.
-        let z = TEXT.find('z').unwrap();
-        assert_eq!(d.position(z, Encoding::Utf16), p(2, 1));
+        assert_eq!(d.offset(p(2, 1), Encoding::Utf16), TEXT.find('z').unwrap());
         assert_eq!(d.offset(p(3, 0), Encoding::Utf8), TEXT.find("end").unwrap());
     }
 
@@ -209,9 +175,21 @@ mod tests {
         assert_eq!(d.offset(p(0, 2), Encoding::Utf16), 1);
         assert_eq!(d.offset(p(0, 3), Encoding::Utf8), 1);
         assert_eq!(d.offset(p(99, 0), Encoding::Utf8), TEXT.len());
-        assert_eq!(d.position(9999, Encoding::Utf16), p(3, 3));
-        // An offset inside a multi-byte character maps to its start.
-        assert_eq!(d.position(2, Encoding::Utf8), p(0, 1));
+    }
+
+    #[test]
+    fn a_leading_bom_is_not_a_column_of_an_open_document() {
+        let text = "\u{feff}ab\ncd";
+        let d = Document::new(text, 1);
+        for enc in [Encoding::Utf8, Encoding::Utf16] {
+            // Column 0 is 'a', after the three bytes of the BOM.
+            assert_eq!(d.offset(p(0, 0), enc), 3);
+            assert_eq!(d.offset(p(0, 1), enc), 4);
+            assert_eq!(d.offset(p(1, 1), enc), 7);
+        }
+        let mut d = d;
+        d.apply(Some((p(0, 0), p(0, 1))), "A", Encoding::Utf16);
+        assert_eq!(d.text(), "\u{feff}Ab\ncd");
     }
 
     #[test]
