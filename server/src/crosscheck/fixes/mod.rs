@@ -3,6 +3,7 @@
 //! `ide::fixes`.
 
 mod delta;
+mod formats;
 mod requirement;
 mod scenario;
 mod tasks;

@@ -9,6 +9,7 @@
 mod delta;
 mod requirement;
 mod scenario;
+mod shaped;
 mod tasks;
 
 use super::edit::{SourceChange, TextEdit};
@@ -63,7 +64,17 @@ pub fn fixes(ws: &Workspace, diag: &Diagnostic) -> Vec<Fix> {
         Code::DeltaEmpty => requirement::missing_prefixes(file, diag.span),
         Code::DeltaDropsScenarios => delta::drops_scenarios(ws, file, diag.span),
         Code::DeltaUnknownTarget => delta::unknown_target(ws, file, diag.span),
+        Code::TasksUnknownDependency if file.summary.shape().is_some() => {
+            shaped::unknown_id(ws, file, diag.span)
+        }
         Code::TasksUnknownDependency => tasks::unknown_dependency(file, diag.span),
+        Code::SpeckitUnknownRequirement
+        | Code::SpeckitUnknownStory
+        | Code::KiroUnknownCriterion
+        | Code::KiroUnknownProperty => shaped::unknown_id(ws, file, diag.span),
+        Code::SpeckitMissingStoryLabel => shaped::missing_story_label(file, diag.span),
+        Code::SpeckitForbiddenStoryLabel => shaped::forbidden_story_label(file, diag.span),
+        Code::SpeckitStoryLabelMismatch => shaped::story_label_mismatch(file, diag.span),
         Code::TasksUnlinkedAcceptance => tasks::unlinked_acceptance(ws, file, diag.span),
         Code::TasksUncoveredScenario => tasks::uncovered_scenario(ws, file, diag.span),
         _ => Vec::new(),
