@@ -114,7 +114,7 @@ pub(super) fn missing_story_label(file: &SourceFile, span: Span) -> Vec<Fix> {
     let after = task.parallel.filter(|p| p.start > id.start).unwrap_or(id);
     let at = Span::new(after.end as usize, after.end as usize);
     let new = label(&stories);
-    let edit = TextEdit::new(&file.rel, at, &format!(" {new}"));
+    let edit = TextEdit::new(&file.rel, at, format!(" {new}"));
     vec![Fix::new(
         format!("Add {new}"),
         SourceChange::new(vec![edit]),
