@@ -72,7 +72,7 @@ fn references(spec: &FeatureSpec, ix: &SpecIndex, out: &mut Vec<Finding>) {
             file,
             r.span,
             format!(
-                "{} names {what} {}, which {doc} does not define",
+                "{} names {what} {}, which {doc} does not define: cite an id it defines, or add the criterion to {doc}",
                 label_name(l),
                 r.id
             ),
@@ -138,7 +138,7 @@ fn coverage(spec: &FeatureSpec, ix: &SpecIndex, out: &mut Vec<Finding>) {
                     FileKind::Requirements,
                     Span::new(c.marker.start as usize, c.text.end as usize),
                     format!(
-                        "criterion {} is cited by no task and validated by no design property",
+                        "criterion {} is cited by no task and validated by no design property: add it to the _Requirements:_ line of the task that implements it",
                         c.id
                     ),
                 ));
@@ -154,7 +154,7 @@ fn coverage(spec: &FeatureSpec, ix: &SpecIndex, out: &mut Vec<Finding>) {
                     FileKind::Bugfix,
                     i.id_span,
                     format!(
-                        "{} is cited by no task and validated by no design property",
+                        "{} is cited by no task and validated by no design property: add it to the _Requirements:_ line of the task that implements it",
                         i.id
                     ),
                 ));
@@ -186,7 +186,10 @@ fn tasks(t: &TasksDoc, out: &mut Vec<Finding>) {
                         Severity::Warning,
                         f,
                         id.span,
-                        format!("sub-task {} is not under a task {p}", id.text),
+                        format!(
+                            "sub-task {} is not under a task {p}: move it under task {p}, or renumber it",
+                            id.text
+                        ),
                     ));
                 }
             }
@@ -210,7 +213,7 @@ fn tasks(t: &TasksDoc, out: &mut Vec<Finding>) {
                     f,
                     task.checkbox,
                     format!(
-                        "this task is checked while {name} (line {}) is not",
+                        "this task is checked while {name} (line {}) is not: finish it first, or uncheck this task (an optional sub-task is marked `- [ ]*`)",
                         child.line + 1
                     ),
                 ));
@@ -254,7 +257,10 @@ fn properties(spec: &FeatureSpec, t: &TasksDoc, out: &mut Vec<Finding>) {
                     Severity::Error,
                     FileKind::Tasks,
                     p.span,
-                    format!("design.md defines no Property {}", p.number),
+                    format!(
+                        "design.md defines no Property {}: name a property design.md defines, or add it there",
+                        p.number
+                    ),
                 ));
             }
         }
@@ -282,12 +288,15 @@ fn requirements(spec: &FeatureSpec, text: Option<&str>, out: &mut Vec<Finding>) 
                 Severity::Warning,
                 f,
                 req.number_span,
-                format!("Requirement {} is numbered again", req.number),
+                format!(
+                    "Requirement {} is numbered again: give it the next free number",
+                    req.number
+                ),
             ));
         } else if req.number != last + 1 {
             let msg = if req.number > last + 1 {
                 format!(
-                    "Requirement {} follows Requirement {last}: numbers are skipped",
+                    "Requirement {} follows Requirement {last}: numbers are skipped, and _Requirements:_ ids depend on them; number the requirements without gaps",
                     req.number
                 )
             } else {
@@ -314,7 +323,10 @@ fn requirements(spec: &FeatureSpec, text: Option<&str>, out: &mut Vec<Finding>) 
                     Severity::Warning,
                     f,
                     c.number_span,
-                    format!("criterion {} is numbered again", c.id),
+                    format!(
+                        "criterion {} is numbered again: number the criteria 1, 2, 3 …",
+                        c.id
+                    ),
                 ));
             }
             if let Some(w) = c.written_req.filter(|&w| w != req.number) {
@@ -337,7 +349,7 @@ fn requirements(spec: &FeatureSpec, text: Option<&str>, out: &mut Vec<Finding>) 
                 f,
                 req.heading,
                 format!(
-                    "Requirement {} has no numbered acceptance criteria",
+                    "Requirement {} has no numbered acceptance criteria: add them under \"#### Acceptance Criteria\" as \"1. WHEN … THE <System> SHALL …\"",
                     req.number
                 ),
             ));
@@ -347,7 +359,10 @@ fn requirements(spec: &FeatureSpec, text: Option<&str>, out: &mut Vec<Finding>) 
                 Severity::Info,
                 f,
                 req.heading,
-                format!("Requirement {} has no **User Story:**", req.number),
+                format!(
+                    "Requirement {} has no **User Story:**: add \"**User Story:** As a …, I want …, so that …\"",
+                    req.number
+                ),
             ));
         }
         for c in &req.criteria {
@@ -363,7 +378,7 @@ fn requirements(spec: &FeatureSpec, text: Option<&str>, out: &mut Vec<Finding>) 
                         Severity::Hint,
                         f,
                         sys,
-                        format!("`{name}` is not defined in the Glossary"),
+                        format!("`{name}` is not defined in the Glossary: add it there, or use a system name the Glossary defines"),
                     ));
                 }
             }
@@ -407,7 +422,7 @@ fn ears(e: &crate::formats::kiro::ears::Ears, text: Span, id: CriterionId, out: 
             Severity::Hint,
             f,
             Span::new(text.start as usize, text.start as usize),
-            format!("criterion {id} does not begin with WHEN, IF, WHILE, WHERE or THE"),
+            format!("criterion {id} does not begin with WHEN, IF, WHILE, WHERE or THE: write it as an EARS sentence, e.g. \"WHEN … THE <System> SHALL …\""),
         ));
     }
     if let Some(c) = e
@@ -438,7 +453,11 @@ fn bugfix(spec: &FeatureSpec, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 f,
                 i.id_span,
-                format!("{} is numbered again (first on line {})", i.id, line + 1),
+                format!(
+                    "{} is numbered again (first on line {}): give it the next free number",
+                    i.id,
+                    line + 1
+                ),
             ));
         } else {
             first.insert(i.id, i.line);

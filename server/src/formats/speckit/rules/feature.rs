@@ -9,6 +9,9 @@ use rustc_hash::FxHashSet;
 pub fn check_links(f: &Feature, out: &mut Vec<Finding>) {
     let Some((_, spec)) = f.spec else { return };
     let defined: FxHashSet<&str> = spec.requirements.iter().map(|r| r.id.as_str()).collect();
+    // In order, so that a suggestion does not depend on hashing.
+    let mut sorted: Vec<&str> = defined.iter().copied().collect();
+    sorted.sort_unstable();
     // `R###` and `NFR` numbering belongs to presets: a citation of one is
     // checked only when the spec uses that numbering itself.
     let kinds: FxHashSet<RequirementKind> = spec.requirements.iter().map(|r| r.kind).collect();
@@ -23,7 +26,14 @@ pub fn check_links(f: &Feature, out: &mut Vec<Finding>) {
                 Severity::Error,
                 file,
                 r.span,
-                format!("{} is not a requirement of this feature's spec.md", r.id),
+                format!(
+                    "{} is not a requirement of this feature's spec.md{}: cite an id that spec.md defines, or add the requirement to spec.md",
+                    r.id,
+                    match crate::text::nearest::nearest(&r.id, sorted.iter().copied()) {
+                        Some(n) => format!(" (did you mean {n}?)"),
+                        None => String::new(),
+                    }
+                ),
             ));
         }
     };
@@ -65,7 +75,10 @@ pub fn check_links(f: &Feature, out: &mut Vec<Finding>) {
                     Severity::Info,
                     File::Spec,
                     r.id_span,
-                    format!("no task cites {}", r.id),
+                    format!(
+                        "no task cites {}: cite it in the task that implements it, e.g. \"… ({})\"",
+                        r.id, r.id
+                    ),
                 ));
             }
         }
@@ -84,7 +97,9 @@ pub fn check_links(f: &Feature, out: &mut Vec<Finding>) {
                         Severity::Error,
                         File::Tasks,
                         label.span,
-                        format!("spec.md has no user story {n}"),
+                        format!(
+                            "spec.md has no user story {n}: label the task with a story spec.md has, or add \"### User Story {n}\" to spec.md"
+                        ),
                     ));
                 }
             }
@@ -103,7 +118,9 @@ pub fn check_links(f: &Feature, out: &mut Vec<Finding>) {
                 Severity::Info,
                 File::Spec,
                 st.heading,
-                format!("no task is labelled [US{n}]"),
+                format!(
+                    "no task is labelled [US{n}]: add the tasks that implement this story to tasks.md, in its own phase"
+                ),
             ));
         }
     }

@@ -17,7 +17,10 @@ pub fn check_spec(text: &str, spec: &SpecFile, out: &mut Vec<Finding>) {
             Severity::Info,
             File::Spec,
             m.span,
-            format!("open question: {}", &text[m.question.range()]),
+            format!(
+                "open question: {} (answer it, e.g. with /speckit.clarify, and replace the marker with the decision)",
+                &text[m.question.range()]
+            ),
         ));
         if k >= MAX_MARKERS {
             out.push(finding(
@@ -25,7 +28,10 @@ pub fn check_spec(text: &str, spec: &SpecFile, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 File::Spec,
                 m.span,
-                format!("clarification marker {} of at most {MAX_MARKERS}", k + 1),
+                format!(
+                    "clarification marker {} of at most {MAX_MARKERS}: decide the less important questions with a reasonable default and record it in Assumptions",
+                    k + 1
+                ),
             ));
         }
     }
@@ -39,7 +45,7 @@ pub fn check_spec(text: &str, spec: &SpecFile, out: &mut Vec<Finding>) {
                 File::Spec,
                 st.heading,
                 format!(
-                    "user story {n} has no acceptance scenario (**Given** … **When** … **Then** …)"
+                    "user story {n} has no acceptance scenario: add one under it, e.g. \"1. **Given** …, **When** …, **Then** …\""
                 ),
             ));
         }
@@ -57,7 +63,10 @@ pub fn check_spec(text: &str, spec: &SpecFile, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 File::Spec,
                 r.id_span,
-                format!("{} states no MUST, SHALL, SHOULD or MAY", r.id),
+                format!(
+                    "{} states no MUST, SHALL, SHOULD or MAY: say how binding it is with one of them, e.g. \"System MUST …\"",
+                    r.id
+                ),
             ));
         }
         if matches!(
@@ -79,7 +88,11 @@ fn duplicates(spec: &SpecFile, out: &mut Vec<Finding>) {
                 Severity::Error,
                 File::Spec,
                 r.id_span,
-                format!("{} is already defined on line {}", r.id, first + 1),
+                format!(
+                    "{} is already defined on line {}: give this one the next free id",
+                    r.id,
+                    first + 1
+                ),
             ));
         }
     }
@@ -94,7 +107,10 @@ fn duplicates(spec: &SpecFile, out: &mut Vec<Finding>) {
                 Severity::Error,
                 File::Spec,
                 span,
-                format!("user story {n} is already defined on line {}", first + 1),
+                format!(
+                    "user story {n} is already defined on line {}: number the stories 1, 2, 3 … once each",
+                    first + 1
+                ),
             ));
         } else {
             stories.insert(n, st.line);
@@ -166,8 +182,12 @@ fn placeholders(text: &str, ps: &[Placeholder], file: File, out: &mut Vec<Findin
     for p in ps {
         let token = &text[p.span.range()];
         let message = match p.kind {
-            PlaceholderKind::Template => format!("unfilled template placeholder {token}"),
-            PlaceholderKind::Note => format!("{token} left in the document"),
+            PlaceholderKind::Template => {
+                format!("unfilled template placeholder {token}: replace it with the real value, or delete the line")
+            }
+            PlaceholderKind::Note => {
+                format!("{token} left in the document: resolve it, or move it to a task")
+            }
         };
         out.push(finding(
             "speckit/placeholder",

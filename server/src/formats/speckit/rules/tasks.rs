@@ -49,7 +49,7 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
                         File::Tasks,
                         id_span,
                         format!(
-                            "{id} is in the phase of user story {} but has no [US{}] label",
+                            "{id} is in the phase of user story {} but has no label: add [US{}] after the id (and [P])",
                             ns[0], ns[0]
                         ),
                     ));
@@ -61,7 +61,10 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
                             Severity::Warning,
                             File::Tasks,
                             label.span,
-                            format!("[US{m}] on a task in the phase of user story {}", ns[0]),
+                            format!(
+                                "[US{m}] on a task in the phase of user story {}: label it [US{}], or move it to the phase of story {m}",
+                                ns[0], ns[0]
+                            ),
                         ));
                     }
                 }
@@ -78,7 +81,9 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
                         Severity::Warning,
                         File::Tasks,
                         label.span,
-                        format!("a {name} task belongs to no user story"),
+                        format!(
+                            "a {name} task belongs to no user story: remove the label, or move the task to its story's phase"
+                        ),
                     ));
                 }
             }
@@ -90,7 +95,7 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
                 Severity::Hint,
                 File::Tasks,
                 id_span,
-                format!("{id} names no file path"),
+                format!("{id} names no file path: say which file it changes, e.g. \"in src/models/user.py\""),
             ));
         }
         if let (Some(_), Some(p)) = (task.parallel, task.phase) {
@@ -109,7 +114,7 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
                         File::Tasks,
                         path.span,
                         format!(
-                            "{id} and {other} are both [P] in this phase and both change {file}"
+                            "{id} and {other} are both [P] in this phase and both change {file}: parallel tasks must touch different files, so drop [P] from one of them"
                         ),
                     ));
                 } else {
@@ -132,7 +137,10 @@ pub fn check_checklist(c: &Checklist, file: File, out: &mut Vec<Finding>) {
                 Severity::Error,
                 file,
                 span,
-                format!("{id} is already used on line {}", first + 1),
+                format!(
+                    "{id} is already used on line {}: give this item the next free id",
+                    first + 1
+                ),
             )),
             None => {
                 seen.insert(id, item.line);
@@ -155,7 +163,7 @@ pub fn check_checklist(c: &Checklist, file: File, out: &mut Vec<Finding>) {
             file,
             span,
             format!(
-                "{traced} of {total} items carry a [Spec §…], [Gap], [Ambiguity], [Conflict] or [Assumption] marker; at least 80 % should"
+                "{traced} of {total} items carry a [Spec §…], [Gap], [Ambiguity], [Conflict] or [Assumption] marker; at least 80 % should: add to each item the requirement it checks, e.g. [Spec §FR-001]"
             ),
         ));
     }
