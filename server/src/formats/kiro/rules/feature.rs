@@ -279,6 +279,14 @@ fn requirements(spec: &FeatureSpec, text: Option<&str>, out: &mut Vec<Finding>) 
             "this requirement's number cannot be read (numbers run from 1)",
         ));
     }
+    // A lowercase "shall" is worth a word only beside capital ones: a spec
+    // written all in lowercase (cc-sdd's Title-case EARS) follows its own
+    // convention, and a hint on each of its criteria would be noise.
+    let capitals = r
+        .requirements
+        .iter()
+        .flat_map(|q| &q.criteria)
+        .any(|c| c.ears.shall.is_some());
     let mut seen = BTreeSet::new();
     let mut last = 0;
     for req in &r.requirements {
@@ -366,7 +374,7 @@ fn requirements(spec: &FeatureSpec, text: Option<&str>, out: &mut Vec<Finding>) 
             ));
         }
         for c in &req.criteria {
-            ears(&c.ears, c.text, c.id, out);
+            ears(&c.ears, c.text, c.id, capitals, out);
             if let (Some(g), Some(text), Some(sys)) = (&r.glossary, text, c.ears.system) {
                 let name = text.get(sys.range()).unwrap_or("");
                 // `THE System SHALL` is EARS's generic subject, not a name.
@@ -388,7 +396,13 @@ fn requirements(spec: &FeatureSpec, text: Option<&str>, out: &mut Vec<Finding>) 
 
 /// EARS wording: only a criterion with no SHALL at all is a warning, so
 /// wording never buries the reference findings.
-fn ears(e: &crate::formats::kiro::ears::Ears, text: Span, id: CriterionId, out: &mut Vec<Finding>) {
+fn ears(
+    e: &crate::formats::kiro::ears::Ears,
+    text: Span,
+    id: CriterionId,
+    capitals: bool,
+    out: &mut Vec<Finding>,
+) {
     let f = FileKind::Requirements;
     if text.start == text.end || e.localised_shall.is_some() {
         return;
@@ -405,14 +419,14 @@ fn ears(e: &crate::formats::kiro::ears::Ears, text: Span, id: CriterionId, out: 
         ));
         return;
     }
-    if e.shall.is_none() {
+    if e.shall.is_none() && capitals {
         if let Some(s) = e.lowercase_shall {
             out.push(Finding::new(
                 EARS,
                 Severity::Hint,
                 f,
                 s,
-                "EARS writes SHALL in capitals",
+                "EARS writes SHALL in capitals, as the other criteria of this spec do",
             ));
         }
     }
@@ -725,6 +739,9 @@ mod tests {
             ]
         );
         assert!(run(&[(R, REQ)], EARS).is_empty());
+        // All in lowercase: the spec's own convention, not a slip.
+        let lower = "### Requirement 1\n**User Story:** x\n#### Acceptance Criteria\n1. WHEN x, The System shall y\n2. The System shall z\n";
+        assert!(run(&[(R, lower)], EARS).is_empty());
         let ja = "### Requirement 1\n**User Story:** x\n#### Acceptance Criteria\n1. タスクが作成されたとき、システムは一意のIDを割り当てること\n";
         assert!(run(&[(R, ja)], EARS).is_empty());
     }
