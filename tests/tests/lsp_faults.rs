@@ -138,7 +138,9 @@ fn a_50_mb_spec_opened_in_the_editor_is_served() {
     let mut lsp = start(&ws, pull_client());
     let uri = file_uri(&ws.join("openspec/specs/big/spec.md"));
     lsp.open_uri(&uri, &text, 1);
-    let slow = Duration::from_secs(120);
+    // A hang detector, not a timing: a debug build takes 45 s of CPU for
+    // this text, and other tests share the machine's two cores.
+    let slow = Duration::from_secs(300);
     assert_eq!(
         pulled_codes_within(&mut lsp, &uri, slow),
         ["requirement/missing-shall-must"],
