@@ -36,13 +36,40 @@ fn trees() -> Vec<PathBuf> {
     out
 }
 
+/// The Spec Kit and Kiro corpora's repositories, when present.
+fn format_trees() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for corpus in [common::corpus_speckit(), common::corpus_kiro()]
+        .into_iter()
+        .flatten()
+    {
+        let mut repos: Vec<PathBuf> = std::fs::read_dir(&corpus)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        repos.sort();
+        out.extend(repos);
+    }
+    out
+}
+
 #[test]
 fn every_unit_together_is_the_whole_workspace() {
-    for tree in trees() {
+    let formats = format_trees();
+    for tree in trees().into_iter().chain(formats.iter().cloned()) {
         for root in specls::workspace::discover::find_roots(&tree).unwrap() {
             let ws = Workspace::load(&root);
             let whole = check_workspace(&ws);
-            assert!(!whole.is_empty() || ws.files.is_empty() || tree == examples());
+            // Every OpenSpec tree of the corpus has something to report.
+            assert!(
+                !whole.is_empty()
+                    || ws.files.is_empty()
+                    || tree == examples()
+                    || formats.contains(&tree)
+            );
             assert_eq!(by_units(&ws), whole, "{}", root.display());
         }
     }
