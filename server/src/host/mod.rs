@@ -839,6 +839,48 @@ mod tests {
         assert!(codes(&host, SPEC).is_empty());
     }
 
+    /// A Spec Kit feature beside the OpenSpec tree: its own unit, checked
+    /// as its files are edited, whichever of them is edited.
+    #[test]
+    fn a_spec_kit_feature_is_one_unit() {
+        let (_dir, mut host) = setup();
+        let root = host.roots()[0].path.clone();
+        let spec = "specs/001-export/spec.md";
+        let tasks = "specs/001-export/tasks.md";
+        for (rel, text) in [
+            (".specify/memory/constitution.md", "# Constitution\n"),
+            (spec, "# Feature Specification: Export\n\n## Requirements\n\n- **FR-001**: The shop MUST export entries.\n"),
+            (tasks, "## Phase 1: Setup\n\n- [ ] T001 Export in src/export.ts (FR-001)\n"),
+        ] {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        host.install(0, Workspace::load(&root));
+        host.recheck();
+        assert!(codes(&host, tasks).is_empty(), "{:?}", codes(&host, tasks));
+        let t = path(&host, tasks);
+        host.open(t.clone(), std::fs::read_to_string(&t).unwrap(), 1);
+        let ch = replace(&host, &t, "FR-001", "FR-002");
+        host.change(&t, 2, vec![ch]).unwrap();
+        host.recheck();
+        assert_eq!(codes(&host, tasks), vec![Code::SpeckitUnknownRequirement]);
+        assert_eq!(codes(&host, spec), vec![Code::SpeckitUncoveredRequirement]);
+        // The spec gains FR-002: the task's citation resolves.
+        let s = path(&host, spec);
+        host.open(s.clone(), std::fs::read_to_string(&s).unwrap(), 1);
+        let ch = replace(
+            &host,
+            &s,
+            "entries.\n",
+            "entries.\n- **FR-002**: The shop MUST sign them.\n",
+        );
+        host.change(&s, 2, vec![ch]).unwrap();
+        host.recheck();
+        assert!(codes(&host, tasks).is_empty(), "{:?}", codes(&host, tasks));
+        assert_eq!(codes(&host, spec), vec![Code::SpeckitUncoveredRequirement]);
+    }
+
     #[test]
     fn a_version_that_does_not_increase_is_refused() {
         let (_dir, mut host) = setup();
