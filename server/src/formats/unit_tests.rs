@@ -250,8 +250,8 @@ fn speckit_acceptance_scenarios_need_when_and_then_in_order() {
 ### User Story 1 - Pay (Priority: P1)
 
 1. **Given** a cart, **When** paying, **Then** it is paid
-2. **Given** a cart, **Then** nothing happens
-^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning scenario/missing-when
+2. **Then** nothing happens
+^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning scenario/missing-when
 3. **When** paying, **Then** paid, **Given** a cart
                                      ^^^^^ info scenario/step-order
 ",
@@ -262,6 +262,7 @@ fn speckit_acceptance_scenarios_need_when_and_then_in_order() {
 ### User Story 1 - Pay (Priority: P1)
 
 1. **Given** a cart, **When** paying, **Then** it is paid, **And** a receipt is sent
+2. **Given** an empty cart, **Then** the pay button is disabled
 ",
         "scenario/",
     );
