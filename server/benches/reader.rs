@@ -6,7 +6,9 @@
 //!   `reader/all` is the figure the 300 MB/s target is about; the per-kind
 //!   groups and `reader/lines` (the line scanner alone) show where the time
 //!   goes.
-//! - `workspace/*`: listing a tree (`discover::list`) and loading it
+//! - `workspace/*`: reading the files of a tree in-process, one thread
+//!   (`read`: what the check is compared with), listing a tree
+//!   (`discover::list`) and loading it
 //!   (`Workspace::load`, which reads from the page cache and parses on
 //!   rayon's pool) for `BaseOut+baseout`, the largest tree.
 //! - `rules/*`: `rules::check_workspace` on loaded workspaces.
@@ -211,6 +213,22 @@ fn bench_workspace(c: &mut Criterion, trees: &[PathBuf]) {
 
     let mut g = c.benchmark_group("workspace");
     g.throughput(Throughput::Bytes(md_bytes));
+    // What the check is measured against: reading the files it reads, in
+    // this process, one after the other (the listing made beforehand).
+    let wanted: Vec<PathBuf> = discover::list(largest)
+        .files
+        .iter()
+        .filter(|f| f.wanted)
+        .map(|f| largest.join(&f.rel))
+        .collect();
+    g.bench_function(format!("read/{LARGEST_TREE}"), |b| {
+        b.iter(|| {
+            wanted
+                .iter()
+                .map(|p| std::fs::read(black_box(p)).map_or(0, |b| b.len()))
+                .sum::<usize>()
+        })
+    });
     g.bench_function(format!("list/{LARGEST_TREE}"), |b| {
         b.iter(|| discover::list(black_box(largest)).files.len())
     });

@@ -141,6 +141,44 @@ fn ranges_count_bytes_for_a_utf8_client() {
     lsp.shutdown_and_exit();
 }
 
+/// An open document that starts with a BOM: positions on its first line
+/// count from after it, in ranges going out and in edits coming in, as they
+/// do for files read from disk (editors show the text without it).
+#[test]
+fn a_leading_bom_is_not_a_column_of_an_open_document() {
+    let text = "\u{feff}## Purpose\n\n## Requirements\n";
+    let ws = spec_workspace(text);
+    for caps in [utf16_client(), utf8_client()] {
+        let (mut lsp, _) = LspClient::start_in(ws.path(), caps, fast());
+        let main = lsp.open(&ws.join(MAIN), text, 1);
+        let p = lsp.diagnostics(&main, |p| p.version == Some(1));
+        // The empty Purpose is reported on its heading, 10 characters from
+        // the start of line 0, the BOM not among them.
+        let on_purpose: Vec<Range> = p
+            .diagnostics
+            .iter()
+            .map(|d| d.range)
+            .filter(|r| r.start.line == 0)
+            .collect();
+        assert_eq!(on_purpose, [Range::new(0, 0, 0, 10)], "{p:?}");
+        // An insertion at 0:0 goes after the BOM: the heading moves down a
+        // line whole, with no BOM left in front of it.
+        lsp.change(&main, 2, &[(Range::new(0, 0, 0, 0), "# voice\n")]);
+        let p = lsp.diagnostics(&main, |p| p.version == Some(2));
+        assert!(
+            p.diagnostics
+                .iter()
+                .any(|d| d.range == Range::new(1, 0, 1, 10)),
+            "{p:?}"
+        );
+        assert!(
+            p.diagnostics.iter().all(|d| d.range.start.line != 0),
+            "{p:?}"
+        );
+        lsp.shutdown_and_exit();
+    }
+}
+
 /// Typed one character at a time at the end of line 10 of [`WEAK_SPEC`]
 /// ("The agent greets the caller by name.", 36 characters): 200 characters,
 /// a line break among them.

@@ -433,108 +433,178 @@ fn check_scenario_loss(current: &Requirement, modified: &Requirement, path: &str
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::fixture::{check_only, messages};
+    use crate::rules::fixture::{check_annotated_only, messages};
 
     const MAIN: &str = "//- openspec/specs/voice/spec.md\n## Purpose\nThe voice agent answers every inbound call without any delay.\n## Requirements\n### Requirement: Answer\nIt SHALL answer.\n#### Scenario: Ring\n- **WHEN** it rings\n- **THEN** it answers\n#### Scenario: Busy\n- **WHEN** busy\n- **THEN** queue\n### Requirement: Hang up\nIt SHALL hang up.\n#### Scenario: Bye\n- **WHEN** bye\n- **THEN** hang up\n";
-    const DELTA: &str = "//- openspec/changes/c/specs/voice/spec.md\n";
 
     #[test]
     fn a_clean_delta_has_no_delta_diagnostics() {
-        let got = check_only(
-            &format!("{MAIN}{DELTA}## MODIFIED Requirements\n### Requirement: Answer\nIt SHALL answer fast.\n#### Scenario: Ring\n- **WHEN** it rings\n- **THEN** it answers\n#### Scenario: Busy\n- **WHEN** busy\n- **THEN** queue\n## ADDED Requirements\n### Requirement: Transfer\nIt SHALL transfer.\n#### Scenario: t\n- **WHEN** asked\n- **THEN** transfer\n## RENAMED Requirements\n- FROM: `### Requirement: Hang up`\n- TO: `### Requirement: End call`\n"),
-            "delta/",
-        );
-        assert!(got.is_empty(), "{got:#?}");
+        let delta = r#"//- openspec/changes/c/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: Answer
+It SHALL answer fast.
+#### Scenario: Ring
+- **WHEN** it rings
+- **THEN** it answers
+#### Scenario: Busy
+- **WHEN** busy
+- **THEN** queue
+## ADDED Requirements
+### Requirement: Transfer
+It SHALL transfer.
+#### Scenario: t
+- **WHEN** asked
+- **THEN** transfer
+## RENAMED Requirements
+- FROM: `### Requirement: Hang up`
+- TO: `### Requirement: End call`
+"#;
+        check_annotated_only(&format!("{MAIN}{delta}"), "delta/");
     }
 
     #[test]
     fn dropped_scenarios_are_reported_with_their_names() {
-        let fx = format!("{MAIN}{DELTA}## MODIFIED Requirements\n### Requirement: Answer\nIt SHALL answer.\n#### Scenario: Ring\n- **WHEN** it rings\n- **THEN** it answers\n");
-        assert_eq!(
-            check_only(&fx, "delta/"),
-            ["delta/drops-scenarios openspec/changes/c/specs/voice/spec.md:2 `### Requirement: Answer`"]
-        );
+        let delta = r#"//- openspec/changes/c/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: Answer
+^^^^^^^^^^^^^^^^^^^^^^^ error delta/drops-scenarios
+It SHALL answer.
+#### Scenario: Ring
+- **WHEN** it rings
+- **THEN** it answers
+"#;
+        let fx = format!("{MAIN}{delta}");
+        check_annotated_only(&fx, "delta/");
         let m = messages(&fx, "delta/drops-scenarios");
         assert!(m[0].contains("omits scenario(s) the current spec still has: \"Busy\". The modified block has 1 scenario; the current spec has 2 scenarios. It adds none."), "{m:?}");
     }
 
     #[test]
     fn unknown_targets_and_existing_names() {
-        let fx = format!("{MAIN}{DELTA}## MODIFIED Requirements\n### Requirement: Answr\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n## ADDED Requirements\n### Requirement: Hang up\nIt SHALL differ.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n## REMOVED Requirements\n- `### Requirement: Nope`\n");
-        assert_eq!(
-            check_only(&fx, "delta/"),
-            [
-                "delta/unknown-target openspec/changes/c/specs/voice/spec.md:2 `Answr`",
-                "delta/already-exists openspec/changes/c/specs/voice/spec.md:8 `Hang up`",
-                "delta/unknown-target openspec/changes/c/specs/voice/spec.md:14 `Nope`",
-            ]
-        );
+        let delta = r#"//- openspec/changes/c/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: Answr
+                 ^^^^^ error delta/unknown-target
+It SHALL x.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+## ADDED Requirements
+### Requirement: Hang up
+                 ^^^^^^^ error delta/already-exists
+It SHALL differ.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+## REMOVED Requirements
+- `### Requirement: Nope`
+                    ^^^^ error delta/unknown-target
+"#;
+        let fx = format!("{MAIN}{delta}");
+        check_annotated_only(&fx, "delta/");
         assert!(messages(&fx, "delta/unknown-target")[0].contains("Did you mean \"Answer\"?"));
         // Without a main spec, only ADDED is possible.
-        let got = check_only(&format!("{DELTA}## MODIFIED Requirements\n### Requirement: X\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n"), "delta/");
-        assert_eq!(
-            got,
-            ["delta/unknown-target openspec/changes/c/specs/voice/spec.md:2 `X`"]
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: X
+                 ^ error delta/unknown-target
+It SHALL x.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+"#,
+            "delta/",
         );
     }
 
     #[test]
     fn structure_of_the_delta_file() {
-        let got = check_only(&format!("{DELTA}# Notes only\n"), "delta/");
-        assert_eq!(
-            got,
-            ["delta/no-sections openspec/changes/c/specs/voice/spec.md:1 ``"]
-        );
-        let got = check_only(
-            &format!("{DELTA}## ADDED Requirements\nnothing\n"),
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+# Notes only
+| error delta/no-sections
+"#,
             "delta/",
         );
-        assert_eq!(
-            got,
-            ["delta/empty openspec/changes/c/specs/voice/spec.md:1 `## ADDED Requirements`"]
-        );
-        let got = check_only(
-            &format!("{DELTA}### Requirement: Lost\nIt SHALL x.\n## RENAMED Requirements\n- FROM: `### Requirement: A`\n- FROM: `### Requirement: B`\n- TO: `### Requirement: C`\n"),
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+^^^^^^^^^^^^^^^^^^^^^ error delta/empty
+nothing
+"#,
             "delta/",
         );
-        assert_eq!(
-            got,
-            [
-                "delta/orphan-requirement openspec/changes/c/specs/voice/spec.md:1 `### Requirement: Lost`",
-                "delta/unpaired-rename openspec/changes/c/specs/voice/spec.md:4 `- FROM: `### Requirement: A``",
-                "delta/unknown-target openspec/changes/c/specs/voice/spec.md:5 `B`",
-            ]
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+### Requirement: Lost
+^^^^^^^^^^^^^^^^^^^^^ warning delta/orphan-requirement
+It SHALL x.
+## RENAMED Requirements
+- FROM: `### Requirement: A`
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error delta/unpaired-rename
+- FROM: `### Requirement: B`
+                          ^ error delta/unknown-target
+- TO: `### Requirement: C`
+"#,
+            "delta/",
         );
     }
 
     #[test]
     fn conflicts_between_operations() {
-        let fx = format!("{MAIN}{DELTA}## MODIFIED Requirements\n### Requirement: Answer\nIt SHALL x.\n#### Scenario: Ring\n- **WHEN** a\n- **THEN** b\n#### Scenario: Busy\n- **WHEN** a\n- **THEN** b\n## REMOVED Requirements\n### Requirement: Answer\n## ADDED Requirements\n### Requirement: New\nIt SHALL x.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n### Requirement: New\nIt SHALL y.\n#### Scenario: s\n- **WHEN** a\n- **THEN** b\n");
-        let got: Vec<String> = check_only(&fx, "")
-            .into_iter()
-            .filter(|d| d.starts_with("delta/conflict") || d.starts_with("requirement/duplicate"))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                "delta/conflict openspec/changes/c/specs/voice/spec.md:2 `### Requirement: Answer`",
-                "requirement/duplicate openspec/changes/c/specs/voice/spec.md:18 `### Requirement: New`",
-            ]
+        let delta = r#"//- openspec/changes/c/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: Answer
+^^^^^^^^^^^^^^^^^^^^^^^ error delta/conflict
+It SHALL x.
+#### Scenario: Ring
+- **WHEN** a
+- **THEN** b
+#### Scenario: Busy
+- **WHEN** a
+- **THEN** b
+## REMOVED Requirements
+### Requirement: Answer
+## ADDED Requirements
+### Requirement: New
+It SHALL x.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+### Requirement: New
+It SHALL y.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+"#;
+        check_annotated_only(&format!("{MAIN}{delta}"), "delta/conflict");
+        let duplicate = delta.replacen("^^^^^^^^^^^^^^^^^^^^^^^ error delta/conflict\n", "", 1);
+        let duplicate = duplicate.replacen(
+            "### Requirement: New\nIt SHALL y.\n",
+            "### Requirement: New\n^^^^^^^^^^^^^^^^^^^^ error requirement/duplicate\nIt SHALL y.\n",
+            1,
         );
+        check_annotated_only(&format!("{MAIN}{duplicate}"), "requirement/duplicate");
     }
 
     #[test]
     fn stray_level3_headings_are_info_and_scenarios_at_level3_are_wrong_level() {
-        let got = check_only(
-            &format!("{DELTA}## ADDED Requirements\n### Requirement: R\nIt SHALL x.\n#### Scenario: ok\n- **WHEN** a\n- **THEN** b\n### Scenario: too high\n- **WHEN** a\n### Notes\n"),
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: R
+It SHALL x.
+#### Scenario: ok
+- **WHEN** a
+- **THEN** b
+### Scenario: too high
+^^^^^^^^^^^^^^^^^^^^^^ error scenario/wrong-level
+- **WHEN** a
+### Notes
+^^^^^^^^^ info requirement/not-a-requirement-header
+"#,
             "",
-        );
-        assert_eq!(
-            got,
-            [
-                "scenario/wrong-level openspec/changes/c/specs/voice/spec.md:7 `### Scenario: too high`",
-                "requirement/not-a-requirement-header openspec/changes/c/specs/voice/spec.md:9 `### Notes`",
-            ]
         );
     }
 }

@@ -48,14 +48,6 @@ pub fn messages(fixture: &str, prefix: &str) -> Vec<String> {
         .collect()
 }
 
-pub fn check_bytes(path: &str, bytes: &[u8]) -> Vec<String> {
-    let ws = Workspace::from_memory(
-        Path::new("/fixture"),
-        vec![(path.to_string(), bytes.to_vec())],
-    );
-    render(&ws, &check_workspace(&ws))
-}
-
 /// Checks the diagnostics of an annotated fixture (see
 /// [`crate::workspace::fixture::Annotation`]) whose code starts with
 /// `prefix` against its annotations: code, severity and exact span
@@ -77,6 +69,34 @@ pub fn check_annotated_only(fixture: &str, prefix: &str) {
         })
         .collect();
     assert_annotations(&fx, &expected, &actual);
+}
+
+/// [`check_annotated_only`] for files that are not valid UTF-8: each U+FFFD
+/// of the fixture's files stands for a byte 0xFF, which the reader decodes
+/// back to U+FFFD, so the annotations' offsets hold in the text read.
+pub fn check_annotated_bytes_only(fixture: &str, prefix: &str) {
+    let mut fx = Annotated::new(fixture);
+    let files = fx
+        .files
+        .iter()
+        .map(|(path, text)| {
+            let mut bytes = Vec::with_capacity(text.len());
+            for (i, c) in text.char_indices() {
+                match c {
+                    '\u{fffd}' => bytes.push(0xff),
+                    _ => bytes.extend_from_slice(&text.as_bytes()[i..i + c.len_utf8()]),
+                }
+            }
+            (path.clone(), bytes)
+        })
+        .collect();
+    fx.ws = Workspace::from_memory(Path::new("/fixture"), files);
+    let actual: Vec<Annotation> = check_workspace(&fx.ws)
+        .iter()
+        .filter(|d| d.code.as_str().starts_with(prefix))
+        .map(annotation)
+        .collect();
+    assert_annotations(&fx, &fx.annotations, &actual);
 }
 
 /// A diagnostic as an annotation (no fix mark).
