@@ -340,3 +340,54 @@ fn examples_graph_worked_out_by_hand() {
         "{listed}"
     );
 }
+
+/// A Spec Kit feature and a Kiro spec, named by their folders: the order
+/// their task lists imply, and the demo's unknown dependency.
+#[test]
+fn spec_kit_and_kiro_features_have_task_graphs() {
+    let root = examples_dir();
+    let out = run(
+        &[
+            "tasks",
+            "specs/001-call-recording-consent",
+            "--format",
+            "json",
+        ],
+        &root,
+    );
+    // T021 depends on T031, which does not exist: exit 1, as check says.
+    out.assert_status(1);
+    let v = out.json();
+    assert_eq!(v["change"]["id"], "001-call-recording-consent");
+    assert_eq!(v["path"], "specs/001-call-recording-consent/tasks.md");
+    assert_eq!(
+        v["unknown_dependencies"],
+        json!([{"task": "T021", "id": "T031"}])
+    );
+    let wave_of = |key: &str| -> usize {
+        let waves = v["waves"].as_array().unwrap();
+        waves
+            .iter()
+            .position(|w| w.as_array().unwrap().iter().any(|k| k == key))
+            .unwrap_or_else(|| panic!("{key} in no wave"))
+    };
+    // T002 and T003 are [P] side by side in Setup, after T001.
+    assert_eq!(wave_of("T001"), 0);
+    assert_eq!(wave_of("T002"), 1);
+    assert_eq!(wave_of("T003"), 1);
+    // Phases run one after another: the last task of the file comes last.
+    let last = v["waves"].as_array().unwrap().len() - 1;
+    assert_eq!(wave_of("T029"), last);
+
+    let out = run(
+        &["tasks", ".kiro/specs/callback-scheduling/tasks.md"],
+        &root,
+    );
+    out.assert_status(0);
+    assert!(
+        out.stdout.starts_with(
+            "Task graph of callback-scheduling (.kiro/specs/callback-scheduling/tasks.md)\n"
+        ),
+        "{out}"
+    );
+}

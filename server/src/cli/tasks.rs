@@ -28,6 +28,8 @@ pub enum Format {
 /// What the arguments name.
 enum Target {
     Change(Box<Workspace>, ChangeRef),
+    /// A Spec Kit or Kiro feature folder, relative to the workspace root.
+    Feature(Box<Workspace>, String),
     /// No change named: the active changes of these workspaces.
     List(Vec<Workspace>),
 }
@@ -36,6 +38,7 @@ enum Target {
 pub fn run(change: Option<&str>, format: Format) -> i32 {
     match resolve(change) {
         Ok(Target::Change(ws, change)) => show(&ws, &change, format),
+        Ok(Target::Feature(ws, feature)) => show_feature(&ws, &feature, format),
         Ok(Target::List(roots)) => list(&roots, format),
         Err(msg) => {
             eprintln!("specls: {msg}");
@@ -53,12 +56,29 @@ fn show(ws: &Workspace, change: &ChangeRef, format: Format) -> i32 {
         );
         return 2;
     };
+    print_graph(&cg, format)
+}
+
+fn print_graph(cg: &taskgraph::ChangeGraph, format: Format) -> i32 {
     match format {
         Format::Text => print!("{}", cg.to_text()),
         Format::Mermaid => print!("{}", cg.to_mermaid()),
         Format::Json => println!("{}", cg.to_json()),
     }
     i32::from(cg.has_errors())
+}
+
+fn show_feature(ws: &Workspace, feature: &str, format: Format) -> i32 {
+    match taskgraph::for_feature(ws, feature) {
+        Some(cg) => print_graph(&cg, format),
+        None => {
+            eprintln!(
+                "specls: feature \"{feature}\" has no tasks.md ({})",
+                ws.root.join(feature).display()
+            );
+            2
+        }
+    }
 }
 
 /// One line per active change, with its progress.
@@ -69,7 +89,7 @@ fn list(roots: &[Workspace], format: Format) -> i32 {
             let (tasks, done) = match taskgraph::for_change(ws, change) {
                 Some(cg) => {
                     let nodes = &cg.graph.nodes;
-                    let done = nodes.iter().filter(|n| cg.tasks.tasks[n.task].done);
+                    let done = nodes.iter().filter(|n| cg.done(n.task));
                     (Some(nodes.len()), done.count())
                 }
                 None => (None, 0),
@@ -159,6 +179,14 @@ fn from_path(path: &Path) -> Result<Target, String> {
         if let Some(change) = change_at(root, &abs) {
             return Ok(Target::Change(Box::new(load_change(root, &change)), change));
         }
+        if let Some(feature) = feature_at(root, &abs) {
+            let ws = Workspace::load_filtered(root, &|rel| {
+                feature == rel
+                    || feature.starts_with(&format!("{rel}/"))
+                    || rel.starts_with(&format!("{feature}/"))
+            });
+            return Ok(Target::Feature(Box::new(ws), feature));
+        }
     }
     Ok(Target::List(roots.iter().map(|r| load_active(r)).collect()))
 }
@@ -206,6 +234,22 @@ fn change_dirs(root: &Path) -> Vec<ChangeRef> {
         .into_iter()
         .map(|id| ChangeRef { id, archived: true });
     active.chain(archived).collect()
+}
+
+/// The Spec Kit or Kiro feature folder that holds `path`, if any, relative
+/// to the root.
+fn feature_at(root: &Path, path: &Path) -> Option<String> {
+    let rel = discover::rel_under(path, root)?;
+    let parts: Vec<&str> = rel.split('/').collect();
+    let formats = discover::formats(root);
+    match parts.as_slice() {
+        ["specs", name, ..] if formats.speckit => Some(format!("specs/{name}")),
+        [".kiro", "specs", name, ..] if formats.kiro && !name.ends_with(".md") => {
+            Some(format!(".kiro/specs/{name}"))
+        }
+        [".kiro", "specs", ..] if formats.kiro => Some(".kiro/specs".to_string()),
+        _ => None,
+    }
 }
 
 /// The change folder that holds `path`, if any.

@@ -60,8 +60,23 @@ pub fn code_lenses(ws: &Workspace, rel: &str) -> Vec<Lens> {
 /// whether a design property validates it); above each phase heading its
 /// progress; above a task with sub-tasks, theirs.
 fn shaped_lenses(unit: &shaped::Unit, at: usize) -> Vec<Lens> {
-    let doc = unit.files[at].1;
+    let (file, doc) = unit.files[at];
     let mut out = Vec::new();
+    // The task graph, from a task list's first phase (else its first
+    // heading, else its first task).
+    if file.rel.ends_with("/tasks.md") && !doc.tasks.is_empty() {
+        let at = doc
+            .phases
+            .first()
+            .map(|p| p.heading)
+            .or(file.headings().first().map(|h| h.span))
+            .unwrap_or(doc.tasks[0].span);
+        out.push(Lens {
+            span: at,
+            title: "Task graph".to_string(),
+            action: Some(LensAction::ShowTaskGraph),
+        });
+    }
     for (i, r) in doc.requirements.iter().enumerate() {
         if r.kind == RequirementKind::Property {
             continue;

@@ -533,6 +533,7 @@ mod lens_tests {
         assert_eq!(
             lenses(&fx, tasks),
             [
+                format!("{tasks}:3 \"## Phase 3: User Story 1 - Write a note\" Task graph"),
                 format!("{tasks}:3 \"## Phase 3: User Story 1 - Write a note\" 1/2 done"),
                 format!("{tasks}:8 \"## Phase 4: User Story 2 - Sort notes\" 0/1 done"),
             ]
@@ -562,9 +563,10 @@ mod lens_tests {
         let tasks = ".kiro/specs/pay/tasks.md";
         assert_eq!(
             lenses(&fx, tasks),
-            [format!(
-                "{tasks}:1 \"- [ ] 1. Payments\" 1/2 sub-tasks done"
-            )]
+            [
+                format!("{tasks}:1 \"- [ ] 1. Payments\" Task graph"),
+                format!("{tasks}:1 \"- [ ] 1. Payments\" 1/2 sub-tasks done")
+            ]
         );
     }
 }

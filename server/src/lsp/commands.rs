@@ -43,13 +43,18 @@ pub fn task_graph(v: &View, p: &lsp::ExecuteCommandParams) -> Result<Value, Stri
     let uri = command_uri(p).ok_or_else(|| {
         format!("{TASK_GRAPH} takes [{{\"uri\": <a file of the change>, \"format\": \"text\"|\"mermaid\"|\"json\"}}]")
     })?;
-    let outside = || format!("{} is not in an OpenSpec workspace", uri.as_str());
+    let outside = || format!("{} is not in a spec workspace", uri.as_str());
     let place = v.uri_place(&uri).ok_or_else(outside)?;
     let ws = v.ws(place.root).ok_or_else(outside)?;
     let Some(cg) = taskgraph::for_file(ws, &place.rel) else {
-        return Err(match crate::workspace::kind_of(&place.rel).change() {
-            Some(c) => format!("change \"{}\" has no tasks.md", c.id),
-            None => format!("{} is not a file of an OpenSpec change", uri.as_str()),
+        let kind = crate::workspace::kind_of(&place.rel);
+        return Err(match (kind.change(), kind.feature()) {
+            (Some(c), _) => format!("change \"{}\" has no tasks.md", c.id),
+            (_, Some(f)) => format!("feature \"{f}\" has no tasks.md"),
+            _ => format!(
+                "{} is not a file of an OpenSpec change or a Spec Kit or Kiro feature",
+                uri.as_str()
+            ),
         });
     };
     Ok(match format {

@@ -23,6 +23,7 @@
 //!   in the last wave it ends at the first in document order, and each step
 //!   back takes the first dependency (in document order) one wave earlier.
 
+use crate::formats::shape::{self, TaskState};
 use crate::model::tasks::{Task, TaskList, DEP_WORDS};
 use crate::model::Span;
 use crate::syntax::js;
@@ -156,6 +157,103 @@ impl TaskGraph {
         graph
     }
 
+    /// The graph of a Spec Kit or Kiro task list. Besides the dependencies
+    /// written out, the order such a list implies (docs/tasks.md): phases
+    /// run one after another, and within a phase each task waits for the
+    /// tasks before it, except that tasks marked parallel (`[P]`, `(P)`)
+    /// next to each other wait only for what comes before all of them.
+    /// Sub-tasks fold into their top-level task, as in an OpenSpec list.
+    pub fn from_shape(doc: &shape::Document) -> TaskGraph {
+        let all = &doc.tasks;
+        let top = |mut i: usize| {
+            while let Some(p) = all[i].parent.filter(|&p| p < i) {
+                i = p;
+            }
+            i
+        };
+        let mut node_of = vec![usize::MAX; all.len()];
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut seen_ids = std::collections::HashSet::new();
+        for (i, t) in all.iter().enumerate() {
+            let first_use = t.id.as_ref().is_some_and(|id| seen_ids.insert(id.clone()));
+            let root = top(i);
+            if root != i {
+                node_of[i] = node_of[root];
+                nodes[node_of[root]].subtasks.push(i);
+                continue;
+            }
+            let key = match &t.id {
+                Some(id) if first_use => id.clone(),
+                Some(id) => format!("{id}@{}", t.line + 1),
+                None => format!("@{}", t.line + 1),
+            };
+            node_of[i] = nodes.len();
+            nodes.push(Node {
+                task: i,
+                key,
+                subtasks: Vec::new(),
+                deps: Vec::new(),
+                wave: None,
+            });
+        }
+        // The implied order. `base`: what the tasks since the last task not
+        // marked parallel wait for; `run`: the parallel tasks since then.
+        let mut base: Vec<usize> = Vec::new();
+        let mut run: Vec<usize> = Vec::new();
+        let mut phase = nodes.first().and_then(|n| all[n.task].phase);
+        for n in 0..nodes.len() {
+            let t = &all[nodes[n].task];
+            if t.phase != phase {
+                // A phase begins once everything before it is done.
+                phase = t.phase;
+                // Whatever ran beside each other last waited for `base`.
+                if !run.is_empty() {
+                    base = std::mem::take(&mut run);
+                }
+            }
+            if t.parallel {
+                nodes[n].deps.extend(base.iter().copied());
+                run.push(n);
+            } else {
+                // The parallel run waited for `base` already.
+                let after = if run.is_empty() { &base } else { &run };
+                nodes[n].deps.extend(after.iter().copied());
+                base = vec![n];
+                run.clear();
+            }
+        }
+        let mut unknown = Vec::new();
+        for (i, t) in all.iter().enumerate() {
+            let me = node_of[i];
+            for dep in &t.dependencies {
+                match all
+                    .iter()
+                    .position(|x| x.id.as_deref() == Some(dep.id.as_str()))
+                {
+                    Some(j) if node_of[j] != me => nodes[me].deps.push(node_of[j]),
+                    Some(j) if j == i && t.parent.is_none() => nodes[me].deps.push(me),
+                    Some(_) => {}
+                    None => unknown.push(Unknown {
+                        node: me,
+                        id: dep.id.clone(),
+                        span: dep.span,
+                    }),
+                }
+            }
+        }
+        for n in &mut nodes {
+            n.deps.sort_unstable();
+            n.deps.dedup();
+        }
+        let mut graph = TaskGraph {
+            nodes,
+            unknown,
+            ..TaskGraph::default()
+        };
+        graph.order();
+        graph
+    }
+
     /// Waves by Kahn's algorithm; what it cannot order is split into cycles
     /// and the tasks behind them.
     fn order(&mut self) {
@@ -262,12 +360,24 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
-/// A change's task list and its graph, ready to render.
+/// Where a graph's tasks come from.
+#[derive(Clone, Copy)]
+pub enum Tasks<'a> {
+    /// An OpenSpec change's `tasks.md`.
+    OpenSpec(&'a TaskList),
+    /// A Spec Kit or Kiro `tasks.md` in the shared shape, with its text.
+    Shaped(&'a shape::Document, &'a str),
+}
+
+/// A task list and its graph, ready to render: an OpenSpec change's, or a
+/// Spec Kit or Kiro feature folder's.
 pub struct ChangeGraph<'a> {
-    pub change: &'a ChangeRef,
+    /// The change, or the feature folder's name.
+    pub name: String,
+    pub archived: bool,
     /// The tasks file, relative to the workspace root.
     pub rel: &'a str,
-    pub tasks: &'a TaskList,
+    pub tasks: Tasks<'a>,
     pub graph: TaskGraph,
 }
 
@@ -278,9 +388,10 @@ pub fn for_change<'a>(ws: &'a Workspace, change: &ChangeRef) -> Option<ChangeGra
         let f = ws.files.get(i)?;
         match (&f.kind, &f.summary) {
             (FileKind::Tasks { change }, Summary::Tasks(tasks)) => Some(ChangeGraph {
-                change,
+                name: change.id.clone(),
+                archived: change.archived,
                 rel: &f.rel,
-                tasks,
+                tasks: Tasks::OpenSpec(tasks),
                 graph: TaskGraph::build(tasks),
             }),
             _ => None,
@@ -288,16 +399,37 @@ pub fn for_change<'a>(ws: &'a Workspace, change: &ChangeRef) -> Option<ChangeGra
     })
 }
 
-/// The graph of the change that `rel` (any file of it, read or not)
-/// belongs to.
+/// The graph of a Spec Kit or Kiro feature folder (`specs/001-x`,
+/// `.kiro/specs/x`), if it has a `tasks.md`.
+pub fn for_feature<'a>(ws: &'a Workspace, feature: &str) -> Option<ChangeGraph<'a>> {
+    ws.feature_files(feature).find_map(|f| {
+        let name = f.rel.rsplit('/').next()?;
+        let doc = f.summary.shape().filter(|_| name == "tasks.md")?;
+        Some(ChangeGraph {
+            name: feature.rsplit('/').next().unwrap_or(feature).to_string(),
+            archived: false,
+            rel: &f.rel,
+            tasks: Tasks::Shaped(doc, &f.text),
+            graph: TaskGraph::from_shape(doc),
+        })
+    })
+}
+
+/// The graph of the change or feature folder that `rel` (any file of it,
+/// read or not) belongs to.
 pub fn for_file<'a>(ws: &'a Workspace, rel: &str) -> Option<ChangeGraph<'a>> {
-    let change = kind_of(rel).change()?.clone();
+    let kind = kind_of(rel);
+    if let Some(feature) = kind.feature() {
+        return for_feature(ws, feature);
+    }
+    let change = kind.change()?.clone();
     for_change(ws, &change)
 }
 
 impl ChangeGraph<'_> {
-    fn task(&self, node: usize) -> &Task {
-        &self.tasks.tasks[self.graph.nodes[node].task]
+    /// The task of node `node`, by index into the source's tasks.
+    fn task_of(&self, node: usize) -> usize {
+        self.graph.nodes[node].task
     }
 
     fn keys(&self, nodes: &[usize]) -> Vec<&str> {
@@ -307,9 +439,74 @@ impl ChangeGraph<'_> {
             .collect()
     }
 
+    /// Whether task `t` (an index into the source's tasks) is done.
+    pub fn done(&self, t: usize) -> bool {
+        match self.tasks {
+            Tasks::OpenSpec(l) => l.tasks[t].done,
+            Tasks::Shaped(d, _) => d.tasks[t].state == TaskState::Done,
+        }
+    }
+
+    fn id(&self, t: usize) -> Option<&str> {
+        match self.tasks {
+            Tasks::OpenSpec(l) => l.tasks[t].id.as_deref(),
+            Tasks::Shaped(d, _) => d.tasks[t].id.as_deref(),
+        }
+    }
+
+    /// 0-based.
+    fn line(&self, t: usize) -> u32 {
+        match self.tasks {
+            Tasks::OpenSpec(l) => l.tasks[t].line,
+            Tasks::Shaped(d, _) => d.tasks[t].line,
+        }
+    }
+
+    fn title(&self, t: usize) -> String {
+        match self.tasks {
+            Tasks::OpenSpec(l) => task_title(&l.tasks[t]),
+            Tasks::Shaped(d, text) => {
+                let desc = text.get(d.tasks[t].description.range()).unwrap_or("");
+                without_dependency_clause(js::trim(desc)).to_string()
+            }
+        }
+    }
+
+    /// The index of the task's group (an OpenSpec group, a phase).
+    fn group_of(&self, t: usize) -> Option<usize> {
+        match self.tasks {
+            Tasks::OpenSpec(l) => l.tasks[t].group,
+            Tasks::Shaped(d, _) => d.tasks[t].phase,
+        }
+    }
+
+    /// Each group's id, title and 0-based line.
+    fn groups(&self) -> Vec<(Option<String>, String, u32)> {
+        match self.tasks {
+            Tasks::OpenSpec(l) => l
+                .groups
+                .iter()
+                .map(|g| (g.id.clone(), g.title.clone(), g.line))
+                .collect(),
+            Tasks::Shaped(d, text) => d
+                .phases
+                .iter()
+                .map(|p| {
+                    let title = text.get(p.title.range()).unwrap_or("").trim();
+                    (None, title.to_string(), p.line)
+                })
+                .collect(),
+        }
+    }
+
+    /// The sub-tasks of a node's task, as indices into the source's tasks.
+    fn subtasks(&self, node: usize) -> &[usize] {
+        &self.graph.nodes[node].subtasks
+    }
+
     fn done_count(&self) -> usize {
         (0..self.graph.nodes.len())
-            .filter(|&n| self.task(n).done)
+            .filter(|&n| self.done(self.task_of(n)))
             .count()
     }
 
@@ -318,6 +515,23 @@ impl ChangeGraph<'_> {
     pub fn has_errors(&self) -> bool {
         !self.graph.cycles.is_empty() || !self.graph.unknown.is_empty()
     }
+}
+
+/// A description without a trailing `(depends on …)` clause.
+fn without_dependency_clause(d: &str) -> &str {
+    if d.ends_with(')') {
+        if let Some(open) = d.rfind('(') {
+            let inner = js::trim_start(&d[open + 1..]);
+            if DEP_WORDS
+                .iter()
+                .chain(&["depends on", "depend on", "after"])
+                .any(|w| js::strip_prefix_ci(inner, w).is_some())
+            {
+                return js::trim_end(&d[..open]);
+            }
+        }
+    }
+    d
 }
 
 #[cfg(test)]
@@ -475,6 +689,102 @@ pub(super) mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("ab cdef", 4), "ab…");
         assert_eq!(truncate("漢字漢字", 4), "漢字漢字");
+    }
+
+    fn shaped(fixture: &str, rel: &str) -> TaskGraph {
+        let ws = workspace(fixture);
+        let doc = ws.file(rel).unwrap().summary.shape().unwrap().clone();
+        TaskGraph::from_shape(&doc)
+    }
+
+    /// Spec Kit: phases one after another; within one, a task waits for
+    /// those before it, and `[P]` tasks side by side wait together.
+    #[test]
+    fn spec_kit_phases_and_parallel_tasks_order_the_graph() {
+        let g = shaped(
+            "//- .specify/memory/constitution.md
+# C
+//- specs/001-a/tasks.md
+## Phase 1: Setup
+
+- [ ] T001 Scaffold in src/app.ts
+- [ ] T002 [P] Lint in .eslintrc
+- [ ] T003 [P] Format in .prettierrc
+
+## Phase 2: Foundational
+
+- [ ] T004 [P] Model in src/model.ts
+- [ ] T005 [P] Store in src/store.ts
+- [ ] T006 Wire in src/wire.ts (depends on T004)
+- [ ] T007 [P] Docs in docs/a.md (depends on T009)
+",
+            "specs/001-a/tasks.md",
+        );
+        assert_eq!(
+            waves(&g),
+            [
+                vec!["T001"],
+                vec!["T002", "T003"],
+                vec!["T004", "T005"],
+                vec!["T006"],
+                vec!["T007"],
+            ]
+        );
+        let deps: Vec<Vec<String>> = g.nodes.iter().map(|n| keys(&g, &n.deps)).collect();
+        assert_eq!(
+            deps[3],
+            ["T002", "T003"],
+            "a phase waits for the last one's end"
+        );
+        assert_eq!(deps[5], ["T004", "T005"]);
+        assert_eq!(deps[6], ["T006"]);
+        // T007 names a task that does not exist: reported, and it waits for
+        // nothing but the order.
+        assert_eq!(g.unknown.len(), 1);
+        assert_eq!(g.unknown[0].id, "T009");
+        assert_eq!(g.nodes[6].wave, Some(5));
+        assert_eq!(
+            keys(&g, &g.critical_path),
+            ["T001", "T002", "T004", "T006", "T007"]
+        );
+    }
+
+    /// A written dependency on a later task contradicts the order the list
+    /// implies: a cycle.
+    #[test]
+    fn a_dependency_on_a_later_task_is_a_cycle() {
+        let g = shaped(
+            "//- .specify/memory/constitution.md
+# C
+//- specs/001-a/tasks.md
+## Phase 1: Setup
+
+- [ ] T001 First (depends on T002)
+- [ ] T002 Second
+",
+            "specs/001-a/tasks.md",
+        );
+        assert_eq!(g.cycles.len(), 1);
+        assert!(g.waves.is_empty());
+    }
+
+    /// Kiro: numbering order, `(P)` side by side, sub-tasks folded in.
+    #[test]
+    fn kiro_tasks_in_numbering_order() {
+        let g = shaped(
+            "//- .kiro/specs/pay/tasks.md
+- [x] 1. Set up
+  - [x] 1.1 Scaffold
+- [ ] 2. (P) Model
+- [ ] 3. (P) Store
+- [ ] 4. Wire
+  - [ ]* 4.1 Optional test
+",
+            ".kiro/specs/pay/tasks.md",
+        );
+        assert_eq!(waves(&g), [vec!["1"], vec!["2", "3"], vec!["4"]]);
+        assert_eq!(g.nodes[0].subtasks, [1]);
+        assert_eq!(g.nodes[3].subtasks, [5]);
     }
 
     pub(super) fn change_graph_fixture() -> Workspace {

@@ -6,15 +6,14 @@ use std::fmt::Write;
 
 use serde_json::{json, Value};
 
-use super::{task_title, truncate, ChangeGraph};
-use crate::model::tasks::Task;
+use super::{truncate, ChangeGraph};
 
 /// The version of the JSON object [`ChangeGraph::to_json`] builds.
 pub const JSON_VERSION: u32 = 1;
 
 /// What the formats show of a task: `[x] 1.1`, its title.
-fn checkbox(t: &Task) -> &'static str {
-    if t.done {
+fn checkbox(done: bool) -> &'static str {
+    if done {
         "[x]"
     } else {
         "[ ]"
@@ -26,7 +25,7 @@ impl ChangeGraph<'_> {
     pub fn to_text(&self) -> String {
         let g = &self.graph;
         let mut out = String::new();
-        let _ = writeln!(out, "Task graph of {} ({})", self.change.id, self.rel);
+        let _ = writeln!(out, "Task graph of {} ({})", self.name, self.rel);
         let path = self.keys(&g.critical_path).join(" → ");
         let _ = writeln!(
             out,
@@ -80,24 +79,29 @@ impl ChangeGraph<'_> {
 
     fn text_task(&self, out: &mut String, n: usize) {
         let node = &self.graph.nodes[n];
-        let t = self.task(n);
+        let t = self.task_of(n);
         let mark = if self.graph.on_critical_path(n) {
             '*'
         } else {
             ' '
         };
-        let _ = write!(out, "{mark} {} {} {}", checkbox(t), node.key, task_title(t));
+        let _ = write!(
+            out,
+            "{mark} {} {} {}",
+            checkbox(self.done(t)),
+            node.key,
+            self.title(t)
+        );
         if !node.deps.is_empty() {
             let _ = write!(out, " ← {}", self.keys(&node.deps).join(", "));
         }
         out.push('\n');
-        for &s in &node.subtasks {
-            let st = &self.tasks.tasks[s];
-            let label = match &st.id {
-                Some(id) => format!("{id} {}", task_title(st)),
-                None => task_title(st),
+        for &s in self.subtasks(n) {
+            let label = match self.id(s) {
+                Some(id) => format!("{id} {}", self.title(s)),
+                None => self.title(s),
             };
-            let _ = writeln!(out, "      {} {}", checkbox(st), label);
+            let _ = writeln!(out, "      {} {}", checkbox(self.done(s)), label);
         }
     }
 
@@ -107,12 +111,12 @@ impl ChangeGraph<'_> {
         let g = &self.graph;
         let mut out = String::from("flowchart LR\n");
         let node_line = |out: &mut String, n: usize| {
-            let t = self.task(n);
+            let t = self.task_of(n);
             let label = format!(
                 "{}{} {}",
-                if t.done { "✓ " } else { "" },
+                if self.done(t) { "✓ " } else { "" },
                 g.nodes[n].key,
-                truncate(&task_title(t), 40)
+                truncate(&self.title(t), 40)
             );
             let _ = writeln!(out, "    t{n}[\"{}\"]", mermaid_escape(&label));
         };
@@ -160,7 +164,9 @@ impl ChangeGraph<'_> {
         class(
             &mut out,
             "done",
-            (0..g.nodes.len()).filter(|&n| self.task(n).done).collect(),
+            (0..g.nodes.len())
+                .filter(|&n| self.done(self.task_of(n)))
+                .collect(),
         );
         class(&mut out, "critical", g.critical_path.clone());
         class(&mut out, "cycle", g.cycles.concat());
@@ -177,28 +183,27 @@ impl ChangeGraph<'_> {
     /// The versioned JSON object described in `docs/tasks.md`.
     pub fn to_json(&self) -> Value {
         let g = &self.graph;
-        let title_of = |t: &Task| task_title(t);
+        let groups = self.groups();
         let tasks: Vec<Value> = g
             .nodes
             .iter()
             .enumerate()
             .map(|(n, node)| {
-                let t = self.task(n);
+                let t = self.task_of(n);
                 let subtasks: Vec<Value> = node
                     .subtasks
                     .iter()
                     .map(|&s| {
-                        let st = &self.tasks.tasks[s];
-                        json!({"id": st.id, "title": title_of(st), "line": st.line + 1, "done": st.done})
+                        json!({"id": self.id(s), "title": self.title(s), "line": self.line(s) + 1, "done": self.done(s)})
                     })
                     .collect();
                 json!({
                     "key": node.key,
-                    "id": t.id,
-                    "title": title_of(t),
-                    "line": t.line + 1,
-                    "done": t.done,
-                    "group": t.group.and_then(|i| self.tasks.groups[i].id.clone()),
+                    "id": self.id(t),
+                    "title": self.title(t),
+                    "line": self.line(t) + 1,
+                    "done": self.done(t),
+                    "group": self.group_of(t).and_then(|i| groups.get(i)).and_then(|g| g.0.clone()),
                     "wave": node.wave,
                     "critical": g.on_critical_path(n),
                     "depends_on": self.keys(&node.deps),
@@ -206,19 +211,17 @@ impl ChangeGraph<'_> {
                 })
             })
             .collect();
-        let groups: Vec<Value> = self
-            .tasks
-            .groups
+        let group_values: Vec<Value> = groups
             .iter()
             .enumerate()
-            .map(|(i, gr)| {
+            .map(|(i, (id, title, line))| {
                 let members: Vec<usize> = (0..g.nodes.len())
-                    .filter(|&n| self.task(n).group == Some(i))
+                    .filter(|&n| self.group_of(self.task_of(n)) == Some(i))
                     .collect();
                 json!({
-                    "id": gr.id,
-                    "title": gr.title,
-                    "line": gr.line + 1,
+                    "id": id,
+                    "title": title,
+                    "line": line + 1,
                     "tasks": self.keys(&members),
                 })
             })
@@ -230,10 +233,10 @@ impl ChangeGraph<'_> {
             .collect();
         json!({
             "version": JSON_VERSION,
-            "change": {"id": self.change.id, "archived": self.change.archived},
+            "change": {"id": self.name, "archived": self.archived},
             "path": self.rel,
             "summary": {"tasks": g.nodes.len(), "done": self.done_count(), "waves": g.waves.len()},
-            "groups": groups,
+            "groups": group_values,
             "tasks": tasks,
             "waves": g.waves.iter().map(|w| self.keys(w)).collect::<Vec<_>>(),
             "critical_path": self.keys(&g.critical_path),
