@@ -485,8 +485,23 @@ impl Host {
                     }
                 }
                 _ => {
-                    if gitignore || place.rel.starts_with("openspec/") {
-                        structural.entry(place.root).or_default().insert(place.rel);
+                    let rel = &place.rel;
+                    if gitignore || rel == "openspec" || rel.starts_with("openspec/") {
+                        // A folder's event stands for every file under it:
+                        // a folder replaced (`rm -rf` and a copy put back)
+                        // may hold other text under the same names, which
+                        // a walk alone would keep as it was read.
+                        let under = format!("{rel}/");
+                        let within: Vec<String> = root
+                            .ws
+                            .files
+                            .iter()
+                            .filter(|f| f.rel.starts_with(&under))
+                            .map(|f| f.rel.clone())
+                            .collect();
+                        let set = structural.entry(place.root).or_default();
+                        set.extend(within);
+                        set.insert(place.rel);
                     }
                 }
             }
