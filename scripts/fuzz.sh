@@ -15,13 +15,43 @@ targets=("$@")
 log="$PWD/target/fuzz-runs.log"
 mkdir -p target
 
+# The bad messages and bytes that once ended or wedged the server, as
+# `RAW\n` inputs of the lsp target (written as they are after a document is
+# opened), each followed by a valid request.
+lsp_seeds() {
+  local dir="$1" n=0
+  frame() { printf 'Content-Length: %d\r\n\r\n%s' "${#1}" "$1"; }
+  local hover='{"jsonrpc":"2.0","id":77,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///nowhere.md"},"position":{"line":0,"character":0}}}'
+  seed() { n=$((n + 1)); { printf 'RAW\n'; cat; frame "$hover"; } >"$dir/seed-$n"; }
+  for id in 1.5 '{}' '[1]' true 9223372036854775808; do
+    seed < <(frame "{\"jsonrpc\":\"2.0\",\"id\":$id,\"method\":\"textDocument/hover\"}")
+  done
+  for rpc in '"jsonrpc":"1.0",' '"jsonrpc":2,' ''; do
+    seed < <(frame "{${rpc}\"id\":901,\"method\":\"textDocument/hover\"}")
+  done
+  seed < <(frame '{"jsonrpc":"2.0","id":904,"method":5}')
+  head -c 1024 /dev/urandom >"$dir/.junk"
+  seed < <({ printf 'Content-Length: 1024\r\n\r\n'; cat "$dir/.junk"; })
+  rm -f "$dir/.junk"
+  seed < <(head -c 64 /dev/zero)
+  seed < <(printf 'Content-Length: 12\r\n{"jsonrpc":1}')
+  seed < <(printf 'Content-Type: application/json\r\n\r\n{}')
+  for len in -5 abc 1180591620717411303424; do
+    seed < <(printf 'Content-Length: %s\r\n\r\n{}' "$len")
+  done
+  seed < <(printf 'Content-Length: 5\r\n\r\n{"jsonrpc":"2.0","method":"x"}')
+}
+
 for t in "${targets[@]}"; do
   seeds="server/fuzz/corpus/$t"
   mkdir -p "$seeds"
   if [ "$t" = reader ] && [ -z "$(ls -A "$seeds")" ]; then
-    # Real files as starting points; the other targets take structured
-    # input that libFuzzer builds from scratch.
+    # Real files as starting points; `edits` takes structured input that
+    # libFuzzer builds from scratch.
     find examples -name '*.md' -exec cp {} "$seeds/" \;
+  fi
+  if [ "$t" = lsp ]; then
+    lsp_seeds "$seeds"
   fi
   echo "== $t, ${secs}s, $(date -u +%FT%TZ), load $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$log"
   (cd server/fuzz && cargo +nightly fuzz run -O "$t" -- \

@@ -541,3 +541,20 @@ fn cancelled_requests_stop_their_work() {
     );
     lsp.shutdown_and_exit();
 }
+
+/// A request sent right after `initialized`, before the server has even
+/// found the workspace's roots, waits for them rather than answer from an
+/// index with no root in it.
+#[test]
+fn a_request_right_after_initialized_waits_for_the_roots() {
+    let ws = Workspace::copy_of(&examples_dir());
+    let mut lsp = LspClient::start(ws.path());
+    lsp.initialize(utf16_client(), json!({}), &[ws.path()]);
+    lsp.initialized();
+    let symbols = lsp.request_ok("workspace/symbol", json!({"query": "Call Records"}));
+    assert!(
+        find_symbol(&symbols, |n| n == "Call Records").is_some(),
+        "{symbols}"
+    );
+    lsp.shutdown_and_exit();
+}

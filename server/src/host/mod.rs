@@ -486,14 +486,28 @@ impl Host {
                     }
                 }
                 _ => {
-                    // Any format's tree: the walk finds out again which
-                    // formats the root holds.
-                    if gitignore
-                        || place.rel.starts_with("openspec/")
-                        || crate::workspace::kind_of(&place.rel)
-                            != crate::workspace::FileKind::Other
-                    {
-                        structural.entry(place.root).or_default().insert(place.rel);
+                    let rel = &place.rel;
+                    // Any format's tree, files and folders alike: the walk
+                    // finds out again which formats the root holds.
+                    let first = rel.split('/').next().unwrap_or("");
+                    let in_tree =
+                        ["openspec", "specs", ".specify", "memory", ".kiro"].contains(&first);
+                    if gitignore || in_tree {
+                        // A folder's event stands for every file under it:
+                        // a folder replaced (`rm -rf` and a copy put back)
+                        // may hold other text under the same names, which
+                        // a walk alone would keep as it was read.
+                        let under = format!("{rel}/");
+                        let within: Vec<String> = root
+                            .ws
+                            .files
+                            .iter()
+                            .filter(|f| f.rel.starts_with(&under))
+                            .map(|f| f.rel.clone())
+                            .collect();
+                        let set = structural.entry(place.root).or_default();
+                        set.extend(within);
+                        set.insert(place.rel);
                     }
                 }
             }

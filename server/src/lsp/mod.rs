@@ -70,6 +70,7 @@ pub async fn serve(
     let (service, socket) = LspService::build(server::Backend::new)
         .custom_method("specls/testPanic", server::Backend::test_panic)
         .custom_method("specls/testCounters", server::Backend::test_counters)
+        .custom_method("specls/testText", server::Backend::test_text)
         .custom_method(transport::MALFORMED, server::Backend::malformed)
         .finish();
     let backend = service.inner().clone();

@@ -37,6 +37,9 @@ pub struct Inner {
     folders: Mutex<Vec<PathBuf>>,
     /// Woken whenever files arrive from a background read.
     read_done: tokio::sync::Notify,
+    /// Workspace folders whose roots are still being looked for: until
+    /// they are found, "every root is read" would hold of none.
+    finding_roots: AtomicU64,
     watcher: Mutex<Option<watch::Fallback>>,
     /// With `SPECLS_TEST_HOOKS=1`: how many read-only requests of each
     /// method ran to the end (not stopped by a cancellation).
@@ -97,6 +100,7 @@ impl Backend {
             publish_gate: tokio::sync::Mutex::new(()),
             folders: Mutex::new(Vec::new()),
             read_done: tokio::sync::Notify::new(),
+            finding_roots: AtomicU64::new(0),
             watcher: Mutex::new(None),
             counting: test_hooks(),
             finished: Arc::default(),
@@ -132,6 +136,26 @@ impl Backend {
         self.0.request("specls/testPanic", |_| {
             panic!("a deliberate panic for the tests")
         })
+    }
+
+    /// `specls/testText`: the text and version of the document open under
+    /// `params.uri` (null when it is not open under that URI), for the
+    /// fuzz oracle that the server's text is the client's. Answered only
+    /// when `SPECLS_TEST_HOOKS=1` is set.
+    pub async fn test_text(&self, params: Value) -> Result<Value> {
+        if !test_hooks() {
+            return Err(Error::method_not_found());
+        }
+        let uri: Uri = params["uri"]
+            .as_str()
+            .and_then(|u| u.parse().ok())
+            .ok_or_else(|| Error::invalid_params("a uri"))?;
+        Ok(self
+            .0
+            .lock()
+            .open_text(&uri)
+            .map(|(text, version)| serde_json::json!({"text": text, "version": version}))
+            .unwrap_or(Value::Null))
     }
 
     /// `specls/testCounters`: how many read-only requests of each method
@@ -401,15 +425,20 @@ impl Inner {
         .await
         .unwrap_or_default();
         let mut mine = Vec::new();
-        for (root, folder) in found {
-            let alias = std::fs::canonicalize(&folder)
-                .ok()
-                .and_then(|cf| root.strip_prefix(&cf).ok().map(|r| folder.join(r)));
-            let (i, new) = self.lock().host.add_root(root.clone(), alias);
-            if new {
-                mine.push((i, root));
+        {
+            let mut st = self.lock();
+            for (root, folder) in found {
+                let alias = std::fs::canonicalize(&folder)
+                    .ok()
+                    .and_then(|cf| root.strip_prefix(&cf).ok().map(|r| folder.join(r)));
+                let (i, new) = st.host.add_root(root.clone(), alias);
+                if new {
+                    mine.push((i, root));
+                }
             }
+            self.finding_roots.fetch_sub(1, Ordering::SeqCst);
         }
+        self.read_done.notify_waiters();
         let total = mine.len();
         for (k, (i, root)) in mine.into_iter().enumerate() {
             if let Some(p) = &progress {
@@ -553,7 +582,7 @@ impl Inner {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         loop {
             let wait = self.read_done.notified();
-            let ready = {
+            let ready = self.finding_roots.load(Ordering::SeqCst) == 0 && {
                 let st = self.lock();
                 match uri {
                     Some(u) => st.inputs_ready(u),
@@ -633,6 +662,7 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             inner.pull_settings().await;
         });
+        self.0.finding_roots.fetch_add(1, Ordering::SeqCst);
         tokio::spawn(self.0.clone().index());
     }
 
@@ -795,6 +825,7 @@ impl LanguageServer for Backend {
             return;
         }
         *self.0.folders.lock().unwrap_or_else(|e| e.into_inner()) = added;
+        self.0.finding_roots.fetch_add(1, Ordering::SeqCst);
         tokio::spawn(self.0.clone().index());
     }
 

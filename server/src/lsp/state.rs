@@ -307,6 +307,12 @@ impl State {
         }
     }
 
+    /// The text and version of the document open under `uri` itself.
+    pub fn open_text(&self, uri: &Uri) -> Option<(String, i32)> {
+        let doc = &self.host.doc(&self.own_path(uri)?)?.doc;
+        Some((doc.text(), doc.version))
+    }
+
     /// The place of the open document `uri`.
     pub fn open_place(&self, uri: &Uri) -> Option<Place> {
         self.host.doc(&path_of(uri)?)?.place.clone()
