@@ -203,6 +203,13 @@ fn diagnostics_arrive_for_the_known_mistakes() {
     run_check("diagnostics");
 }
 
+/// The Spec Kit and Kiro trees of the demo: their planted mistakes arrive as
+/// diagnostics, and definition goes from a task's FR id to spec.md.
+#[test]
+fn spec_kit_and_kiro_files_are_served() {
+    run_check("formats");
+}
+
 /// Task 1.4's acceptance link goes to `#### Scenario: Nobody answers in
 /// time` (line 67 of the change's call-transfer spec); `(requires 1.1)`
 /// goes to task 1.1.

@@ -514,6 +514,77 @@ checks.roots = function()
   eq(root_for(write("kiro/.kiro/specs/login/requirements.md")), base .. "/kiro", "a Kiro spec")
   eq(root_for(write("kiro/.kiro/steering/product.md")), base .. "/kiro", "a Kiro steering file")
   eq(root_for(write("kiro/docs/notes.md")), nil, "a Markdown file beside .kiro/")
+  -- One folder holding several formats serves them all.
+  vim.fn.mkdir(base .. "/mixed/openspec/specs", "p")
+  vim.fn.mkdir(base .. "/mixed/.specify", "p")
+  eq(root_for(write("mixed/.kiro/specs/a/tasks.md")), base .. "/mixed", "Kiro beside OpenSpec")
+  eq(root_for(write("mixed/specs/001-a/spec.md")), base .. "/mixed", "Spec Kit beside OpenSpec")
+  eq(root_for(write("mixed/openspec/specs/a/spec.md")), base .. "/mixed", "OpenSpec beside the others")
+end
+
+-- Spec Kit and Kiro files of the demo: their planted mistakes arrive as
+-- diagnostics (examples/README.md rows S3–S6 and K3–K5), and go to
+-- definition leads from a task's FR id to the requirement in spec.md.
+checks.formats = function()
+  setup({ cmd = { bin, "lsp" } })
+  local function expect(path, want)
+    local buf = open(path)
+    attached(buf)
+    local function find(w)
+      for _, d in ipairs(vim.diagnostic.get(buf)) do
+        if d.code == w.code and d.lnum == w.lnum then
+          return d
+        end
+      end
+    end
+    wait_for("the diagnostics of " .. path, 15000, function()
+      for _, w in ipairs(want) do
+        if find(w) == nil then
+          return false
+        end
+      end
+      return true
+    end)
+    for _, w in ipairs(want) do
+      eq(find(w).severity, w.severity, w.code .. " severity")
+    end
+    return buf
+  end
+  local E, W = vim.diagnostic.severity.ERROR, vim.diagnostic.severity.WARN
+  local kit_tasks = ws .. "/specs/001-call-recording-consent/tasks.md"
+  local buf = expect(kit_tasks, {
+    { code = "speckit/story-label-mismatch", lnum = 85, severity = W },
+    { code = "tasks/unknown-dependency", lnum = 86, severity = E },
+    { code = "speckit/unknown-requirement", lnum = 89, severity = E },
+    { code = "speckit/unknown-story", lnum = 99, severity = E },
+  })
+  out("ok Spec Kit diagnostics arrive")
+  expect(ws .. "/.kiro/specs/callback-scheduling/tasks.md", {
+    { code = "kiro/parent-done-early", lnum = 39, severity = W },
+    { code = "kiro/unknown-criterion", lnum = 56, severity = E },
+    { code = "kiro/unknown-property", lnum = 62, severity = E },
+  })
+  out("ok Kiro diagnostics arrive")
+
+  -- T010 cites FR-001: definition lands on FR-001 in spec.md.
+  vim.cmd("buffer " .. buf)
+  local row
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    if l:find("T010 [US1]", 1, true) then
+      row = i
+    end
+  end
+  ok(row ~= nil, "tasks.md holds T010")
+  local line = vim.api.nvim_buf_get_lines(buf, row - 1, row, false)[1]
+  local col = line:find("FR-001", 1, true)
+  ok(col ~= nil, "T010 cites FR-001")
+  vim.api.nvim_win_set_cursor(0, { row, col })
+  vim.lsp.buf.definition()
+  local spec = ws .. "/specs/001-call-recording-consent/spec.md"
+  wait_for("the jump to FR-001", 10000, function()
+    return current_path() == vim.loop.fs_realpath(spec)
+  end)
+  ok(vim.api.nvim_get_current_line():find("**FR-001**", 1, true) ~= nil, "landed on FR-001")
 end
 
 -- Keyword highlighting: the window matches everywhere, the tree-sitter

@@ -98,16 +98,21 @@ end
 --- `specs/` or `steering/`.
 local function tree_at(dir)
   local base = dir == "/" and "" or dir
+  -- One folder may hold several formats' trees; the server reads them all.
+  local trees = {}
   if is_dir(base .. "/openspec") then
-    return { base .. "/openspec" }
+    table.insert(trees, base .. "/openspec")
   end
   if is_dir(base .. "/.specify") or (is_file(base .. "/memory/constitution.md") and is_dir(base .. "/specs")) then
-    return { base .. "/.specify", base .. "/specs", base .. "/memory" }
+    vim.list_extend(trees, { base .. "/.specify", base .. "/specs", base .. "/memory" })
   end
   if is_dir(base .. "/.kiro/specs") or is_dir(base .. "/.kiro/steering") then
-    return { base .. "/.kiro" }
+    table.insert(trees, base .. "/.kiro")
   end
-  return nil
+  if #trees == 0 then
+    return nil
+  end
+  return trees
 end
 
 --- The spec workspace root of a file: the nearest folder above it that
