@@ -71,7 +71,29 @@ impl<'f, 'a: 'f> Files<'f> for Sources<'a> {
     }
 }
 
-pub fn human(reports: &[RootReport], counts: Counts) -> String {
+/// Whether the human output is coloured: only on a terminal, and never
+/// when `NO_COLOR` is set to anything (https://no-color.org).
+pub fn colour_wanted() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// One diagnostic, rendered with colours (ANSI) or without.
+fn emit(
+    config: &TermConfig,
+    files: &Sources,
+    cs: &CsDiagnostic<usize>,
+    colour: bool,
+) -> Result<String, FilesError> {
+    if !colour {
+        return term::emit_into_string(config, files, cs);
+    }
+    let mut buf = term::termcolor::Buffer::ansi();
+    term::emit_to_write_style(&mut buf, config, files, cs)?;
+    Ok(String::from_utf8_lossy(buf.as_slice()).into_owned())
+}
+
+pub fn human(reports: &[RootReport], counts: Counts, colour: bool) -> String {
     let config = TermConfig::default();
     let mut out = String::new();
     for r in reports {
@@ -115,7 +137,7 @@ pub fn human(reports: &[RootReport], counts: Counts) -> String {
                 .with_code(d.code.as_str())
                 .with_message(d.message.clone())
                 .with_labels(vec![Label::primary(id, range)]);
-            match term::emit_into_string(&config, &files, &cs) {
+            match emit(&config, &files, &cs, colour) {
                 Ok(s) => out.push_str(&s),
                 Err(_) => out.push_str(&format!(
                     "{}[{}]: {}\n  ┌─ {prefix}{}\n\n",
@@ -177,4 +199,52 @@ pub fn json(reports: &[RootReport], counts: Counts) -> String {
     let mut s = serde_json::to_string_pretty(&v).expect("JSON values serialise");
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod colour_tests {
+    use super::*;
+    use crate::rules::check_workspace;
+    use crate::workspace::fixture::workspace;
+
+    /// `s` without ANSI colour sequences (`ESC [ … m`).
+    fn plain(s: &str) -> String {
+        let mut out = String::new();
+        let mut it = s.chars();
+        while let Some(c) = it.next() {
+            if c == '\u{1b}' {
+                for d in it.by_ref() {
+                    if d == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// Coloured output is the plain output with colours, and only when
+    /// asked for.
+    #[test]
+    fn colour_only_adds_colours() {
+        let ws =
+            workspace("//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a (requires 9.9)\n");
+        let diagnostics = check_workspace(&ws);
+        assert!(!diagnostics.is_empty());
+        let report = RootReport {
+            root: std::path::PathBuf::from("/fixture"),
+            workspace: ws,
+            diagnostics,
+            problems: Vec::new(),
+        };
+        let reports = [report];
+        let counts = Counts::of(&reports);
+        let bare = human(&reports, counts, false);
+        let coloured = human(&reports, counts, true);
+        assert!(!bare.contains('\u{1b}'), "{bare}");
+        assert!(coloured.contains("\u{1b}["), "{coloured}");
+        assert_eq!(plain(&coloured), bare);
+    }
 }
