@@ -4,7 +4,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use specls::cli::check::{self, Format};
 
-/// A language server and checker for OpenSpec spec Markdown.
+/// A language server and checker for spec Markdown: OpenSpec, GitHub Spec
+/// Kit and Kiro.
 #[derive(Parser)]
 #[command(name = "specls", version, about)]
 struct Cli {
@@ -14,21 +15,38 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check every file of the OpenSpec workspace(s) at or around PATH.
+    /// Check every file of the spec workspace(s) at or around PATH.
+    ///
+    /// A workspace is the nearest folder at or above PATH holding
+    /// `openspec/`, `.specify/` or `.kiro/` (else every such folder below
+    /// it). Output is coloured on a terminal, unless NO_COLOR is set.
+    ///
+    /// Exit status: 0 no error (with --strict: no warning either); 1 errors,
+    /// or a file could not be read; 2 could not run (bad arguments, no
+    /// workspace, an invalid specls.toml).
     Check {
         /// Files or folders (default: the current folder).
         paths: Vec<PathBuf>,
         /// Fail on warnings too.
         #[arg(long)]
         strict: bool,
+        /// How to write the report.
         #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },
-    /// Show a change's task graph: waves, critical path, cycles.
+    /// Show a change's or a feature's task graph: waves, critical path,
+    /// cycles.
+    ///
+    /// Exit status: 0 the graph (or the list) is shown; 1 the graph has a
+    /// dependency cycle or an unknown dependency; 2 could not run (no
+    /// workspace, no such change, no tasks.md, the list asked for as
+    /// Mermaid).
     Tasks {
-        /// A change name or a path in the change (default: the change the
-        /// current folder is in, else the list of active changes).
+        /// A change name, or a path in a change, a Spec Kit feature or a
+        /// Kiro spec (default: the change the current folder is in, else the
+        /// list of active changes).
         change: Option<String>,
+        /// How to write the graph.
         #[arg(long, value_enum, default_value_t = TasksFormat::Text)]
         format: TasksFormat,
     },
@@ -43,7 +61,9 @@ enum Command {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum OutputFormat {
+    /// Compiler-style, with the source line and the range marked.
     Human,
+    /// Stable JSON, version 1 (docs/check.md).
     Json,
     /// SARIF 2.1.0, for code-scanning upload.
     Sarif,
@@ -53,8 +73,11 @@ enum OutputFormat {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum TasksFormat {
+    /// Waves of tasks, the critical path marked.
     Text,
+    /// A Mermaid flowchart.
     Mermaid,
+    /// Stable JSON, version 1 (docs/tasks.md).
     Json,
 }
 

@@ -295,7 +295,7 @@ fn what_cannot_run_exits_2() {
     let nowhere = Workspace::empty();
     let out = nowhere.run(&["tasks"]);
     out.assert_status(2);
-    assert!(out.stderr.contains("no OpenSpec workspace"), "{out}");
+    assert!(out.stderr.contains("no spec workspace"), "{out}");
     let out = nowhere.run(&["tasks", "ship"]);
     out.assert_status(2);
 }

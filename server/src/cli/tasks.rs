@@ -331,7 +331,7 @@ fn archived_name(id: &str) -> &str {
 
 fn no_workspace(p: &Path) -> String {
     format!(
-        "no OpenSpec workspace at or around {}: looked for a folder holding openspec/ with specs/, changes/, config.yaml or project.md",
+        "no spec workspace at or around {}: looked for a folder holding openspec/ (with specs/, changes/, config.yaml or project.md), .specify/ (or memory/constitution.md beside specs/), or .kiro/specs/ or .kiro/steering/",
         PathBuf::from(p).display()
     )
 }
