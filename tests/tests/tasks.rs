@@ -252,7 +252,14 @@ Blocked by a cycle
     assert_eq!(v["blocked"], json!(["1.3"]));
     assert_eq!(v["waves"], json!([["1.4"]]));
     assert_eq!(v["tasks"][0]["wave"], Value::Null);
-    let m = ws.run(&["tasks", "loop", "--format", "mermaid"]).stdout;
+    let out = ws.run(&["tasks", "loop", "--format", "mermaid"]);
+    out.assert_status(1);
+    // stdout holds the diagram; stderr says why the status is 1.
+    assert_eq!(
+        out.stderr, "specls: the task graph of loop has a dependency cycle\n",
+        "{out}"
+    );
+    let m = out.stdout;
     assert!(
         m.contains("  subgraph cycle1 [\"Cycle\"]\n    t0[\"1.1 a\"]\n    t1[\"1.2 b\"]\n  end\n"),
         "{m}"

@@ -65,7 +65,38 @@ fn print_graph(cg: &taskgraph::ChangeGraph, format: Format) -> i32 {
         Format::Mermaid => print!("{}", cg.to_mermaid()),
         Format::Json => println!("{}", cg.to_json()),
     }
-    i32::from(cg.has_errors())
+    if !cg.has_errors() {
+        return 0;
+    }
+    // The text says it in its own sections; a diagram or JSON on stdout
+    // does not explain the exit status, so stderr does.
+    if format != Format::Text {
+        let g = &cg.graph;
+        let mut why = Vec::new();
+        if !g.cycles.is_empty() {
+            why.push(match g.cycles.len() {
+                1 => "a dependency cycle".to_string(),
+                n => format!("{n} dependency cycles"),
+            });
+        }
+        if !g.unknown.is_empty() {
+            let ids: Vec<&str> = g.unknown.iter().map(|u| u.id.as_str()).collect();
+            why.push(format!(
+                "{} naming no task ({})",
+                match ids.len() {
+                    1 => "a dependency".to_string(),
+                    n => format!("{n} dependencies"),
+                },
+                ids.join(", ")
+            ));
+        }
+        eprintln!(
+            "specls: the task graph of {} has {}",
+            cg.name,
+            why.join(" and ")
+        );
+    }
+    1
 }
 
 fn show_feature(ws: &Workspace, feature: &str, format: Format) -> i32 {
