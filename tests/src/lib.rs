@@ -373,7 +373,7 @@ pub fn human_diagnostics(stdout: &str) -> Vec<HumanDiagnostic> {
     let mut pending: Option<(String, String)> = None;
     for line in stdout.lines() {
         if let Some((sev, rest)) = line.split_once('[') {
-            if ["error", "warning", "note", "help"].contains(&sev) {
+            if ["error", "warning", "info", "hint"].contains(&sev) {
                 if let Some((code, _)) = rest.split_once("]: ") {
                     pending = Some((sev.to_string(), code.to_string()));
                     continue;

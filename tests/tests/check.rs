@@ -215,8 +215,8 @@ fn human_severity(json_severity: &str) -> &'static str {
     match json_severity {
         "error" => "error",
         "warning" => "warning",
-        "info" => "note",
-        "hint" => "help",
+        "info" => "info",
+        "hint" => "hint",
         other => panic!("unknown severity {other}"),
     }
 }
@@ -614,13 +614,13 @@ fn infos_and_hints_do_not_fail_even_with_strict() {
         found,
         [
             d(
-                "note",
+                "info",
                 "tasks/no-acceptance",
                 "openspec/changes/add-lockout/tasks.md",
                 3
             ),
             d(
-                "help",
+                "hint",
                 "rfc2119/lowercase-keyword",
                 "openspec/specs/auth/spec.md",
                 11
@@ -751,7 +751,7 @@ fn config_turns_rules_off_and_changes_severities() {
     ));
     let out = hint.check(&["--strict"]);
     out.assert_status(0);
-    assert!(out.stdout.starts_with("help[spec/purpose-too-short]: "));
+    assert!(out.stdout.starts_with("hint[spec/purpose-too-short]: "));
 }
 
 #[test]

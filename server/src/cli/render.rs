@@ -138,7 +138,14 @@ pub fn human(reports: &[RootReport], counts: Counts, colour: bool) -> String {
                 .with_message(d.message.clone())
                 .with_labels(vec![Label::primary(id, range)]);
             match emit(&config, &files, &cs, colour) {
-                Ok(s) => out.push_str(&s),
+                // The renderer names info and hint `note` and `help`; the
+                // summary, the JSON and the settings say `info` and `hint`.
+                // The label is the first word it writes.
+                Ok(s) => out.push_str(&match d.severity {
+                    Severity::Info => s.replacen("note", "info", 1),
+                    Severity::Hint => s.replacen("help", "hint", 1),
+                    _ => s,
+                }),
                 Err(_) => out.push_str(&format!(
                     "{}[{}]: {}\n  ┌─ {prefix}{}\n\n",
                     d.severity.as_str(),
