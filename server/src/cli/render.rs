@@ -18,8 +18,12 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 pub fn summary_line(c: Counts) -> String {
+    let with = match c.files_with_problems {
+        0 => String::new(),
+        n => format!(" ({n} with problems)"),
+    };
     format!(
-        "{}, {}, {}, {} in {}",
+        "{}, {}, {}, {} in {}{with}",
         plural(c.errors, "error"),
         plural(c.warnings, "warning"),
         plural(c.infos, "info"),
@@ -197,6 +201,7 @@ pub fn json(reports: &[RootReport], counts: Counts) -> String {
         "unreadable": problems,
         "summary": {
             "files": counts.files,
+            "files_with_problems": counts.files_with_problems,
             "errors": counts.errors,
             "warnings": counts.warnings,
             "infos": counts.infos,
