@@ -904,6 +904,43 @@ x SHALL.
     }
 
     #[test]
+    fn spec_kit_acceptance_steps_rank_in_their_feature() {
+        let (_, idx) = index(
+            "//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-calls/spec.md
+## User Scenarios & Testing
+
+### User Story 1 - Answer (Priority: P1)
+
+1. **Given** a caller waits, **When** the agent answers, **Then** the caller hears \"hello\"
+//- openspec/specs/b/spec.md
+## Requirements
+### Requirement: R
+x SHALL.
+#### Scenario: S
+- **WHEN** the agent answers late
+- **THEN** the caller hears \"bye\"
+",
+        );
+        // One template for both "the caller hears" steps.
+        assert_eq!(idx.len(), 4);
+        let (hits, _) = idx.query("", Some("specs/001-calls"), None, 10);
+        let ranked: Vec<(String, bool)> = hits
+            .iter()
+            .map(|h| (idx.suggestion(h).label, h.same_capability))
+            .collect();
+        // The feature's own steps first; the OpenSpec step last.
+        assert_eq!(
+            ranked.last(),
+            Some(&("the agent answers late".to_string(), false))
+        );
+        assert_eq!(ranked.iter().filter(|(_, same)| *same).count(), 3);
+        let kinds: Vec<Keyword> = hits.iter().map(|h| idx.suggestion(h).kind).collect();
+        assert!(kinds.contains(&Keyword::Given), "{ranked:?}");
+    }
+
+    #[test]
     fn updates_follow_edits_and_removals() {
         let (mut ws, mut idx) = index(TWO);
         ws.set_text(
