@@ -279,6 +279,16 @@ fn a_kiro_task_number_takes_its_sub_tasks_along() {
     assert!(tasks.contains("- [ ] 3.2 Explain declines"));
     // Criteria citations are not task ids.
     assert!(tasks.contains("_Requirements: 1.2, 1_"));
+    let f = Fixture::new(&KIRO.replace("  - Property 1 holds", "  - Property $01 holds"));
+    assert_eq!(prepare_rename(&f.ws, &f.rel, f.offset), None);
+    assert_eq!(
+        rename(&f.ws, &f.rel, f.offset, "2").unwrap_err().0,
+        "Properties are numbered by the design; renumber them there by hand."
+    );
+    // Off any id: nothing to rename.
+    let f = Fixture::new(&KIRO.replace("Confirm orders", "Confirm $0orders"));
+    assert_eq!(prepare_rename(&f.ws, &f.rel, f.offset), None);
+    assert!(rename(&f.ws, &f.rel, f.offset, "2").is_err());
     let f = Fixture::new(&KIRO.replace("### Requirement 1:", "### Requirement $01:"));
     assert_eq!(
         rename(&f.ws, &f.rel, f.offset, "1.5").unwrap_err().0,
