@@ -72,7 +72,7 @@ pub(super) fn shaped(
                         let feature = feature.as_deref().unwrap_or("");
                         step_texts(cx, steps, feature, start, own, end, out);
                     }
-                } else if line_start(cx) && fits(&['#']) {
+                } else if line_start(cx) && in_stories(cx) && fits(&['#']) {
                     story_skeleton(cx, &unit, out);
                 }
             }
@@ -374,6 +374,19 @@ fn line_start(cx: &Cursor) -> bool {
     cx.before.chars().all(|c| c == '#') && js::trim(cx.after).is_empty()
 }
 
+/// Under the spec's `## User Scenarios & Testing` (any `##` section that
+/// speaks of scenarios or user stories), where stories belong.
+fn in_stories(cx: &Cursor) -> bool {
+    (0..cx.line)
+        .rev()
+        .map(|i| cx.doc.line(i))
+        .find(|l| l.starts_with("## "))
+        .is_some_and(|h| {
+            let h = h.to_ascii_lowercase();
+            h.contains("scenario") || h.contains("user stor")
+        })
+}
+
 fn story_skeleton(cx: &Cursor, unit: &Unit, out: &mut Completions) {
     let next = unit
         .files
@@ -668,6 +681,16 @@ mod tests {
         assert!(apply(&fx.ws, &fx.rel, story).contains(
             "the older comes first.\n\n### User Story 3 - Title (Priority: P3)\n\n**Acceptance Scenarios**:\n\n1. **Given** a state, **When** an action, **Then** an outcome\n## Requirements"
         ));
+        // Not under "## Requirements".
+        let spec = SPEC.replace("- **FR-001**", "$0\n- **FR-001**");
+        let (_, c) = complete(&format!("{spec}{TASKS}"));
+        assert!(
+            !c.items
+                .iter()
+                .any(|i| i.label.starts_with("### User Story")),
+            "{:?}",
+            labels(&c)
+        );
         assert!(story
             .insert
             .snippet()
