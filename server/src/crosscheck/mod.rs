@@ -6,3 +6,4 @@
 mod completion;
 mod fixes;
 mod rename;
+mod rename_formats;

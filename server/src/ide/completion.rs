@@ -15,13 +15,16 @@
 //! - `tasks.md`: task ids (with titles) after `requires` and the other
 //!   dependency words; scenario links after `Acceptance:`; in any Markdown
 //!   file, scenario paths and anchors after `](`. The change's own delta
-//!   scenarios come first.
+//!   scenarios come first;
+//! - Spec Kit and Kiro files: ids, labels, step texts and skeletons from the
+//!   feature folder (`completion/shaped.rs`).
 //!
 //! Every edit replaces a range of the cursor's line that contains the
 //! cursor, on character boundaries; what cannot be placed yields nothing.
 //! Lists that depend on what is typed are marked incomplete, so clients ask
 //! again as typing goes on rather than filtering a stale list themselves.
 
+mod shaped;
 mod spec;
 mod tasks;
 
@@ -117,6 +120,12 @@ pub fn completion(
             spec::spec(&cx, ws, steps, capability, delta, trigger, &mut out)
         }
         FileKind::Tasks { .. } => tasks::tasks(&cx, ws, trigger, &mut out),
+        FileKind::SpecKit { .. } | FileKind::Kiro { .. } => {
+            shaped::shaped(&cx, ws, steps, trigger, &mut out);
+            if out.items.is_empty() {
+                tasks::link_target(&cx, ws, trigger, &mut out);
+            }
+        }
         _ if rel.to_ascii_lowercase().ends_with(".md") => {
             tasks::link_target(&cx, ws, trigger, &mut out);
         }

@@ -14,6 +14,16 @@
 //! Every link anywhere in the workspace whose anchor names a heading whose
 //! anchor changes (the renamed one, or a later duplicate whose `-1` suffix
 //! moves) gets the new anchor.
+//!
+//! In a Spec Kit or Kiro feature folder, an id is renamed at its definition
+//! and every citation in the folder, over the shared shape: a task id
+//! (`T001`, Kiro's `2.1`), a requirement id (`FR-001`, `SC-002`), a story
+//! number (the heading's number, `[USn]` labels and the story phases'
+//! headings), a Kiro requirement number (with its criteria `N.M` and their
+//! citations) and a criterion number. A dotted id brings the ids below it
+//! along (task `2` renames `2.1`), so numbering stays nested. An id cited
+//! through a range (`T010–T014`) is refused: the range cannot be renamed in
+//! place.
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,6 +33,8 @@ use super::element::{
     Element, ReqSite, ScenarioSite, Site,
 };
 use super::links::{self, resolve, scan_links, Resolved};
+use super::shaped::{at_cursor, Def, Named, Unit};
+use crate::formats::shape::{PhaseKind, RequirementKind, Target};
 use crate::model::tasks::{task_id, Task, TaskList};
 use crate::model::{headings, Span};
 use crate::syntax::Doc;
@@ -88,6 +100,9 @@ fn subject_at<'a>(ws: &'a Workspace, rel: &str, offset: usize) -> Option<(Subjec
 /// Whether something at `offset` of `rel` can be renamed, and the name to
 /// offer for editing.
 pub fn prepare_rename(ws: &Workspace, rel: &str, offset: usize) -> Option<Renameable> {
+    if let Some((unit, at)) = Unit::of(ws, rel) {
+        return shaped_prepare(&unit, at, offset);
+    }
     let (subject, span) = subject_at(ws, rel, offset)?;
     let placeholder = match subject {
         Subject::Req(r) => r.name.to_string(),
@@ -104,6 +119,9 @@ pub fn rename(
     offset: usize,
     new_name: &str,
 ) -> Result<SourceChange, RenameError> {
+    if let Some((unit, at)) = Unit::of(ws, rel) {
+        return shaped_rename(&unit, at, offset, new_name);
+    }
     let Some((subject, _)) = subject_at(ws, rel, offset) else {
         return Err(RenameError(
             "Nothing to rename here: put the cursor on a requirement or scenario name, or on a task id."
@@ -267,6 +285,294 @@ fn rename_task(
         }
     }
     Ok(SourceChange::new(edits))
+}
+
+/// The id at `offset` of file `at` of a unit, narrowed to the id itself
+/// (a label's `[US1]` to `US1`), with its meaning.
+fn shaped_subject(unit: &Unit, at: usize, offset: usize) -> Option<(Named, Span)> {
+    let found = at_cursor(unit, at, offset)?;
+    if found.named.target == Target::Property {
+        return None;
+    }
+    let text = unit.text(at, found.span);
+    let span = match find_id(text, &found.named.id) {
+        Some(i) => Span::new(
+            found.span.start as usize + i,
+            found.span.start as usize + i + found.named.id.len(),
+        ),
+        None => found.span,
+    };
+    Some((found.named, span))
+}
+
+fn shaped_prepare(unit: &Unit, at: usize, offset: usize) -> Option<Renameable> {
+    let (_, span) = shaped_subject(unit, at, offset)?;
+    Some(Renameable {
+        span,
+        placeholder: unit.text(at, span).to_string(),
+    })
+}
+
+/// Where `id` stands in `text` as a whole word.
+fn find_id(text: &str, id: &str) -> Option<usize> {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-';
+    text.match_indices(id).map(|(i, _)| i).find(|&i| {
+        let end = i + id.len();
+        !text[..i].ends_with(word) && !text[end..].trim_end_matches('.').starts_with(word)
+    })
+}
+
+/// The last part of an id, as a definition may write it alone: a Kiro
+/// criterion's `M` of `N.M`, a story's number.
+fn short(id: &str) -> &str {
+    match id.rfind('.') {
+        Some(i) => &id[i + 1..],
+        None => id.strip_prefix("US").unwrap_or(id),
+    }
+}
+
+/// `new_name` as an id of the same form as `old`: the same letters before
+/// the number (a story takes its number alone too), dots where `old` has
+/// them; a criterion keeps its requirement and takes its number alone too.
+fn new_id(old: &str, kind: Option<RequirementKind>, new_name: &str) -> Result<String, RenameError> {
+    let name = new_name.trim();
+    let digits_dots = |s: &str| {
+        !s.is_empty()
+            && !s.starts_with('.')
+            && !s.ends_with('.')
+            && !s.contains("..")
+            && s.chars().all(|c| c.is_ascii_digit() || c == '.')
+    };
+    let id = match kind {
+        Some(RequirementKind::Criterion) => {
+            let (req, _) = old.rsplit_once('.').unwrap_or(("", old));
+            if name.chars().all(|c| c.is_ascii_digit()) && !name.is_empty() {
+                format!("{req}.{name}")
+            } else {
+                match name.rsplit_once('.') {
+                    Some((r, m)) if r == req && !m.is_empty() && m.chars().all(|c| c.is_ascii_digit()) => {
+                        name.to_string()
+                    }
+                    _ => {
+                        return Err(RenameError(format!(
+                            "\"{name}\" is not a criterion of requirement {req}: write its number (\"3\") or \"{req}.3\"; moving a criterion to another requirement is not a rename."
+                        )))
+                    }
+                }
+            }
+        }
+        Some(RequirementKind::Story) if old.starts_with("US") => {
+            let n = name.strip_prefix("US").unwrap_or(name);
+            if n.is_empty() || !n.chars().all(|c| c.is_ascii_digit()) {
+                return Err(RenameError(format!(
+                    "\"{name}\" is not a story number: write it as \"3\" or \"US3\"."
+                )));
+            }
+            format!("US{n}")
+        }
+        _ => {
+            let letters = old.len() - old.trim_start_matches(|c: char| !c.is_ascii_digit()).len();
+            let (prefix, number) = (&old[..letters], &old[letters..]);
+            let rest = name.strip_prefix(prefix).unwrap_or("");
+            // Tasks nest with dots; requirement numbers do not.
+            let fits = if number.contains('.') || (prefix.is_empty() && kind.is_none()) {
+                digits_dots(rest)
+            } else {
+                !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit())
+            };
+            if !name.starts_with(prefix) || !fits {
+                let example = if prefix.is_empty() {
+                    "\"3\" or \"2.3\"".to_string()
+                } else {
+                    format!("\"{prefix}012\"")
+                };
+                return Err(RenameError(format!(
+                    "\"{name}\" does not fit where {old} stands: write it as {example}."
+                )));
+            }
+            name.to_string()
+        }
+    };
+    if id == old {
+        return Err(RenameError(format!("It is already {old}.")));
+    }
+    Ok(id)
+}
+
+fn shaped_rename(
+    unit: &Unit,
+    at: usize,
+    offset: usize,
+    new_name: &str,
+) -> Result<SourceChange, RenameError> {
+    let Some(found) = at_cursor(unit, at, offset) else {
+        return Err(RenameError(
+            "Nothing to rename here: put the cursor on a task, requirement, story or criterion id."
+                .into(),
+        ));
+    };
+    let named = found.named;
+    if named.target == Target::Property {
+        return Err(RenameError(
+            "Properties are numbered by the design; renumber them there by hand.".into(),
+        ));
+    }
+    let Some(def) = unit.definition(&named) else {
+        return Err(RenameError(format!(
+            "{} is not defined in this feature: there is nothing to rename.",
+            named.id
+        )));
+    };
+    let kind = match def {
+        Def::Requirement(_, r) => Some(r.kind),
+        Def::Task(..) => None,
+    };
+    let new = new_id(&named.id, kind, new_name)?;
+    // The id and the ids nested below it (a task's sub-tasks, a Kiro
+    // requirement's criteria), each with its new id.
+    let mut pairs = vec![(named.clone(), new.clone())];
+    let nested = format!("{}.", named.id);
+    for (_, doc) in &unit.files {
+        let ids: Vec<(&str, Target)> = match def {
+            Def::Task(..) => doc
+                .tasks
+                .iter()
+                .filter_map(|t| Some((t.id.as_deref()?, Target::Task)))
+                .collect(),
+            Def::Requirement(..) => doc
+                .requirements
+                .iter()
+                .filter(|r| r.kind == RequirementKind::Criterion)
+                .map(|r| (r.id.as_str(), Target::Requirement))
+                .collect(),
+        };
+        for (id, target) in ids {
+            if let Some(tail) = id.strip_prefix(&nested) {
+                pairs.push((
+                    Named {
+                        target,
+                        id: id.to_string(),
+                    },
+                    format!("{new}.{tail}"),
+                ));
+            }
+        }
+    }
+    let renamed: HashSet<&str> = pairs.iter().map(|(n, _)| n.id.as_str()).collect();
+    for (old, new) in &pairs {
+        let taken = Named {
+            target: old.target,
+            id: new.clone(),
+        };
+        if !renamed.contains(new.as_str()) {
+            if let Some(other) = unit.definition(&taken) {
+                let f = other.file();
+                return Err(RenameError(format!(
+                    "{new} already exists in {} (line {}); pick another id.",
+                    unit.files[f].0.rel,
+                    line_of(&unit.files[f].0.text, other.spans().0.start)
+                )));
+            }
+        }
+        range_citation(unit, old)?;
+    }
+    let mut edits = Vec::new();
+    for (old, new) in &pairs {
+        let Some(def) = unit.definition(old) else {
+            continue;
+        };
+        let mut sites = vec![(def.file(), def.spans().1)];
+        sites.extend(unit.citations(old));
+        for (f, span) in sites {
+            let text = unit.text(f, span);
+            let rel = &unit.files[f].0.rel;
+            if let Some(i) = find_id(text, &old.id) {
+                let s = span.start as usize + i;
+                edits.push(TextEdit::new(
+                    rel,
+                    Span::new(s, s + old.id.len()),
+                    new.as_str(),
+                ));
+            } else if text == short(&old.id) {
+                if short(new) != text {
+                    edits.push(TextEdit::new(rel, span, short(new)));
+                }
+            } else {
+                return Err(RenameError(format!(
+                    "{} is written as \"{text}\" in {rel} (line {}); rename it there by hand.",
+                    old.id,
+                    line_of(&unit.files[f].0.text, span.start)
+                )));
+            }
+        }
+        if matches!(def, Def::Requirement(_, r) if r.kind == RequirementKind::Story) {
+            edits.extend(story_phases(unit, &old.id, new));
+        }
+    }
+    let mut change = SourceChange::new(edits);
+    change.drop_overlaps();
+    Ok(change)
+}
+
+/// A citation of `named` produced by expanding a range cannot be renamed.
+fn range_citation(unit: &Unit, named: &Named) -> Result<(), RenameError> {
+    for (f, (file, doc)) in unit.files.iter().enumerate() {
+        let refs = doc
+            .tasks
+            .iter()
+            .flat_map(|t| t.dependencies.iter().chain(&t.links))
+            .chain(&doc.references);
+        for r in refs {
+            let cites = r.id == named.id
+                && (r.target == named.target
+                    || matches!(
+                        (r.target, named.target),
+                        (Target::Story, Target::Requirement) | (Target::Requirement, Target::Story)
+                    ));
+            if cites && r.from_range {
+                return Err(RenameError(format!(
+                    "{} is cited through the range \"{}\" in {} (line {}), which cannot be renamed in place: write the range out as a list first.",
+                    named.id,
+                    unit.text(f, r.span),
+                    file.rel,
+                    line_of(&file.text, r.span.start)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The `User Story n` of the headings of the phases that implement story
+/// `old` (`US1`), renumbered as `new`.
+fn story_phases(unit: &Unit, old: &str, new: &str) -> Vec<TextEdit> {
+    let (old_n, new_n) = (short(old), short(new));
+    let mut out = Vec::new();
+    for (f, (file, doc)) in unit.files.iter().enumerate() {
+        for p in &doc.phases {
+            let PhaseKind::Stories(ids) = &p.kind else {
+                continue;
+            };
+            if !ids.iter().any(|i| i == old) {
+                continue;
+            }
+            let title = unit.text(f, p.title);
+            let needle = format!("Story {old_n}");
+            let found = title
+                .match_indices(&needle)
+                .map(|(i, _)| i)
+                .find(|&i| !title[i + needle.len()..].starts_with(|c: char| c.is_ascii_digit()));
+            if let Some(i) = found {
+                let s = p.title.start as usize + i + "Story ".len();
+                out.push(TextEdit::new(
+                    &file.rel,
+                    Span::new(s, s + old_n.len()),
+                    new_n,
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn line_of(text: &str, at: u32) -> usize {

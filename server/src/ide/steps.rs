@@ -1,5 +1,6 @@
 //! The index of scenario steps used across the workspace, for step
-//! completion.
+//! completion: OpenSpec scenarios and Spec Kit acceptance scenarios (read
+//! from the shared shape), one index for both.
 //!
 //! Steps that differ only in quoted values or numbers share a *template*
 //! (`the caller says "Dune"` and `the caller says "Emma"` are one template
@@ -271,7 +272,10 @@ impl StepIndex {
                 self.files.resize_with(root + 1, FxHashMap::default);
             }
             for f in &ws.files {
-                if !matches!(f.summary, Summary::Main(_) | Summary::Delta(_)) {
+                if !matches!(
+                    f.summary,
+                    Summary::Main(_) | Summary::Delta(_) | Summary::SpecKit(_)
+                ) {
                     continue;
                 }
                 if let Some(fs) = self.files[root].get_mut(f.rel.as_str()) {
@@ -324,13 +328,22 @@ impl StepIndex {
 
     /// Adds the steps of one file; returns what was added.
     fn read(&mut self, f: &SourceFile) -> Vec<Entry> {
+        // A Spec Kit feature folder stands where a capability does: its
+        // acceptance scenarios rank first while writing that feature.
         let cap = match &f.kind {
             FileKind::MainSpec { capability } => capability.as_str(),
             FileKind::DeltaSpec { change, capability } if !change.archived => capability.as_str(),
+            FileKind::SpecKit {
+                feature: Some(feature),
+                ..
+            } => feature.as_str(),
             _ => return Vec::new(),
         };
         let cap = self.cap_id(cap);
-        let steps: Vec<&crate::model::steps::Step> = f.summary.steps().collect();
+        let steps: Vec<&crate::model::steps::Step> = match f.summary.shape() {
+            Some(doc) => doc.scenarios.iter().flat_map(|s| &s.steps).collect(),
+            None => f.summary.steps().collect(),
+        };
         let mut out = Vec::with_capacity(steps.len());
         for st in steps {
             let Some(text) = f.text.get(st.text_span.range()) else {
@@ -888,6 +901,43 @@ x SHALL.
             .all(|h| idx.suggestion(h).label != "it hangs up"));
         let (hits, _) = idx.query("says", None, Some("the caller says \"Dune\""), 10);
         assert_eq!(hits[0].count, 2);
+    }
+
+    #[test]
+    fn spec_kit_acceptance_steps_rank_in_their_feature() {
+        let (_, idx) = index(
+            "//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-calls/spec.md
+## User Scenarios & Testing
+
+### User Story 1 - Answer (Priority: P1)
+
+1. **Given** a caller waits, **When** the agent answers, **Then** the caller hears \"hello\"
+//- openspec/specs/b/spec.md
+## Requirements
+### Requirement: R
+x SHALL.
+#### Scenario: S
+- **WHEN** the agent answers late
+- **THEN** the caller hears \"bye\"
+",
+        );
+        // One template for both "the caller hears" steps.
+        assert_eq!(idx.len(), 4);
+        let (hits, _) = idx.query("", Some("specs/001-calls"), None, 10);
+        let ranked: Vec<(String, bool)> = hits
+            .iter()
+            .map(|h| (idx.suggestion(h).label, h.same_capability))
+            .collect();
+        // The feature's own steps first; the OpenSpec step last.
+        assert_eq!(
+            ranked.last(),
+            Some(&("the agent answers late".to_string(), false))
+        );
+        assert_eq!(ranked.iter().filter(|(_, same)| *same).count(), 3);
+        let kinds: Vec<Keyword> = hits.iter().map(|h| idx.suggestion(h).kind).collect();
+        assert!(kinds.contains(&Keyword::Given), "{ranked:?}");
     }
 
     #[test]

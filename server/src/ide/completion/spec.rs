@@ -181,7 +181,8 @@ pub(super) fn spec(
         // in a scenario, where it cannot be prose.
         if in_scenario || cx.before.contains("**") {
             if matches!(trigger, Trigger::Invoked | Trigger::Char(' ')) {
-                step_texts(cx, steps, capability, start, out);
+                let own = own_step(cx).map(|st| &cx.text()[st.text_span.range()]);
+                step_texts(cx, steps, capability, start, own, cx.rest_end(), out);
             }
             return;
         }
@@ -236,18 +237,21 @@ fn step_text_start(before: &str) -> Option<usize> {
     (start <= before.len() && gap.ends_with(|c: char| c.is_whitespace())).then_some(start)
 }
 
-fn step_texts(
+/// The step texts for a step whose text starts at `start` of `before` and
+/// is replaced up to `end`. `own` is the step being typed: it is in the
+/// index too, and must not suggest itself.
+pub(super) fn step_texts(
     cx: &Cursor,
     steps: &StepIndex,
     capability: &str,
     start: usize,
+    own: Option<&str>,
+    end: usize,
     out: &mut Completions,
 ) {
     let typed = &cx.before[start..];
-    // The step on this line is in the index too; it must not suggest itself.
-    let own = own_step(cx).map(|st| &cx.text()[st.text_span.range()]);
     let (hits, _) = steps.query(typed, Some(capability), own, LIMIT);
-    let edit = cx.span(cx.line_start + start, cx.rest_end());
+    let edit = cx.span(cx.line_start + start, end);
     for hit in hits {
         let s = steps.suggestion(&hit);
         let mut pieces = Vec::new();
