@@ -166,3 +166,27 @@ fn an_uncovered_scenario_in_a_file_without_groups() {
   - Acceptance: [Nobody free](specs/voice/spec.md#scenario-nobody-free)"
     );
 }
+
+/// A typo in a link's anchor takes the nearest anchor of the linked file;
+/// an anchor like none of them gets no fix.
+#[test]
+fn a_broken_anchor_takes_the_nearest_one() {
+    let fx = format!(
+        "{DELTA}//- openspec/changes/c/tasks.md
+## 1. Calls
+- [ ] 1.1 Route calls
+  - Acceptance: [s](specs/voice/spec.md#scenario-caller-asks-for-a-humna)
+"
+    );
+    let done = apply_fix(&fx, "tasks/broken-acceptance-link", 0);
+    assert_eq!(
+        done.fix.title,
+        "Change to \"scenario-caller-asks-for-a-human\""
+    );
+    assert!(done
+        .text("openspec/changes/c/tasks.md")
+        .contains("](specs/voice/spec.md#scenario-caller-asks-for-a-human)"));
+    let far = fx.replace("scenario-caller-asks-for-a-humna", "zzz-unrelated");
+    let (_, _, found) = fixes_of(&far, "tasks/broken-acceptance-link");
+    assert!(found.is_empty());
+}

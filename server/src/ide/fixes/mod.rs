@@ -75,6 +75,7 @@ pub fn fixes(ws: &Workspace, diag: &Diagnostic) -> Vec<Fix> {
         Code::SpeckitMissingStoryLabel => shaped::missing_story_label(file, diag.span),
         Code::SpeckitForbiddenStoryLabel => shaped::forbidden_story_label(file, diag.span),
         Code::SpeckitStoryLabelMismatch => shaped::story_label_mismatch(file, diag.span),
+        Code::TasksBrokenAcceptanceLink => tasks::broken_acceptance_link(ws, file, diag.span),
         Code::TasksUnlinkedAcceptance => tasks::unlinked_acceptance(ws, file, diag.span),
         Code::TasksUncoveredScenario => tasks::uncovered_scenario(ws, file, diag.span),
         _ => Vec::new(),

@@ -1,5 +1,7 @@
 //! Task-list fixes: a dependency on an unknown id takes the nearest id
-//! (`tasks/unknown-dependency`), an acceptance criterion without a link gets
+//! (`tasks/unknown-dependency`), a link to an anchor no heading has takes
+//! the nearest anchor of its file (`tasks/broken-acceptance-link`, as its
+//! message suggests), an acceptance criterion without a link gets
 //! one to the scenarios its words match best (`tasks/unlinked-acceptance`),
 //! and a scenario no task covers gets a task (`tasks/uncovered-scenario`).
 
@@ -13,7 +15,7 @@ use crate::model::tasks::{indent_columns, Group, Task, TaskList};
 use crate::model::{Requirement, Scenario, Span};
 use crate::syntax::{js, Doc};
 use crate::text::nearest::nearest;
-use crate::workspace::links::{LinkResolver, Target};
+use crate::workspace::links::{link_target_path, LinkResolver, Target};
 use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
 
 fn tasks_of(file: &SourceFile) -> Option<(&ChangeRef, &TaskList)> {
@@ -45,6 +47,43 @@ pub(super) fn unknown_dependency(file: &SourceFile, span: Span) -> Vec<Fix> {
         return Vec::new();
     };
     vec![Fix::nearest_name(&file.rel, span, near)]
+}
+
+/// A link whose file exists but has no heading with its anchor: the
+/// anchor of that file nearest to it, the one the diagnostic suggests.
+pub(super) fn broken_acceptance_link(ws: &Workspace, file: &SourceFile, span: Span) -> Vec<Fix> {
+    let Some((_, list)) = tasks_of(file) else {
+        return Vec::new();
+    };
+    let Some(link) = list
+        .tasks
+        .iter()
+        .flat_map(|t| &t.acceptance)
+        .flat_map(|a| &a.links)
+        .find(|l| l.target_span == span)
+    else {
+        return Vec::new();
+    };
+    let (Some(target), Some(fragment)) = (
+        link_target_path(&file.rel, link).and_then(|p| ws.file(&p)),
+        link.fragment.as_deref().filter(|f| !f.is_empty()),
+    ) else {
+        return Vec::new();
+    };
+    let anchors = target.headings().iter().map(|h| h.anchor.as_str());
+    if target.headings().iter().any(|h| h.anchor == fragment) {
+        return Vec::new();
+    }
+    let Some(near) = nearest(fragment, anchors) else {
+        return Vec::new();
+    };
+    // The anchor as written: after the last `#` of the link's target.
+    let written = &file.text[span.range()];
+    let Some(hash) = written.rfind('#') else {
+        return Vec::new();
+    };
+    let at = Span::new(span.start as usize + hash + 1, span.end as usize);
+    vec![Fix::nearest_name(&file.rel, at, near)]
 }
 
 /// A scenario an acceptance link can point at.
