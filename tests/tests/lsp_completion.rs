@@ -176,14 +176,15 @@ fn the_server_offers_completion_with_trigger_characters() {
 fn workspace_steps_after_a_bold_when_as_snippets() {
     let (_ws, mut lsp, uri) = session(snippet_client(utf16_client()), DELTA_FILE, DELTA_TEXT);
     let r = complete(&mut lsp, &uri, 8, 11, Some(" "), "a call arrives");
-    // Equal counts (2, 2, then 1, 1) order by text.
+    // The capability's WHEN steps first, after a WHEN; then equal counts
+    // order by text.
     assert_eq!(
         labels(&r),
         [
             "a call arrives",
+            "漢字 🎉 caller dials",
             "the agent says \"bonjour\"",
-            "the call connects",
-            "漢字 🎉 caller dials"
+            "the call connects"
         ],
         "{r}"
     );

@@ -250,10 +250,26 @@ pub(super) fn step_texts(
     out: &mut Completions,
 ) {
     let typed = &cx.before[start..];
+    // After a GIVEN, WHEN or THEN, the steps of that kind come first among
+    // those that match as well and belong to the same capability (the index
+    // ranks by match, capability and uses, not by kind).
+    let probe = format!("{}\u{1}", &cx.before[..start]);
+    let wanted = parse_step(&probe, 0, 0, None)
+        .map(|st| st.keyword)
+        .filter(|k| matches!(k, Keyword::Given | Keyword::When | Keyword::Then));
     let (hits, _) = steps.query(typed, Some(capability), own, LIMIT);
+    let mut ranked: Vec<_> = hits.iter().map(|h| (h, steps.suggestion(h))).collect();
+    if let Some(k) = wanted {
+        // Stable: otherwise the index's order stands.
+        ranked.sort_by(|(a, x), (b, y)| {
+            b.score
+                .total_cmp(&a.score)
+                .then(b.same_capability.cmp(&a.same_capability))
+                .then((x.kind != k).cmp(&(y.kind != k)))
+        });
+    }
     let edit = cx.span(cx.line_start + start, end);
-    for hit in hits {
-        let s = steps.suggestion(&hit);
+    for (_, s) in ranked {
         let mut pieces = Vec::new();
         let mut stop = 0;
         for (k, part) in s.parts.iter().enumerate() {
@@ -432,7 +448,9 @@ fn headings(
             insert: Snippet(scenario_lines(1)),
         });
     }
-    if is_delta {
+    // In a scenario's body a blank line is where the next step goes: the
+    // delta sections are offered there only once a heading is being typed.
+    if is_delta && (enc.scenario.is_none() || t.starts_with('#')) {
         for op in Op::ALL {
             let head = format!("## {} Requirements", op.as_str());
             if !fits(&head) {

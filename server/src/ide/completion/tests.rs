@@ -205,9 +205,9 @@ The library SHALL take books back.
 - **WHEN** $0
 "
     ));
-    // Fuzzy ties on an empty query: capability books first, then uses.
-    // books: "borrows" (3), "lasts" (2), "told no" (2 in all, 1 here);
-    // films only: "presses play" (1).
+    // Fuzzy ties on an empty query: capability books first, its WHEN steps
+    // first, then uses. books: "borrows" (WHEN, 3), "lasts" (2), "told no"
+    // (2 in all, 1 here); films only: "presses play" (1).
     assert_eq!(
         labels(&c),
         [
@@ -233,6 +233,61 @@ The library SHALL take books back.
     assert_eq!(
         borrows.detail.as_deref(),
         Some("WHEN step, used 3 times; values: \"Emma\" | \"Dune\"")
+    );
+}
+
+/// A blank line in a scenario's body gets steps, not delta sections; a
+/// heading being typed there gets them.
+#[test]
+fn delta_sections_are_not_offered_in_a_scenario_body() {
+    let body = "//- openspec/changes/c/specs/books/spec.md
+## ADDED Requirements
+### Requirement: Return
+The library SHALL take books back.
+#### Scenario: Back
+- **WHEN** a book comes back
+$0
+";
+    let (_, c) = complete(body);
+    assert!(
+        !labels(&c).iter().any(|l| l.starts_with("## ")),
+        "{:?}",
+        labels(&c)
+    );
+    let (_, c) = complete(&body.replace("$0", "## $0"));
+    assert!(
+        labels(&c).contains(&"## MODIFIED Requirements"),
+        "{:?}",
+        labels(&c)
+    );
+}
+
+/// After `- **WHEN** ` the capability's WHEN steps come before its
+/// other steps, however often those are used.
+#[test]
+fn the_keyword_typed_ranks_its_own_steps_first() {
+    let (_, c) = complete(
+        "//- openspec/specs/books/spec.md
+## Requirements
+### Requirement: Lend
+The library SHALL lend.
+#### Scenario: One
+- **WHEN** the reader borrows a book
+- **THEN** the loan is recorded
+#### Scenario: Two
+- **GIVEN** a member
+- **THEN** the loan is recorded
+#### Scenario: Three
+- **WHEN** $0
+",
+    );
+    assert_eq!(
+        labels(&c),
+        [
+            "the reader borrows a book",
+            "the loan is recorded",
+            "a member"
+        ]
     );
 }
 
