@@ -526,6 +526,8 @@ end
 -- diagnostics (examples/README.md rows S3–S6 and K3–K5), and go to
 -- definition leads from a task's FR id to the requirement in spec.md.
 checks.formats = function()
+  -- Debug: so that a failure can show the messages exchanged.
+  vim.lsp.set_log_level("debug")
   setup({ cmd = { bin, "lsp" } })
   local function expect(path, want)
     local buf = open(path)
@@ -537,14 +539,27 @@ checks.formats = function()
         end
       end
     end
-    wait_for("the diagnostics of " .. path, 15000, function()
+    local function all_there()
       for _, w in ipairs(want) do
         if find(w) == nil then
           return false
         end
       end
       return true
-    end)
+    end
+    if not vim.wait(15000, all_there, 20) then
+      local got = {}
+      for _, d in ipairs(vim.diagnostic.get(buf)) do
+        table.insert(got, string.format("%s@%d", tostring(d.code), d.lnum))
+      end
+      local log = {}
+      for l in io.lines(vim.lsp.get_log_path()) do
+        if l:find("publishDiagnostics", 1, true) or l:find("didOpen", 1, true) then
+          table.insert(log, l:sub(1, 300))
+        end
+      end
+      fail("timed out waiting for the diagnostics of " .. path .. "; the buffer has: " .. table.concat(got, ", ") .. "\nLOG:\n" .. table.concat(log, "\n"))
+    end
     for _, w in ipairs(want) do
       eq(find(w).severity, w.severity, w.code .. " severity")
     end

@@ -126,7 +126,7 @@ fn batch(
         let mut touched: Vec<PathBuf> = Vec::new();
         let mut events = Vec::new();
         for e in raw {
-            if let Ok(e) = &e {
+            if let Some(e) = e.as_ref().ok().filter(|e| is_structural(&e.kind)) {
                 touched.extend(e.paths.iter().cloned());
             }
             collect(e, &mut events);
@@ -166,6 +166,18 @@ fn rewatch(shared: &Mutex<Shared>, root: &Path, spec: &Path, out: &mut Vec<(Path
     );
 }
 
+/// Whether an event can mean that a folder came or went. Reading a folder
+/// (as `rewatch` itself does) reports an `Access` event on it; taking that
+/// for a new folder would rewatch and list it again, forever.
+fn is_structural(kind: &notify::EventKind) -> bool {
+    use notify::event::ModifyKind;
+    use notify::EventKind;
+    matches!(
+        kind,
+        EventKind::Create(_) | EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+    )
+}
+
 fn collect(event: notify::Result<notify::Event>, out: &mut Vec<(PathBuf, FsChange)>) {
     let Ok(event) = event else { return };
     use notify::EventKind;
@@ -188,4 +200,72 @@ fn collect(event: notify::Result<notify::Event>, out: &mut Vec<(PathBuf, FsChang
         _ => return,
     };
     out.extend(event.paths.into_iter().map(|p| (p, kind)));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    fn write(root: &Path, rel: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, "# x\n").unwrap();
+    }
+
+    /// Waits until `count` stops moving for `quiet`, or `limit` passes;
+    /// returns its value then.
+    fn settle(count: &AtomicUsize, quiet: Duration, limit: Duration) -> usize {
+        let start = std::time::Instant::now();
+        let mut last = count.load(Ordering::SeqCst);
+        let mut since = std::time::Instant::now();
+        while start.elapsed() < limit {
+            std::thread::sleep(Duration::from_millis(20));
+            let now = count.load(Ordering::SeqCst);
+            if now != last {
+                last = now;
+                since = std::time::Instant::now();
+            } else if since.elapsed() >= quiet {
+                break;
+            }
+        }
+        last
+    }
+
+    /// Reading the trees (as every index and every rewatch does) must not
+    /// count as a change: it once set off a rewatch that read them again,
+    /// without end, and the debounced diagnostics never came.
+    #[test]
+    fn reading_the_trees_is_not_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        write(&root, ".kiro/specs/a/tasks.md");
+        write(&root, "specs/001-a/spec.md");
+        write(&root, "openspec/specs/a/spec.md");
+        let batches = Arc::new(AtomicUsize::new(0));
+        let seen = batches.clone();
+        let _w = Fallback::start(std::slice::from_ref(&root), move |events| {
+            if !events.is_empty() {
+                seen.fetch_add(1, Ordering::SeqCst);
+            }
+        })
+        .unwrap();
+        for _ in 0..3 {
+            let listing = crate::workspace::discover::list(&root);
+            for f in &listing.files {
+                std::fs::read(root.join(&f.rel)).unwrap();
+            }
+        }
+        let n = settle(&batches, Duration::from_millis(500), Duration::from_secs(5));
+        assert_eq!(
+            n, 0,
+            "reading the files was taken for {n} batches of changes"
+        );
+
+        // A real change is still seen, once.
+        write(&root, ".kiro/specs/a/design.md");
+        let n = settle(&batches, Duration::from_millis(500), Duration::from_secs(5));
+        assert_eq!(n, 1, "one new file, {n} batches");
+    }
 }
