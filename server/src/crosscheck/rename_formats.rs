@@ -152,6 +152,16 @@ fn a_spec_kit_story_number_in_heading_labels_and_phase() {
         goes(&ws, "specs/001-notes/tasks.md", "[US3]", 2),
         [r#"specs/001-notes/spec.md:9 "3""#]
     );
+    // A phase of two stories names both.
+    let fx = SPEC_KIT
+        .replace(
+            "## Phase 4: User Story 2 - Sort notes",
+            "## Phase 4: User Story 1 & 2 - Sort notes",
+        )
+        .replace("### User Story 2", "### User Story $02");
+    let (_, files) = renamed(&fx, "5");
+    assert!(text(&files, "specs/001-notes/tasks.md")
+        .contains("## Phase 4: User Story 1 & 5 - Sort notes"));
     // From the heading, written as a label.
     let fx = SPEC_KIT.replace("### User Story 1", "### User Story $01");
     let (_, files) = renamed(&fx, "US4");
@@ -179,6 +189,14 @@ fn spec_kit_refusals_say_why() {
     assert_eq!(
         err(&at_fr, "SC-001"),
         "\"SC-001\" does not fit where FR-001 stands: write it as \"FR-012\"."
+    );
+    // A label of a story the spec does not have names nothing to rename.
+    let stray = SPEC_KIT.replace("T003 [US2]", "T003 [US$03]");
+    let f = Fixture::new(&stray);
+    assert_eq!(prepare_rename(&f.ws, &f.rel, f.offset), None);
+    assert_eq!(
+        err(&stray, "4"),
+        "US3 is not defined in this feature: there is nothing to rename."
     );
     let ranged = SPEC_KIT.replace("(depends on T001, T002)", "(depends on T001–T002)");
     assert_eq!(

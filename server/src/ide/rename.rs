@@ -306,7 +306,9 @@ fn shaped_subject(unit: &Unit, at: usize, offset: usize) -> Option<(Named, Span)
 }
 
 fn shaped_prepare(unit: &Unit, at: usize, offset: usize) -> Option<Renameable> {
-    let (_, span) = shaped_subject(unit, at, offset)?;
+    let (named, span) = shaped_subject(unit, at, offset)?;
+    // A citation of nothing has nothing to rename with it.
+    unit.definition(&named)?;
     Some(Renameable {
         span,
         placeholder: unit.text(at, span).to_string(),
@@ -543,6 +545,24 @@ fn range_citation(unit: &Unit, named: &Named) -> Result<(), RenameError> {
     Ok(())
 }
 
+/// Where story number `n` stands in a phase title: among the numbers after
+/// `Story`/`Stories` and before the title proper (`User Story 1 & 2 — …`,
+/// `User Stories 1 and 2: …`).
+fn story_number_in(title: &str, n: &str) -> Option<usize> {
+    let from = title.to_ascii_lowercase().find("stor")?;
+    let rest = &title[from..];
+    let end = rest.find(['—', '–', ':', '(', '-']).unwrap_or(rest.len());
+    let b = rest.as_bytes();
+    rest[..end]
+        .match_indices(n)
+        .map(|(i, _)| i)
+        .find(|&i| {
+            (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+                && b.get(i + n.len()).is_none_or(|c| !c.is_ascii_digit())
+        })
+        .map(|i| from + i)
+}
+
 /// The `User Story n` of the headings of the phases that implement story
 /// `old` (`US1`), renumbered as `new`.
 fn story_phases(unit: &Unit, old: &str, new: &str) -> Vec<TextEdit> {
@@ -557,13 +577,8 @@ fn story_phases(unit: &Unit, old: &str, new: &str) -> Vec<TextEdit> {
                 continue;
             }
             let title = unit.text(f, p.title);
-            let needle = format!("Story {old_n}");
-            let found = title
-                .match_indices(&needle)
-                .map(|(i, _)| i)
-                .find(|&i| !title[i + needle.len()..].starts_with(|c: char| c.is_ascii_digit()));
-            if let Some(i) = found {
-                let s = p.title.start as usize + i + "Story ".len();
+            if let Some(i) = story_number_in(title, old_n) {
+                let s = p.title.start as usize + i;
                 out.push(TextEdit::new(
                     &file.rel,
                     Span::new(s, s + old_n.len()),
