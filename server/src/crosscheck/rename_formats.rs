@@ -313,3 +313,40 @@ fn a_kiro_task_number_takes_its_sub_tasks_along() {
         "\"1.5\" does not fit where 1 stands: write it as \"3\" or \"2.3\"."
     );
 }
+
+#[test]
+fn ids_in_a_kiro_range_and_at_its_ends_are_not_renamed() {
+    let fx = KIRO
+        .replace(
+            "2. WHEN the card is declined THE Shop SHALL say why\n",
+            "2. WHEN the card is declined THE Shop SHALL say why\n3. WHEN the order ships THE Shop SHALL say so\n",
+        )
+        .replace("_Requirements: 1.2, 1_", "_Requirements: 1.1-1.3_");
+    // Requirement 1 brings its criteria along, the range's among them.
+    let f = Fixture::new(&fx.replace("### Requirement 1:", "### Requirement $01:"));
+    let e = rename(&f.ws, &f.rel, f.offset, "2").unwrap_err().0;
+    assert!(
+        e.starts_with("1.1 is cited through the range \"1.1-1.3\""),
+        "{e}"
+    );
+    // 1.2 is cited only inside the range.
+    let f = Fixture::new(&fx.replace("2. WHEN the card", "$02. WHEN the card"));
+    let e = rename(&f.ws, &f.rel, f.offset, "5").unwrap_err().0;
+    assert!(
+        e.starts_with("1.2 is cited through the range \"1.1-1.3\""),
+        "{e}"
+    );
+    // Renaming an end would change what the range covers.
+    let f = Fixture::new(&fx.replace("1. WHEN the buyer", "$01. WHEN the buyer"));
+    let e = rename(&f.ws, &f.rel, f.offset, "9").unwrap_err().0;
+    assert!(
+        e.starts_with("1.1 is cited through the range \"1.1-1.3\""),
+        "{e}"
+    );
+    let f = Fixture::new(&fx.replace("3. WHEN the order", "$03. WHEN the order"));
+    let e = rename(&f.ws, &f.rel, f.offset, "4").unwrap_err().0;
+    assert!(
+        e.starts_with("1.3 is cited through the range \"1.1-1.3\""),
+        "{e}"
+    );
+}

@@ -516,7 +516,9 @@ fn shaped_rename(
     Ok(change)
 }
 
-/// A citation of `named` produced by expanding a range cannot be renamed.
+/// A citation of `named` produced by expanding a range cannot be renamed,
+/// and neither can an end of a range: a new end would change what the
+/// range covers (`1.1-1.3` renamed at `1.1` to `1.9` runs backwards).
 fn range_citation(unit: &Unit, named: &Named) -> Result<(), RenameError> {
     for (f, (file, doc)) in unit.files.iter().enumerate() {
         let refs = doc
@@ -531,18 +533,55 @@ fn range_citation(unit: &Unit, named: &Named) -> Result<(), RenameError> {
                         (r.target, named.target),
                         (Target::Story, Target::Requirement) | (Target::Requirement, Target::Story)
                     ));
-            if cites && r.from_range {
+            if !cites {
+                continue;
+            }
+            let range = if r.from_range {
+                Some(r.span)
+            } else {
+                range_around(&file.text, r.span)
+            };
+            if let Some(range) = range {
                 return Err(RenameError(format!(
                     "{} is cited through the range \"{}\" in {} (line {}), which cannot be renamed in place: write the range out as a list first.",
                     named.id,
-                    unit.text(f, r.span),
+                    unit.text(f, range),
                     file.rel,
-                    line_of(&file.text, r.span.start)
+                    line_of(&file.text, range.start)
                 )));
             }
         }
     }
     Ok(())
+}
+
+/// The range `span` is an end of, when a dash or `..` joins it to another
+/// id on its line.
+fn range_around(text: &str, span: Span) -> Option<Span> {
+    let (start, end) = (span.start as usize, span.end as usize);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let is_id = |c: char| c.is_ascii_alphanumeric() || c == '.';
+    let joins = ["-", "\u{2013}", "\u{2014}", ".."];
+    let after = text[end..line_end].trim_start();
+    if let Some(j) = joins.iter().find(|j| after.starts_with(**j)) {
+        let rest = after[j.len()..].trim_start();
+        let other = rest.len() - rest.trim_start_matches(is_id).len();
+        // Another id, not a word: `T001 - see notes` is no range.
+        if rest[..other].contains(|c: char| c.is_ascii_digit()) {
+            let to = line_end - rest.len() + other;
+            return Some(Span::new(start, to));
+        }
+    }
+    let before = text[line_start..start].trim_end();
+    if let Some(j) = joins.iter().find(|j| before.ends_with(**j)) {
+        let head = before[..before.len() - j.len()].trim_end();
+        let other = head.len() - head.trim_end_matches(is_id).len();
+        if head[head.len() - other..].contains(|c: char| c.is_ascii_digit()) {
+            return Some(Span::new(line_start + head.len() - other, end));
+        }
+    }
+    None
 }
 
 /// Where story number `n` stands in a phase title: among the numbers after
