@@ -47,7 +47,7 @@ fn missing_shall_must_is_pushed_and_an_edit_clears_it() {
 #[test]
 fn closing_a_document_clears_its_diagnostics() {
     let ws = spec_workspace(WEAK_SPEC);
-    let mut lsp = start(&ws, utf16_client());
+    let mut lsp = LspClient::start_in(ws.path(), utf16_client(), open_only()).0;
     let main = open_file(&mut lsp, &ws, MAIN);
     lsp.diagnostics(&main, |p| p.has(SHALL_MUST));
     lsp.close(&main);
@@ -192,7 +192,9 @@ fn rapid_edits_end_in_the_diagnostics_of_the_final_text() {
         "the fixture types 200 characters"
     );
     let ws = spec_workspace(WEAK_SPEC);
-    let mut lsp = start(&ws, utf16_client());
+    // Open documents only: the close below must leave nothing behind, so
+    // that the reopened text's diagnostics are its own.
+    let mut lsp = LspClient::start_in(ws.path(), utf16_client(), open_only()).0;
     let main = lsp.open(&ws.join(MAIN), WEAK_SPEC, 1);
     lsp.diagnostics(&main, |p| p.version == Some(1) && p.has(SHALL_MUST));
 
@@ -290,7 +292,7 @@ fn renaming_a_scenario_breaks_and_restores_acceptance_links() {
 #[test]
 fn a_file_changed_on_disk_updates_open_dependents() {
     let ws = change_workspace();
-    let mut lsp = start(&ws, utf16_client());
+    let mut lsp = LspClient::start_in(ws.path(), utf16_client(), open_only()).0;
     let tasks = open_file(&mut lsp, &ws, TASKS);
     lsp.diagnostics(&tasks, |p| p.version == Some(1) && p.is_empty());
 
@@ -307,8 +309,9 @@ fn a_file_changed_on_disk_updates_open_dependents() {
     lsp.watched_files_changed(&[(&delta, 2)]);
     lsp.diagnostics(&tasks, Publish::is_empty);
 
-    // Files that are not open get nothing pushed, though the delta spec had
-    // an uncovered scenario for a while.
+    // Without workspace diagnostics, files that are not open get nothing
+    // pushed, though the delta spec had an uncovered scenario for a while
+    // (the default is in lsp_workspace_diagnostics.rs).
     assert_never_published(&mut lsp, &delta, Duration::from_millis(200));
     assert_never_published(&mut lsp, &uri(&ws, MAIN), Duration::ZERO);
     lsp.shutdown_and_exit();

@@ -2,12 +2,12 @@
 
 export interface ServerSettings {
   rules: Record<string, string>;
-  diagnostics: { "delay-ms"?: number };
+  diagnostics: { "delay-ms"?: number; workspace?: boolean };
 }
 
-// `delayMs` is sent only when set: unset, the workspace's specls.toml
-// (or the server's default) decides.
-export function toServerSettings(rules: unknown, delayMs: unknown): ServerSettings {
+// `delayMs` and `workspace` are sent only when set: unset, the workspace's
+// specls.toml (or the server's default) decides.
+export function toServerSettings(rules: unknown, delayMs: unknown, workspace?: unknown): ServerSettings {
   const out: ServerSettings = { rules: {}, diagnostics: {} };
   if (rules && typeof rules === "object" && !Array.isArray(rules)) {
     for (const [name, level] of Object.entries(rules as Record<string, unknown>)) {
@@ -18,6 +18,9 @@ export function toServerSettings(rules: unknown, delayMs: unknown): ServerSettin
   }
   if (typeof delayMs === "number" && Number.isFinite(delayMs) && delayMs >= 0) {
     out.diagnostics["delay-ms"] = Math.round(delayMs);
+  }
+  if (typeof workspace === "boolean") {
+    out.diagnostics.workspace = workspace;
   }
   return out;
 }

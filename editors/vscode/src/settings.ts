@@ -6,5 +6,9 @@ import { toServerSettings } from "./serverSettings";
 
 export function serverSettings(scope?: vscode.Uri): object {
   const cfg = vscode.workspace.getConfiguration("specls", scope);
-  return toServerSettings(cfg.get<unknown>("rules"), cfg.get<unknown>("diagnostics.delayMs"));
+  return toServerSettings(
+    cfg.get<unknown>("rules"),
+    cfg.get<unknown>("diagnostics.delayMs"),
+    cfg.get<unknown>("diagnostics.workspace"),
+  );
 }

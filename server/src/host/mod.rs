@@ -14,7 +14,8 @@
 
 mod snapshot;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -275,6 +276,13 @@ impl Host {
         )
     }
 
+    /// The path of the file at `place`, as the client spells its root.
+    pub fn path_at(&self, place: &Place) -> PathBuf {
+        let mut path = self.roots[place.root].base().to_path_buf();
+        path.extend(place.rel.split('/'));
+        path
+    }
+
     /// The open document at `place`, with its path.
     pub fn open_doc_at(&self, place: &Place) -> Option<(&PathBuf, &OpenDoc)> {
         self.docs
@@ -288,6 +296,7 @@ impl Host {
         if let Some(i) = self.roots.iter().position(|r| r.path == path) {
             if self.roots[i].retired {
                 self.roots[i] = Root::new(path, alias.filter(|a| *a != self.roots[i].path));
+                self.adopt_docs();
                 return (i, true);
             }
             if self.roots[i].alias.is_none() {
@@ -297,7 +306,36 @@ impl Host {
         }
         let alias = alias.filter(|a| *a != path);
         self.roots.push(Root::new(path, alias));
+        self.adopt_docs();
         (self.roots.len() - 1, true)
+    }
+
+    /// Gives a place to the open documents that had none: opened before the
+    /// root holding them was known (its folder was found later, or was
+    /// missing for a moment when they were opened).
+    fn adopt_docs(&mut self) {
+        let homeless: Vec<PathBuf> = self
+            .docs
+            .iter()
+            .filter(|(path, d)| d.place.is_none() && !path.is_dir())
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in homeless {
+            let Some(place) = self.place_of(&path) else {
+                continue;
+            };
+            // Another spelling of a file already open keeps no place: the
+            // host holds one text per file.
+            if self.open_doc_at(&place).is_some() {
+                continue;
+            }
+            let Some(open) = self.docs.get_mut(&path) else {
+                continue;
+            };
+            open.place = Some(place.clone());
+            let text = open.doc.text();
+            self.set_overlay(&place, text);
+        }
     }
 
     /// The root for a document outside every known root, found by looking
@@ -673,16 +711,46 @@ impl Host {
     /// The diagnostics of one file, with the root's severities applied.
     pub fn file_diagnostics(&self, place: &Place) -> Vec<Diagnostic> {
         let root = &self.roots[place.root];
-        let mut out: Vec<Diagnostic> = root
+        let out: Vec<Diagnostic> = root
             .diags
             .values()
             .flatten()
             .filter(|d| d.path == place.rel)
             .cloned()
             .collect();
-        out.sort_by_key(|d| (d.span.start, d.code));
-        out.dedup();
-        self.config(place.root).apply(out)
+        settle(&self.config(place.root), out)
+    }
+
+    /// Every file's diagnostics in root `i`, with its severities applied,
+    /// by path; files without any are left out.
+    pub fn root_diagnostics(&self, i: usize) -> BTreeMap<String, Vec<Diagnostic>> {
+        let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+        for d in self.roots[i].diags.values().flatten() {
+            by_file.entry(d.path.clone()).or_default().push(d.clone());
+        }
+        let config = self.config(i);
+        by_file
+            .into_iter()
+            .map(|(rel, v)| (rel, settle(&config, v)))
+            .filter(|(_, v)| !v.is_empty())
+            .collect()
+    }
+
+    /// Names what an editor was given for a file: the same id means the
+    /// same diagnostics at the same positions, so a client that holds it
+    /// needs nothing new. The text's reading is part of it, since an edit
+    /// above a diagnostic moves its line without changing its bytes.
+    pub fn report_id(&self, place: &Place, diags: &[Diagnostic]) -> String {
+        if diags.is_empty() {
+            return "none".to_string();
+        }
+        let stamp = self.roots[place.root]
+            .ws
+            .file(&place.rel)
+            .map_or(0, |f| f.stamp);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (stamp, diags).hash(&mut h);
+        format!("{:016x}", h.finish())
     }
 
     /// Whether everything the diagnostics of the open document at `path`
@@ -732,6 +800,14 @@ impl Host {
         };
         Some((root.path.clone(), dirs, unit))
     }
+}
+
+/// One file's diagnostics in the order they are shown, each once, with
+/// `config`'s severities.
+fn settle(config: &Config, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags.sort_by_key(|d| (d.span.start, d.code));
+    diags.dedup();
+    config.apply(diags)
 }
 
 /// Reads a file as the index does; `None` when it is gone, is no longer a
@@ -851,6 +927,26 @@ mod tests {
         host.change(&p, 3, vec![ch]).unwrap();
         host.recheck();
         assert!(codes(&host, SPEC).is_empty());
+    }
+
+    /// A document opened before its root is known (the index had not found
+    /// it yet, or its folder was missing for a moment) is placed once the
+    /// root is added, and its text counts from then on.
+    #[test]
+    fn a_document_opened_before_its_root_is_placed_when_the_root_comes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let p = root.join(SPEC);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, SPEC_TEXT).unwrap();
+        let mut host = Host::default();
+        let weak = SPEC_TEXT.replace("SHALL", "will");
+        assert_eq!(host.open(p.clone(), weak, 1), None);
+        host.add_root(root.clone(), None);
+        assert_eq!(host.doc(&p).unwrap().place, Some(place(SPEC)));
+        host.install(0, Workspace::load(&root));
+        host.recheck();
+        assert_eq!(codes(&host, SPEC), vec![Code::RequirementMissingShallMust]);
     }
 
     /// A Spec Kit feature beside the OpenSpec tree: its own unit, checked

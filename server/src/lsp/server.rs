@@ -41,6 +41,10 @@ pub struct Inner {
     /// they are found, "every root is read" would hold of none.
     finding_roots: AtomicU64,
     watcher: Mutex<Option<watch::Fallback>>,
+    /// Roots found by opening a document before watching began: read only
+    /// once it has (a file written between a read and the start of the
+    /// watch would be seen by neither). `None` once watching has begun.
+    unwatched_roots: Mutex<Option<Vec<(usize, PathBuf)>>>,
     /// With `SPECLS_TEST_HOOKS=1`: how many read-only requests of each
     /// method ran to the end (not stopped by a cancellation).
     counting: bool,
@@ -102,6 +106,7 @@ impl Backend {
             read_done: tokio::sync::Notify::new(),
             finding_roots: AtomicU64::new(0),
             watcher: Mutex::new(None),
+            unwatched_roots: Mutex::new(Some(Vec::new())),
             counting: test_hooks(),
             finished: Arc::default(),
         }))
@@ -439,6 +444,27 @@ impl Inner {
             self.finding_roots.fetch_sub(1, Ordering::SeqCst);
         }
         self.read_done.notify_waiters();
+        // Watching starts before the roots are read: a file written between
+        // the read and the watch would be seen by neither. What changes
+        // during the read is read again when it is installed.
+        self.start_watching().await;
+        let early = self
+            .unwatched_roots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .unwrap_or_default();
+        if let Some(w) = self
+            .watcher
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            for (_, root) in &early {
+                w.add(root);
+            }
+        }
+        mine.extend(early);
         let total = mine.len();
         for (k, (i, root)) in mine.into_iter().enumerate() {
             if let Some(p) = &progress {
@@ -446,9 +472,6 @@ impl Inner {
             }
             self.load_root(i, root).await;
         }
-        // Watching starts before the end is reported, so that a client (or
-        // a test) may take the end to mean that changes on disk are seen.
-        self.start_watching().await;
         if let Some(p) = progress {
             p.finish("done");
         }
@@ -504,23 +527,33 @@ impl Inner {
             )
         };
         if dynamic {
-            if let Err(e) = self
-                .client
-                .register_capability(vec![watch::registration()])
-                .await
-            {
-                self.log(
-                    MessageType::WARNING,
-                    format!("specls: could not register file watching ({e}); watching with the file system instead"),
-                );
-            } else {
-                return;
-            }
+            // Not awaited here: the roots are read after this, and a client
+            // slow to answer (or never answering) must not hold that up.
+            let me = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = me
+                    .client
+                    .register_capability(vec![watch::registration()])
+                    .await
+                {
+                    me.log(
+                        MessageType::WARNING,
+                        format!("specls: could not register file watching ({e}); watching with the file system instead"),
+                    );
+                    me.watch_files(&roots);
+                }
+            });
+            return;
         }
+        self.watch_files(&roots);
+    }
+
+    /// Watches `roots` with the server's own file-system watcher.
+    fn watch_files(self: &Arc<Self>, roots: &[PathBuf]) {
         let me = self.clone();
         // The watcher calls back on its own thread, outside the runtime.
         let runtime = tokio::runtime::Handle::current();
-        match watch::Fallback::start(&roots, move |events| {
+        match watch::Fallback::start(roots, move |events| {
             let _in_runtime = runtime.enter();
             me.fs_events(events);
         }) {
@@ -680,17 +713,28 @@ impl LanguageServer for Backend {
                 if st.host.place_of(&path).is_none() {
                     if let Some((i, true)) = st.host.discover_root_for(&path) {
                         let root = st.host.roots()[i].path.clone();
-                        if let Some(w) = self
+                        let mut early = self
                             .0
-                            .watcher
+                            .unwatched_roots
                             .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .as_mut()
-                        {
-                            w.add(&root);
+                            .unwrap_or_else(|e| e.into_inner());
+                        match early.as_mut() {
+                            // The index reads it once watching has begun.
+                            Some(list) => list.push((i, root)),
+                            None => {
+                                if let Some(w) = self
+                                    .0
+                                    .watcher
+                                    .lock()
+                                    .unwrap_or_else(|e| e.into_inner())
+                                    .as_mut()
+                                {
+                                    w.add(&root);
+                                }
+                                let me = self.0.clone();
+                                tokio::spawn(async move { me.load_root(i, root).await });
+                            }
                         }
-                        let me = self.0.clone();
-                        tokio::spawn(async move { me.load_root(i, root).await });
                     }
                 }
             }
@@ -725,14 +769,16 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let pull = self
+        let clear_now = self
             .0
             .with_state("didClose", |st| {
-                st.close(&uri);
-                st.caps.pull_diagnostics
+                let other_name = st.close(&uri);
+                other_name && !st.caps.pull_diagnostics
             })
             .unwrap_or(false);
-        if !pull {
+        // Otherwise the next push sends what the file on disk has, or
+        // clears it (see `State::closed_pushes`).
+        if clear_now {
             self.0
                 .client
                 .publish_diagnostics(uri, Vec::new(), None)
@@ -834,8 +880,9 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
+        let previous = params.previous_result_id;
         self.0.inputs(Some(&uri)).await;
-        let (items, refresh) = self.0.request("textDocument/diagnostic", |st| {
+        let ((result_id, items), refresh) = self.0.request("textDocument/diagnostic", |st| {
             let started = std::time::Instant::now();
             let mut changed = st.host.recheck();
             st.mark_pulled(&uri);
@@ -844,9 +891,9 @@ impl LanguageServer for Backend {
                 changed.remove(&p);
             }
             let refresh = st.caps.diagnostic_refresh && st.pulls_outdated(&changed);
-            let items = st.doc_diagnostics(&uri);
+            let report = st.doc_report(&uri, previous.as_deref());
             st.report_timing(started);
-            (items, refresh)
+            (report, refresh)
         })?;
         self.0.reparse_later(path_of(&uri));
         if refresh {
@@ -855,14 +902,48 @@ impl LanguageServer for Backend {
                 let _ = client.workspace_diagnostic_refresh().await;
             });
         }
-        Ok(DocumentDiagnosticReportResult::Report(
-            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
-                related_documents: None,
-                full_document_diagnostic_report: FullDocumentDiagnosticReport {
-                    result_id: None,
-                    items,
-                },
-            }),
+        let report = match (items, result_id) {
+            (None, Some(id)) => {
+                DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                    related_documents: None,
+                    unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                        result_id: id,
+                    },
+                })
+            }
+            (items, result_id) => {
+                DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                    related_documents: None,
+                    full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                        result_id,
+                        items: items.unwrap_or_default(),
+                    },
+                })
+            }
+        };
+        Ok(DocumentDiagnosticReportResult::Report(report))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        // Every root read first, within bounds: a report from a half-read
+        // workspace would be taken for the whole and cleared next time.
+        self.0.inputs(None).await;
+        let (items, refresh) = self.0.request("workspace/diagnostic", |st| {
+            let changed = st.host.recheck();
+            let refresh = st.caps.diagnostic_refresh && st.pulls_outdated(&changed);
+            (st.workspace_report(&params.previous_result_ids), refresh)
+        })?;
+        if refresh {
+            let client = self.0.client.clone();
+            tokio::spawn(async move {
+                let _ = client.workspace_diagnostic_refresh().await;
+            });
+        }
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items },
         ))
     }
 

@@ -54,6 +54,14 @@ pub struct State {
     /// close.
     uris: Arc<HashMap<PathBuf, Uri>>,
     sent: HashMap<PathBuf, Sent>,
+    /// Closed files whose last push had diagnostics: what a pushing client
+    /// shows for files that are not open, and must be told to clear.
+    shown_closed: HashSet<Place>,
+    /// Files closed since the last push: their diagnostics go back to
+    /// those of the file on disk (or away, without workspace diagnostics).
+    closed_since: HashSet<Place>,
+    /// The severities changed: every closed file's push is out of date.
+    push_all_closed: bool,
     /// Set by `shutdown`; `exit` without it ends with status 1.
     pub shut_down: bool,
     /// The settings changed since the last diagnostics pass: every report
@@ -81,6 +89,9 @@ impl Default for State {
             caps: ClientCaps::default(),
             uris: Arc::default(),
             sent: HashMap::new(),
+            shown_closed: HashSet::new(),
+            closed_since: HashSet::new(),
+            push_all_closed: false,
             shut_down: false,
             reports_outdated: false,
             timing: (std::env::var("SPECLS_TIMING").as_deref() == Ok("1"))
@@ -181,14 +192,27 @@ impl State {
             .map_err(|e| format!("didChange for {}: {e}", uri.as_str()))
     }
 
-    /// Forgets a document; the index goes back to the file on disk.
-    pub fn close(&mut self, uri: &Uri) {
+    /// Forgets a document; the index goes back to the file on disk. Returns
+    /// whether the client must be told at once to clear what it shows under
+    /// `uri`: later pushes for the closed file name it by the path under its
+    /// root, which may be another spelling of it.
+    pub fn close(&mut self, uri: &Uri) -> bool {
         let Some(path) = self.own_path(uri) else {
-            return;
+            return false;
         };
         Arc::make_mut(&mut self.uris).remove(&path);
         self.sent.remove(&path);
-        self.host.close(&path);
+        let place = self.host.close(&path).and_then(|open| open.place);
+        match place {
+            Some(place) => {
+                let same = Uri::from_file_path(self.host.path_at(&place)).as_ref() == Some(uri);
+                // What it showed while open is now shown for a closed file.
+                self.shown_closed.insert(place.clone());
+                self.closed_since.insert(place);
+                !same
+            }
+            None => true,
+        }
     }
 
     /// Applies files changed on disk.
@@ -203,6 +227,7 @@ impl State {
         for s in self.sent.values_mut() {
             s.published = None;
         }
+        self.push_all_closed = true;
         self.reports_outdated = true;
     }
 
@@ -260,7 +285,78 @@ impl State {
         for p in &mut out {
             p.diagnostics = self.doc_diagnostics(&p.uri);
         }
+        out.extend(self.closed_pushes(changed));
         out
+    }
+
+    /// The pushes for files that are not open: those whose diagnostics
+    /// changed, were just closed, or (after a settings change) are shown.
+    /// Without workspace diagnostics (`diagnostics.workspace = false`)
+    /// they only clear what the client still shows.
+    fn closed_pushes(&mut self, changed: &HashSet<Place>) -> Vec<Publish> {
+        let mut places: HashSet<Place> = changed.clone();
+        places.extend(self.closed_since.iter().cloned());
+        if std::mem::take(&mut self.push_all_closed) {
+            places.extend(self.shown_closed.iter().cloned());
+            for (i, root) in self.host.roots().iter().enumerate() {
+                if !root.retired {
+                    places.extend(
+                        self.host
+                            .root_diagnostics(i)
+                            .into_keys()
+                            .map(|rel| Place { root: i, rel }),
+                    );
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut places: Vec<Place> = places.into_iter().collect();
+        places.sort_by(|a, b| (a.root, &a.rel).cmp(&(b.root, &b.rel)));
+        for place in places {
+            if self.host.open_doc_at(&place).is_some() {
+                self.closed_since.remove(&place);
+                continue;
+            }
+            // A root still being read has only some of its diagnostics;
+            // the pass after the read sends the rest.
+            if !self.host.place_ready(&place) {
+                continue;
+            }
+            self.closed_since.remove(&place);
+            let diagnostics = if self.host.config(place.root).workspace_diagnostics() {
+                self.closed_diagnostics(&place)
+            } else {
+                Vec::new()
+            };
+            if diagnostics.is_empty() {
+                if !self.shown_closed.remove(&place) {
+                    continue;
+                }
+            } else {
+                self.shown_closed.insert(place.clone());
+            }
+            let Some(uri) = Uri::from_file_path(self.host.path_at(&place)) else {
+                continue;
+            };
+            out.push(Publish {
+                uri,
+                version: None,
+                diagnostics,
+            });
+        }
+        out
+    }
+
+    /// The diagnostics of a file that is not open, in protocol form.
+    fn closed_diagnostics(&self, place: &Place) -> Vec<lsp::Diagnostic> {
+        let Some(file) = self.host.roots()[place.root].ws.file(&place.rel) else {
+            return Vec::new();
+        };
+        self.host
+            .file_diagnostics(place)
+            .iter()
+            .map(|d| convert::diagnostic(d, file, self.host.encoding()))
+            .collect()
     }
 
     /// Whether everything the diagnostics of `uri` depend on has been read.
@@ -296,6 +392,99 @@ impl State {
         })
     }
 
+    /// A pull of the open document `uri`: the id of its diagnostics, and
+    /// the diagnostics unless the client already holds that id.
+    pub fn doc_report(
+        &self,
+        uri: &Uri,
+        previous: Option<&str>,
+    ) -> (Option<String>, Option<Vec<lsp::Diagnostic>>) {
+        let Some(place) = self.open_place(uri) else {
+            return (None, Some(Vec::new()));
+        };
+        let diags = self.host.file_diagnostics(&place);
+        let id = self.host.report_id(&place, &diags);
+        if previous == Some(id.as_str()) {
+            return (Some(id), None);
+        }
+        (Some(id), Some(self.doc_diagnostics(uri)))
+    }
+
+    /// A workspace pull: every file with diagnostics, in full unless the
+    /// client already holds its id, and an empty report for each file the
+    /// client holds diagnostics for that has none now. Open documents are
+    /// reported with their version; roots with `diagnostics.workspace =
+    /// false` report nothing.
+    pub fn workspace_report(
+        &self,
+        previous: &[lsp::PreviousResultId],
+    ) -> Vec<lsp::WorkspaceDocumentDiagnosticReport> {
+        let mut held: HashMap<Place, (&Uri, &str)> = previous
+            .iter()
+            .filter_map(|p| {
+                let place = self.host.place_of(&path_of(&p.uri)?)?;
+                Some((place, (&p.uri, p.value.as_str())))
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (i, root) in self.host.roots().iter().enumerate() {
+            if root.retired || !self.host.config(i).workspace_diagnostics() {
+                continue;
+            }
+            for (rel, diags) in self.host.root_diagnostics(i) {
+                let place = Place { root: i, rel };
+                if !self.host.place_ready(&place) {
+                    continue;
+                }
+                let (uri, version) = match self.host.open_doc_at(&place) {
+                    Some((path, open)) => (
+                        self.uris.get(path).cloned(),
+                        Some(i64::from(open.doc.version)),
+                    ),
+                    None => (Uri::from_file_path(self.host.path_at(&place)), None),
+                };
+                let Some(uri) = uri else { continue };
+                let id = self.host.report_id(&place, &diags);
+                let before = held.remove(&place).map(|(_, v)| v);
+                if before == Some(id.as_str()) {
+                    out.push(lsp::WorkspaceDocumentDiagnosticReport::Unchanged(
+                        lsp::WorkspaceUnchangedDocumentDiagnosticReport {
+                            uri,
+                            version,
+                            unchanged_document_diagnostic_report:
+                                lsp::UnchangedDocumentDiagnosticReport { result_id: id },
+                        },
+                    ));
+                    continue;
+                }
+                let file = &root.ws.file(&place.rel);
+                let items = file.map_or_else(Vec::new, |file| {
+                    diags
+                        .iter()
+                        .map(|d| convert::diagnostic(d, file, self.host.encoding()))
+                        .collect()
+                });
+                out.push(full_report(uri, version, id, items));
+            }
+        }
+        // What the client holds for files that now have nothing; an open
+        // document's own pull answers for it.
+        let mut gone: Vec<(Place, (&Uri, &str))> = held
+            .into_iter()
+            .filter(|(place, (_, id))| *id != "none" && self.host.open_doc_at(place).is_none())
+            .collect();
+        gone.sort_by(|a, b| (a.0.root, &a.0.rel).cmp(&(b.0.root, &b.0.rel)));
+        for (_, (uri, _)) in gone {
+            out.push(full_report(
+                uri.clone(),
+                None,
+                "none".to_string(),
+                Vec::new(),
+            ));
+        }
+        out
+    }
+
     /// Records that a pulling client now has `uri`'s current diagnostics.
     pub fn mark_pulled(&mut self, uri: &Uri) {
         let Some(path) = path_of(uri) else {
@@ -317,6 +506,22 @@ impl State {
     pub fn open_place(&self, uri: &Uri) -> Option<Place> {
         self.host.doc(&path_of(uri)?)?.place.clone()
     }
+}
+
+fn full_report(
+    uri: Uri,
+    version: Option<i64>,
+    id: String,
+    items: Vec<lsp::Diagnostic>,
+) -> lsp::WorkspaceDocumentDiagnosticReport {
+    lsp::WorkspaceDocumentDiagnosticReport::Full(lsp::WorkspaceFullDocumentDiagnosticReport {
+        uri,
+        version,
+        full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+            result_id: Some(id),
+            items,
+        },
+    })
 }
 
 /// What a read-only request answers from: a snapshot of the host and the

@@ -93,6 +93,9 @@ impl Fallback {
     /// files are still read when opened.
     pub fn add(&mut self, root: &Path) {
         let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        if shared.roots.iter().any(|r| r == root) {
+            return;
+        }
         for tree in TREES {
             let dir = root.join(tree);
             if dir.is_dir() {
@@ -131,6 +134,17 @@ fn batch(
             }
             collect(e, &mut events);
         }
+        // A folder created inside a watched tree is watched from the moment
+        // its event is seen; what was written into it before that (a copy
+        // that paused, under load) has no event of its own.
+        let created_dirs: Vec<PathBuf> = events
+            .iter()
+            .filter(|(p, k)| *k == FsChange::Created && p.is_dir())
+            .map(|(p, _)| p.clone())
+            .collect();
+        for dir in created_dirs {
+            files_under(&dir, &mut events);
+        }
         let roots = lock(shared).roots.clone();
         for root in roots {
             for tree in TREES {
@@ -164,6 +178,24 @@ fn rewatch(shared: &Mutex<Shared>, root: &Path, spec: &Path, out: &mut Vec<(Path
             .into_iter()
             .map(|f| (root.join(&f.rel), FsChange::Created)),
     );
+}
+
+/// Announces every file under `dir` as created (links are not followed, so
+/// a link loop cannot keep it going).
+fn files_under(dir: &Path, out: &mut Vec<(PathBuf, FsChange)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            files_under(&entry.path(), out);
+        } else if kind.is_file() {
+            out.push((entry.path(), FsChange::Created));
+        }
+    }
 }
 
 /// Whether an event can mean that a folder came or went. Reading a folder
@@ -267,5 +299,79 @@ mod tests {
         write(&root, ".kiro/specs/a/design.md");
         let n = settle(&batches, Duration::from_millis(500), Duration::from_secs(5));
         assert_eq!(n, 1, "one new file, {n} batches");
+    }
+
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                copy_tree(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+
+    /// `rm -rf openspec` and a copy put back (a branch switch): every file
+    /// of the copy is announced, though the folder's old watch died with
+    /// it.
+    #[test]
+    fn a_tree_removed_and_put_back_is_announced_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let rels: Vec<String> = (0..6)
+            .flat_map(|i| {
+                [
+                    format!("openspec/specs/cap-{i}/spec.md"),
+                    format!("openspec/changes/ch-{i}/specs/cap-{i}/spec.md"),
+                    format!("openspec/changes/ch-{i}/tasks.md"),
+                ]
+            })
+            .collect();
+        for rel in &rels {
+            write(&root, rel);
+        }
+        let backup = tempfile::tempdir().unwrap();
+        copy_tree(&root.join("openspec"), backup.path());
+        let seen: Arc<Mutex<Vec<(PathBuf, FsChange)>>> = Arc::default();
+        let sink = seen.clone();
+        let _w = Fallback::start(std::slice::from_ref(&root), move |events| {
+            sink.lock().unwrap().extend(events);
+        })
+        .unwrap();
+        for round in 0..3 {
+            std::fs::remove_dir_all(root.join("openspec")).unwrap();
+            copy_tree(backup.path(), &root.join("openspec"));
+            let count = AtomicUsize::new(0);
+            let deadline = std::time::Instant::now() + Duration::from_secs(5);
+            loop {
+                std::thread::sleep(Duration::from_millis(100));
+                let events = seen.lock().unwrap();
+                // Every file's last event says it is there.
+                let mut last: std::collections::HashMap<&PathBuf, FsChange> = Default::default();
+                for (p, k) in events.iter() {
+                    last.insert(p, *k);
+                }
+                let missing: Vec<&String> = rels
+                    .iter()
+                    .filter(|r| {
+                        !matches!(
+                            last.get(&root.join(r)),
+                            Some(FsChange::Created) | Some(FsChange::Changed)
+                        )
+                    })
+                    .collect();
+                count.store(missing.len(), Ordering::SeqCst);
+                if missing.is_empty() {
+                    break;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "round {round}: never announced again: {missing:?}"
+                );
+            }
+            seen.lock().unwrap().clear();
+        }
     }
 }

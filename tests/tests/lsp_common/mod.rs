@@ -192,6 +192,13 @@ pub fn start(ws: &Workspace, caps: impl Into<Value>) -> LspClient {
     LspClient::start_in(ws.path(), caps, fast()).0
 }
 
+/// [`fast`], with the diagnostics of open documents only
+/// (`diagnostics.workspace = false`): for tests of what open and close do
+/// to them.
+pub fn open_only() -> Value {
+    json!({"diagnostics": {"delay-ms": 0, "workspace": false}})
+}
+
 /// Opens a file of the workspace with its text on disk, at version 1.
 pub fn open_file(lsp: &mut LspClient, ws: &Workspace, rel: &str) -> String {
     let text = std::fs::read_to_string(ws.join(rel)).expect("fixture file");

@@ -32,6 +32,12 @@ test("an unset delay is left to specls.toml", () => {
   assert.deepEqual(toServerSettings(undefined, undefined), { rules: {}, diagnostics: {} });
 });
 
+test("workspace diagnostics are sent only when set", () => {
+  assert.deepEqual(toServerSettings({}, null, false), { rules: {}, diagnostics: { workspace: false } });
+  assert.deepEqual(toServerSettings({}, null, null), { rules: {}, diagnostics: {} });
+  assert.deepEqual(toServerSettings({}, null, "no"), { rules: {}, diagnostics: {} });
+});
+
 test("settings drop values the server cannot read", () => {
   assert.deepEqual(toServerSettings({ a: "off", b: 3 }, -1), { rules: { a: "off" }, diagnostics: {} });
   assert.deepEqual(toServerSettings(["x"], 12.6), { rules: {}, diagnostics: { "delay-ms": 13 } });

@@ -138,9 +138,26 @@ test("the extension in code-server", { skip: lacking.length > 0 && `missing: ${l
     await wb.screenshot("status-running");
   });
 
+  await t.test("the Problems panel lists the mistakes of files that are not open", async () => {
+    // No file has been opened: these come from the workspace pull
+    // (examples/README.md rows S6, K4 and 6).
+    const want = ["speckit/unknown-story", "kiro/unknown-criterion", "requirement/missing-shall-must"];
+    await wb.problems();
+    await wb.command("View: Toggle Maximized Panel");
+    try {
+      await wb.poll("the closed files' codes in the Problems panel", async () => {
+        const rows = await wb.problemRows();
+        return want.every((c) => rows.some((r) => r.startsWith(`specls(${c})`))) && rows;
+      }, 60000);
+      await wb.screenshot("problems-closed-files");
+    } finally {
+      await wb.command("View: Toggle Maximized Panel");
+    }
+  });
+
   await t.test("the Problems panel lists the workspace's mistakes with their codes", async () => {
-    // The server publishes diagnostics for open documents, so the user opens
-    // each file with a deliberate mistake (examples/README.md).
+    // Each file with a deliberate mistake (examples/README.md) opened, as a
+    // user would to work on it: open documents are pulled one by one.
     const files = [
       "openspec/specs/call-analytics/spec.md",
       "openspec/changes/add-call-transfer/specs/voice-agent/spec.md",
