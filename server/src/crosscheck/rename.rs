@@ -127,6 +127,46 @@ fn a_scenario_is_renamed_with_its_copies_and_links() {
 }
 
 #[test]
+fn link_labels_that_repeat_the_old_name_follow_it_as_whole_words() {
+    let fx = changes()
+        .replace(
+            "#### Scenario: Caller asks\n- **WHEN** asked",
+            "#### Scenario: Caller$0 asks\n- **WHEN** asked",
+        )
+        .replace(
+            "[a](specs/voice/spec.md#scenario-caller-asks)",
+            "[Caller asks](specs/voice/spec.md#scenario-caller-asks)",
+        )
+        .replace(
+            "[m](../../specs/voice/spec.md#scenario-caller-asks)",
+            "[When Caller asks, twice: Caller asks](../../specs/voice/spec.md#scenario-caller-asks)",
+        )
+        .replace(
+            "[r](specs/voice/spec.md#requirement-transfer)",
+            "[Caller asksed](specs/voice/spec.md#requirement-transfer)",
+        );
+    let files = renamed(&fx, "Caller wants a person");
+    let tasks = text(&files, "openspec/changes/c/tasks.md");
+    assert!(
+        tasks.contains(
+            "[Caller wants a person](specs/voice/spec.md#scenario-caller-wants-a-person)"
+        ),
+        "{tasks}"
+    );
+    assert!(
+        tasks.contains(
+            "[When Caller wants a person, twice: Caller wants a person](../../specs/voice/spec.md#scenario-caller-wants-a-person)"
+        ),
+        "{tasks}"
+    );
+    // Not a whole word, and a link to another heading: both left alone.
+    assert!(
+        tasks.contains("[Caller asksed](specs/voice/spec.md#requirement-transfer)"),
+        "{tasks}"
+    );
+}
+
+#[test]
 fn a_renamed_duplicate_moves_the_suffix_of_the_other() {
     let fx = "//- openspec/specs/a/spec.md
 ## Purpose

@@ -32,7 +32,7 @@ use super::element::{
     dep_target, element_at, main_requirement, requirement_family, scenario_family, DepTarget,
     Element, ReqSite, ScenarioSite, Site,
 };
-use super::links::{self, resolve, scan_links, Resolved};
+use super::links::{self, resolve, scan_links, MdLink, Resolved};
 use super::shaped::{at_cursor, Def, Named, Unit};
 use crate::formats::shape::{PhaseKind, RequirementKind, Target};
 use crate::model::tasks::{task_id, Task, TaskList};
@@ -646,6 +646,9 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
     // Their anchors before: a link can only lead to one of them if its
     // fragment is one of these, which spares resolving every other link.
     let mut old_anchors: HashSet<String> = HashSet::new();
+    // (file, heading line) → the name the heading had and gets, for link
+    // labels that repeat it.
+    let mut names: HashMap<(String, u32), (String, String)> = HashMap::new();
     for rel in change.files() {
         let Some(file) = ws.file(rel) else { continue };
         let mine: Vec<(Span, &str)> = change
@@ -666,6 +669,18 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
                 Some(a) if *a != h.anchor => {
                     moved.insert((rel.to_string(), h.line), a.clone());
                     old_anchors.insert(h.anchor.clone());
+                    let on_line = mine
+                        .iter()
+                        .find(|(span, _)| h.span.start <= span.start && span.end <= h.span.end);
+                    if let Some((span, new)) = on_line {
+                        let old = file.text[span.range()].trim();
+                        if !old.is_empty() {
+                            names.insert(
+                                (rel.to_string(), h.line),
+                                (old.to_string(), new.trim().to_string()),
+                            );
+                        }
+                    }
                 }
                 _ => {}
             }
@@ -706,9 +721,46 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
                 Span::new(start, link.dest.end as usize),
                 anchor.clone(),
             ));
+            if let Some((old, new)) = names.get(&(target.rel.clone(), h.line)) {
+                label_update(&mut change, f, &link, old, new);
+            }
         }
     }
     change
+}
+
+/// Renames `old` to `new` in the label of `link` where it stands as whole
+/// words (`[Caller asks](…#scenario-caller-asks)`), unless another edit
+/// already covers the label.
+fn label_update(change: &mut SourceChange, f: &SourceFile, link: &MdLink, old: &str, new: &str) {
+    let start = link.span.start as usize + 1;
+    let Some(label) = f.text.get(start..link.dest.start as usize) else {
+        return;
+    };
+    let Some(end) = label.rfind("](") else { return };
+    let label = &label[..end];
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let mut edits = Vec::new();
+    for (at, _) in label.match_indices(old) {
+        let before = label[..at].chars().next_back();
+        let after = label[at + old.len()..].chars().next();
+        if !word(before) && !word(after) {
+            edits.push(TextEdit::new(
+                &f.rel,
+                Span::new(start + at, start + at + old.len()),
+                new,
+            ));
+        }
+    }
+    let clash = |e: &TextEdit| {
+        change
+            .edits
+            .iter()
+            .any(|o| o.rel == e.rel && o.span.start < e.span.end && e.span.start < o.span.end)
+    };
+    if !edits.iter().any(clash) {
+        change.edits.extend(edits);
+    }
 }
 
 #[cfg(test)]
