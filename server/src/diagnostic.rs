@@ -67,6 +67,7 @@ codes! {
     SpecDeltaHeaderInMainSpec = "spec/delta-header-in-main-spec", Error;
     RequirementOutsideSection = "requirement/outside-section", Error;
     RequirementNotARequirementHeader = "requirement/not-a-requirement-header", Error;
+    RequirementMissingPrefix = "requirement/missing-prefix", Warning;
     RequirementDuplicate = "requirement/duplicate", Error;
     RequirementMissingText = "requirement/missing-text", Error;
     RequirementMissingShallMust = "requirement/missing-shall-must", Warning;
