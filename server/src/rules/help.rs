@@ -27,7 +27,7 @@ pub fn summary(code: Code) -> &'static str {
         Code::ScenarioMissingThen => "A scenario has steps but no THEN.",
         Code::ScenarioStepOrder => "A GIVEN after a WHEN or THEN, or a WHEN after a THEN.",
         Code::ScenarioDuplicate => "Two scenarios of one requirement share a name.",
-        Code::Rfc2119LowercaseKeyword => "Lowercase must/shall/should/may in a requirement body (outside code spans).",
+        Code::Rfc2119LowercaseKeyword => "Lowercase must/shall/should in a requirement body that has no uppercase RFC 2119 keyword (not in code, quotes, block quotes or rationale paragraphs such as `Why:`).",
         Code::DeltaNoSections => "No delta section.",
         Code::DeltaEmpty => "Delta sections but no entry parsed.",
         Code::DeltaOrphanRequirement => "`### Requirement:` outside the four delta sections.",
