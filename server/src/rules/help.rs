@@ -21,7 +21,7 @@ pub fn summary(code: Code) -> &'static str {
         Code::RequirementMissingShallMust => "The body has no uppercase SHALL or MUST.",
         Code::RequirementNoScenario => "No scenario with a body.",
         Code::RequirementTooLong => "Body text longer than 500 characters.",
-        Code::ScenarioWrongLevel => "`### Scenario:`, `##### Scenario:`, `- Scenario:` or `**Scenario:**`: something meant as a scenario that OpenSpec cannot see.",
+        Code::ScenarioWrongLevel => "`### Scenario:`, `##### Scenario:`, `- Scenario:` or `**Scenario:**`: something meant as a scenario that OpenSpec cannot see; also a `#### Scenario:` outside every requirement (under a `## Scenarios` section, say).",
         Code::ScenarioEmpty => "A scenario heading with no body (OpenSpec silently does not count it).",
         Code::ScenarioMissingWhen => "A scenario has steps but no WHEN.",
         Code::ScenarioMissingThen => "A scenario has steps but no THEN.",

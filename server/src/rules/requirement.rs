@@ -35,12 +35,12 @@ pub fn check_text(req: &Requirement, label: &str, path: &str, sink: &mut Sink) {
 /// Scenario-like lines OpenSpec cannot see (`### Scenario:`, `- Scenario:`…).
 pub fn check_misplaced_scenarios(found: &[MisplacedScenario], path: &str, sink: &mut Sink) {
     for m in found {
-        sink.push(
-            Code::ScenarioWrongLevel,
-            path,
-            m.span,
-            format!("\"{}\" is not a scenario OpenSpec can see: scenarios are level-4 headings. Rewrite it as \"#### Scenario: {}\".", m.form, m.name),
-        );
+        let msg = if m.outside_requirement {
+            format!("\"{}\" is outside every requirement, so OpenSpec never sees it (it reads scenarios only under a \"### Requirement:\" header). Move it under the requirement it tests, as \"#### Scenario: {}\".", m.form, m.name)
+        } else {
+            format!("\"{}\" is not a scenario OpenSpec can see: scenarios are level-4 headings. Rewrite it as \"#### Scenario: {}\".", m.form, m.name)
+        };
+        sink.push(Code::ScenarioWrongLevel, path, m.span, msg);
     }
 }
 
