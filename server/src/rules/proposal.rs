@@ -21,9 +21,9 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
             Some(w) if !w.text.is_empty() => {
                 let n = js::utf16_len(&w.text);
                 if n < 50 {
-                    sink.push(Code::ProposalWhyLength, &f.rel, w.heading, format!("Why section is {n} characters; it must be at least 50. Say what problem this change solves and for whom."));
+                    sink.push(Code::ProposalWhyLength, &f.rel, w.heading, format!("Why section is {n} characters; OpenSpec wants at least 50 (its limit, checked when archiving; characters counted as it counts them, in UTF-16 units). Say what problem this change solves and for whom."));
                 } else if n > 1000 {
-                    sink.push(Code::ProposalWhyLength, &f.rel, w.heading, format!("Why section is {n} characters; it should not exceed 1000. Keep the motivation short and move detail to design.md."));
+                    sink.push(Code::ProposalWhyLength, &f.rel, w.heading, format!("Why section is {n} characters; OpenSpec wants at most 1000 (its limit, checked when archiving; characters counted as it counts them, in UTF-16 units). Keep the motivation short and move detail to design.md."));
                 }
             }
             Some(w) => sink.push(Code::ProposalMissingWhy, &f.rel, w.heading, "The Why section is empty. Say what problem this change solves (50 to 1000 characters)."),
@@ -80,7 +80,7 @@ fn created_elsewhere(ws: &Workspace, own: &ChangeRef, capability: &str) -> bool 
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::fixture::{check_annotated_only, check_only};
+    use crate::rules::fixture::{check_annotated_only, check_only, messages};
 
     const WHY: &str = "## Why\nCallers wait too long when the agent cannot help them, so they hang up.\n## What Changes\n- Add transfer\n";
 
@@ -115,6 +115,18 @@ Too short.
             "proposal/"
         )
         .is_empty());
+    }
+
+    #[test]
+    fn why_length_names_openspec_as_the_source_of_the_limit() {
+        let m = messages(
+            "//- openspec/changes/c/proposal.md\n## Why\nToo short.\n## What Changes\n- x\n",
+            "proposal/why-length",
+        );
+        assert!(
+            m[0].starts_with("Why section is 10 characters; OpenSpec wants at least 50 (its limit"),
+            "{m:?}"
+        );
     }
 
     #[test]

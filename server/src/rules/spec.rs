@@ -123,7 +123,7 @@ fn check_structure(spec: &MainSpec, file: &SourceFile, sink: &mut Sink) {
             Code::SpecPurposeTooShort,
             path,
             purpose.span,
-            format!("Purpose section is too brief ({} characters; at least 50 expected). Say what the capability is for and who relies on it.", js::utf16_len(&purpose.text)),
+            format!("Purpose section is too brief ({} characters; OpenSpec's validator wants at least 50, counted as it counts them, in UTF-16 units). Say what the capability is for and who relies on it.", js::utf16_len(&purpose.text)),
         );
     }
     for sr in &spec.schema_requirements {
