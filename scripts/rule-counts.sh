@@ -31,6 +31,8 @@ if [ -z "$bin" ]; then
     bin="$repo/target/release/specls"
     [ -x "$bin" ] || (cd "$repo" && cargo build --release -q -p specls)
 fi
+# Each tree is checked from inside it: a relative --bin must not depend on that.
+case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
