@@ -92,6 +92,7 @@ codes! {
     ChangeMisplacedDelta = "change/misplaced-delta", Error;
     ChangeSkipSpecsConflict = "change/skip-specs-conflict", Error;
     ChangeNested = "change/nested", Error;
+    ChangeOverlap = "change/overlap", Warning;
     ProposalMissingWhy = "proposal/missing-why", Warning;
     ProposalWhyLength = "proposal/why-length", Warning;
     ProposalMissingWhatChanges = "proposal/missing-what-changes", Warning;

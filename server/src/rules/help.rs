@@ -39,6 +39,7 @@ pub fn summary(code: Code) -> &'static str {
         Code::ChangeNoDeltas => "No delta entry and no `skip_specs: true`.",
         Code::ChangeMisplacedDelta => "`specs/spec.md`, or delta sections in another file under `specs/`.",
         Code::ChangeSkipSpecsConflict => "`skip_specs: true` with files under `specs/`, or metadata too invalid to honour the marker.",
+        Code::ChangeOverlap => "Two active changes MODIFY, REMOVE or RENAME the same requirement of one capability, or ADD (or RENAME TO) the same name to it; reported on each entry, naming the other change.",
         Code::ChangeNested => "A folder under `changes/` that only wraps other change folders.",
         Code::ProposalMissingWhy => "No `Why` section, or an empty one.",
         Code::ProposalWhyLength => "Why shorter than 50 or longer than 1000 characters.",
