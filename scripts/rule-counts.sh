@@ -31,6 +31,8 @@ if [ -z "$bin" ]; then
     bin="$repo/target/release/specls"
     [ -x "$bin" ] || (cd "$repo" && cargo build --release -q -p specls)
 fi
+# Each tree is checked from inside it: a relative --bin must not depend on that.
+case "$bin" in /*) ;; *) bin="$PWD/$bin" ;; esac
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
@@ -51,7 +53,8 @@ for d in "${dirs[@]}"; do
         set -e
         [ "$rc" -le 1 ] || continue
         trees+=("$name")
-        grep -o '"code": "[^"]*"' "$tmp/$name.json" | cut -d'"' -f4 | sort | uniq -c |
+        # A tree with no finding at all is counted too (grep finds nothing).
+        { grep -o '"code": "[^"]*"' "$tmp/$name.json" || true; } | cut -d'"' -f4 | sort | uniq -c |
             awk -v t="$name" '{ print $2 "\t" t "\t" $1 }' >>"$tmp/counts.tsv"
         grep -o '"files": [0-9]*' "$tmp/$name.json" | awk -v t="$name" '{ print t "\t" $2 }' >>"$tmp/files.tsv"
     done

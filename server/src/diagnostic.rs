@@ -67,6 +67,7 @@ codes! {
     SpecDeltaHeaderInMainSpec = "spec/delta-header-in-main-spec", Error;
     RequirementOutsideSection = "requirement/outside-section", Error;
     RequirementNotARequirementHeader = "requirement/not-a-requirement-header", Error;
+    RequirementMissingPrefix = "requirement/missing-prefix", Warning;
     RequirementDuplicate = "requirement/duplicate", Error;
     RequirementMissingText = "requirement/missing-text", Error;
     RequirementMissingShallMust = "requirement/missing-shall-must", Warning;
@@ -91,6 +92,7 @@ codes! {
     ChangeMisplacedDelta = "change/misplaced-delta", Error;
     ChangeSkipSpecsConflict = "change/skip-specs-conflict", Error;
     ChangeNested = "change/nested", Error;
+    ChangeOverlap = "change/overlap", Warning;
     ProposalMissingWhy = "proposal/missing-why", Warning;
     ProposalWhyLength = "proposal/why-length", Warning;
     ProposalMissingWhatChanges = "proposal/missing-what-changes", Warning;

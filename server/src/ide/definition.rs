@@ -3,7 +3,8 @@
 //! References go to what they name: a dependency id to its task (or, for a
 //! group id, the group), a link to the requirement, scenario, heading or file
 //! it points at (a link whose anchor is broken still opens the file), a delta
-//! entry to the main-spec requirement it changes (a scenario of a delta block
+//! entry to the main-spec requirement it changes and to the entries of other
+//! active changes that overlap it (`change/overlap`) (a scenario of a delta block
 //! to the same-named scenario of that requirement), a proposal's capability
 //! to its main spec, or to the change's delta spec for a new capability.
 //!
@@ -56,7 +57,14 @@ pub fn definition(ws: &Workspace, rel: &str, offset: usize) -> Vec<NavTarget> {
             }
         },
         Element::Site(Site::Req(r)) if r.role != Role::Main => {
-            element::main_requirement(ws, &r).map(|m| m.nav())
+            // The main requirement, then what other active changes do to it
+            // (`change/overlap`).
+            let mut out: Vec<NavTarget> = element::main_requirement(ws, &r)
+                .map(|m| m.nav())
+                .into_iter()
+                .collect();
+            out.extend(element::overlapping(ws, &r).iter().map(|o| o.nav()));
+            return out;
         }
         Element::Site(Site::Scenario(s)) if s.req.role != Role::Main => {
             element::main_requirement(ws, &s.req).and_then(|m| {
@@ -145,6 +153,64 @@ mod tests {
         let t = &definition(&fx.ws, &fx.rel, b)[0];
         assert!(text[t.full.range()].starts_with("### Requirement: Transfer\n"));
         assert!(text[t.full.range()].ends_with("- **THEN** the caller waits"));
+    }
+
+    /// `change/overlap`: from an entry, also to what another active change
+    /// does to the same requirement (not to a change stacked on an ADDED,
+    /// nor to an archived one).
+    #[test]
+    fn overlapping_entries_of_other_changes_are_definitions_too() {
+        let others = "//- openspec/changes/b/specs/voice/spec.md
+## REMOVED Requirements
+- `### Requirement: Transfer`
+## ADDED Requirements
+### Requirement: Hold music
+The agent SHALL play music.
+#### Scenario: Wait
+- **WHEN** held
+- **THEN** music
+//- openspec/changes/archive/2026-01-01-d/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: Transfer
+The agent SHALL transfer.
+#### Scenario: Caller asks
+- **WHEN** asked
+- **THEN** transferred
+";
+        let mine = "//- openspec/changes/c/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: Trans$0fer
+The agent SHALL transfer quickly.
+#### Scenario: Caller asks
+- **WHEN** asked
+- **THEN** transferred
+## ADDED Requirements
+### Requirement: Hold music
+The agent SHALL hold.
+#### Scenario: Wait
+- **WHEN** held
+- **THEN** music
+";
+        assert_eq!(
+            def(&format!("{VOICE}{mine}{others}")),
+            [
+                "openspec/specs/voice/spec.md:8 \"Transfer\"",
+                "openspec/changes/b/specs/voice/spec.md:2 \"Transfer\"",
+            ]
+        );
+        let added = mine.replace("$0", "").replace(
+            "Hold music\nThe agent SHALL hold",
+            "Hold$0 music\nThe agent SHALL hold",
+        );
+        assert_eq!(
+            def(&format!("{VOICE}{added}{others}")),
+            ["openspec/changes/b/specs/voice/spec.md:4 \"Hold music\""]
+        );
+        // Without another change touching it, only the main requirement.
+        assert_eq!(
+            def(&format!("{VOICE}{mine}")),
+            ["openspec/specs/voice/spec.md:8 \"Transfer\""]
+        );
     }
 
     #[test]

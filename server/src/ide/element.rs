@@ -310,6 +310,25 @@ pub(crate) fn requirement_family<'a>(ws: &'a Workspace, site: &ReqSite<'a>) -> V
     out
 }
 
+/// The entries of other active changes that `change/overlap` reports
+/// `site` against: the same requirement changed (MODIFIED, REMOVED,
+/// RENAMED) by both, or the same name ADDED by both. A MODIFIED of what
+/// another change ADDS is stacked on it, not an overlap.
+pub(crate) fn overlapping<'a>(ws: &'a Workspace, site: &ReqSite<'a>) -> Vec<ReqSite<'a>> {
+    let Some(own) = site.change.filter(|c| !c.archived) else {
+        return Vec::new();
+    };
+    let adds = |r: Role| r == Role::Added;
+    requirement_family(ws, site)
+        .into_iter()
+        .filter(|o| {
+            o.change.is_some_and(|c| c != own && !c.archived)
+                && o.role != Role::Main
+                && adds(o.role) == adds(site.role)
+        })
+        .collect()
+}
+
 /// Every copy of a scenario: the scenarios of the same name in the blocks of
 /// its requirement's family.
 pub(crate) fn scenario_family<'a>(

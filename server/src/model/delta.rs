@@ -120,8 +120,12 @@ pub struct Orphan {
 pub struct MisplacedScenario {
     pub span: Span,
     pub name: String,
-    /// `### Scenario:`, `##### Scenario:`, `- Scenario:`, `**Scenario:**`.
+    /// `### Scenario:`, `##### Scenario:`, `- Scenario:`, `**Scenario:**`,
+    /// `#### Scenario:`.
     pub form: &'static str,
+    /// Not under any requirement heading: it needs moving under the
+    /// requirement it tests, which no rewrite of the line can do.
+    pub outside_requirement: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -404,19 +408,61 @@ fn orphans(doc: &Doc) -> Vec<Orphan> {
 
 /// Scenario-like lines OpenSpec does not count: `### Scenario:` (read as a
 /// requirement or skipped), `##### Scenario:` (inside another scenario),
-/// `- Scenario:` and `**Scenario:**` (plain text).
+/// `- Scenario:` and `**Scenario:**` (plain text), and a `#### Scenario:`
+/// outside every requirement (under `## Scenarios`, say).
 pub fn misplaced_scenarios(doc: &Doc, from: usize, to: usize) -> Vec<MisplacedScenario> {
-    (from..to)
+    let requirements_section = |title: &str| title.to_ascii_lowercase().ends_with("requirements");
+    // The section `from` is in: a `###` heading of a Requirements section
+    // (or of ADDED/MODIFIED) owns the scenarios under it, even one OpenSpec
+    // reads without a `Requirement:` prefix; elsewhere only a
+    // `### Requirement:` header does.
+    let mut in_reqs = (0..from)
+        .rev()
         .filter(|&i| !doc.masked(i))
-        .filter_map(|i| {
-            let (form, name) = misplaced_scenario(doc.line(i), doc.atx(i).map(|a| a.level))?;
-            Some(MisplacedScenario {
+        .find_map(|i| doc.section_heading(i).filter(|(l, _)| *l <= 2))
+        .is_some_and(|(_, t)| requirements_section(t));
+    let mut owner = false;
+    let mut out = Vec::new();
+    for i in from..to {
+        if doc.masked(i) {
+            continue;
+        }
+        let line = doc.line(i);
+        let atx = doc.atx(i).map(|a| a.level);
+        if let Some((form, name)) = misplaced_scenario(line, atx) {
+            out.push(MisplacedScenario {
                 span: doc.trimmed_range(i).into(),
                 name: name.to_string(),
                 form,
-            })
-        })
-        .collect()
+                outside_requirement: !owner && atx == Some(3),
+            });
+            continue;
+        }
+        match doc.section_heading(i) {
+            Some((level, title)) if level <= 2 => {
+                in_reqs = requirements_section(title);
+                owner = false;
+            }
+            Some((3, _)) => owner = in_reqs || reader::requirement_header(line).is_some(),
+            Some((4, title)) if !owner => {
+                // Directly under `## Requirements` OpenSpec reads it as a
+                // requirement of its own, which the main-spec rules report.
+                if let Some(name) = js::strip_prefix_ci(title, "scenario")
+                    .filter(|_| !in_reqs)
+                    .and_then(|r| r.trim_start_matches('*').strip_prefix(':'))
+                {
+                    out.push(MisplacedScenario {
+                        span: doc.trimmed_range(i).into(),
+                        name: js::strip_closing_hashes(name).to_string(),
+                        form: "#### Scenario:",
+                        outside_requirement: true,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The form and name of a scenario-like `line` OpenSpec does not count;
@@ -513,7 +559,7 @@ mod tests {
 
     #[test]
     fn misplaced_scenario_forms() {
-        let doc = Doc::new("### Scenario: a\n##### Scenario: b\n- Scenario: c\n**Scenario:** d\n- **Scenario**: e\n#### Scenario: fine\n- scenarios are nice");
+        let doc = Doc::new("### Requirement: R\n### Scenario: a\n##### Scenario: b\n- Scenario: c\n**Scenario:** d\n- **Scenario**: e\n#### Scenario: fine\n- scenarios are nice");
         let found: Vec<_> = misplaced_scenarios(&doc, 0, doc.len())
             .into_iter()
             .map(|m| (m.form, m.name))
@@ -526,6 +572,19 @@ mod tests {
                 ("- Scenario:", "c".into()),
                 ("**Scenario:**", "d".into()),
                 ("**Scenario:**", "e".into())
+            ]
+        );
+        // Outside every requirement, a level-4 heading is lost too.
+        let doc = Doc::new("## Scenarios\n### Scenario: a\n#### Scenario: b\n## Requirements\n### X\n#### Scenario: c\n");
+        let found: Vec<_> = misplaced_scenarios(&doc, 0, doc.len())
+            .into_iter()
+            .map(|m| (m.form, m.name, m.outside_requirement))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("### Scenario:", "a".to_string(), true),
+                ("#### Scenario:", "b".into(), true)
             ]
         );
     }

@@ -391,12 +391,45 @@ fn read_scenarios(doc: &Doc, from: usize, to: usize) -> (Vec<Scenario>, usize) {
     (out, empty)
 }
 
-const LOWERCASE_KEYWORDS: [&str; 4] = ["must", "shall", "should", "may"];
+/// The lowercase words that read as a slipped RFC 2119 keyword. Lowercase
+/// "may" is left out: in requirement prose it says what can happen ("the
+/// lookup may return another row"), almost never a permission (every "may"
+/// of the corpus sample was such a possibility or a restated prohibition).
+const LOWERCASE_KEYWORDS: [&str; 3] = ["must", "shall", "should"];
 
-/// Lowercase RFC 2119 keywords in the body text of a requirement (before its
-/// first heading, outside code).
+/// The uppercase keywords (dialect 3.2): a body that uses one writes its
+/// keywords uppercase, so its lowercase words are plain English (RFC 8174).
+const UPPERCASE_KEYWORDS: [&str; 7] = [
+    "MUST",
+    "SHALL",
+    "SHOULD",
+    "MAY",
+    "REQUIRED",
+    "RECOMMENDED",
+    "OPTIONAL",
+];
+
+/// Labels that open a paragraph of rationale or commentary rather than of
+/// requirement: `Why:`, `**Rationale**:`, `Note:`, `> …`.
+const RATIONALE_LABELS: [&str; 9] = [
+    "why",
+    "rationale",
+    "reason",
+    "note",
+    "context",
+    "background",
+    "because",
+    "example",
+    "e.g.",
+];
+
+/// Lowercase RFC 2119 keywords that read as normative slips in the body text
+/// of a requirement (before its first heading): none when the body already
+/// states an uppercase keyword (RFC 8174: then only uppercase words are
+/// normative); never in code, quotes, block quotes or rationale paragraphs.
 fn lowercase_keywords(doc: &Doc, from: usize, to: usize) -> Vec<(Span, String)> {
-    let mut out = Vec::new();
+    let mut lines = Vec::new();
+    let mut rationale = false;
     for i in from..to {
         if doc.masked(i) {
             continue;
@@ -405,10 +438,29 @@ fn lowercase_keywords(doc: &Doc, from: usize, to: usize) -> Vec<(Span, String)> 
             break;
         }
         let line = doc.line(i);
+        let t = js::trim(line);
+        if t.is_empty() {
+            rationale = false;
+            continue;
+        }
+        if UPPERCASE_KEYWORDS
+            .iter()
+            .any(|kw| js::word_positions(line, kw).any(|at| !inside_code_or_quote(line, at)))
+        {
+            return Vec::new();
+        }
+        rationale |= is_rationale(t);
+        if !rationale {
+            lines.push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for i in lines {
+        let line = doc.line(i);
         let base = doc.lines[i].start as usize;
         for kw in LOWERCASE_KEYWORDS {
             for at in js::word_positions(line, kw) {
-                if inside_backticks(line, at) {
+                if inside_code_or_quote(line, at) {
                     continue;
                 }
                 out.push((Span::new(base + at, base + at + kw.len()), kw.to_string()));
@@ -417,6 +469,35 @@ fn lowercase_keywords(doc: &Doc, from: usize, to: usize) -> Vec<(Span, String)> 
     }
     out.sort_by_key(|(s, _)| *s);
     out
+}
+
+/// Whether a trimmed body line opens rationale: a block quote, or one of
+/// [`RATIONALE_LABELS`] (bold or not, after a bullet) followed by a colon,
+/// or "Because" opening the sentence.
+fn is_rationale(t: &str) -> bool {
+    if t.starts_with('>') {
+        return true;
+    }
+    let t = t.trim_start_matches(['-', '*', '+', ' ', '_']);
+    RATIONALE_LABELS.iter().any(|label| {
+        let Some(rest) = js::strip_prefix_ci(t, label) else {
+            return false;
+        };
+        let rest = rest.trim_start_matches(['*', '_']);
+        rest.starts_with(':')
+            || rest.starts_with("s:")
+            || (*label == "because" && rest.starts_with([' ', ',']))
+            || *label == "e.g."
+    })
+}
+
+/// Whether byte `at` of `line` is inside a code span or a double-quoted
+/// string ("…" or “…”): a quoted keyword is cited, not used.
+fn inside_code_or_quote(line: &str, at: usize) -> bool {
+    let before = &line[..at];
+    inside_backticks(line, at)
+        || before.matches('"').count() % 2 == 1
+        || before.matches('\u{201c}').count() > before.matches('\u{201d}').count()
 }
 
 fn inside_backticks(line: &str, at: usize) -> bool {

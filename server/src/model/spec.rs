@@ -32,6 +32,8 @@ pub struct SchemaRequirement {
     pub text_is_empty: bool,
     /// Child headings with a body.
     pub scenarios: usize,
+    /// Child headings without one.
+    pub empty_children: usize,
     /// The lines this was read from: the heading to the end of everything
     /// under it (what re-reading can reuse it by).
     pub extent: Span,
@@ -273,6 +275,51 @@ fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x300..=0x36f | 0x1ab0..=0x1aff | 0x1dc0..=0x1dff | 0x20d0..=0x20ff | 0xfe20..=0xfe2f)
 }
 
+/// Words that mean "Requirement" and are written where OpenSpec wants the
+/// `Requirement:` prefix (`### 需求: 登录`): the prefix goes in their place,
+/// not in front of them.
+const REQUIREMENT_WORDS: &[&str] = &[
+    "requirement",
+    "需求",
+    "要求",
+    "要件",
+    "요구사항",
+    "anforderung",
+    "exigence",
+    "requisito",
+];
+
+/// The requirement name a heading's title stands for, as the name of a
+/// `### Requirement:` header: a leading `Requirement` word (or one of its
+/// translations) with a missing, misspelt or full-width colon is dropped;
+/// `None` when no name is left.
+pub fn requirement_name(title: &str) -> Option<String> {
+    let t = js::trim(js::strip_closing_hashes(js::trim(title)));
+    let t = REQUIREMENT_WORDS
+        .iter()
+        .find_map(|w| after_word(t, w))
+        .unwrap_or(t);
+    let t = js::trim(t);
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// What follows `word` (any case) at the start of `t` and the separators
+/// after it, when `word` is a whole word there.
+pub fn after_word<'a>(t: &'a str, word: &str) -> Option<&'a str> {
+    let rest = js::strip_prefix_ci(t, word)?;
+    // A word in a script without spaces ends at its separator.
+    if rest.chars().next().is_some_and(char::is_alphanumeric) && word.is_ascii() {
+        return None;
+    }
+    let sep = [':', '\u{ff1a}', '-', '\u{2013}', '\u{2014}', '*', ' ', '\t'];
+    let after = rest.trim_start_matches(sep);
+    // `需求管理` is a word of its own, not the prefix.
+    if !word.is_ascii() && after.len() == rest.len() {
+        return None;
+    }
+    Some(after)
+}
+
 /// The lines `schema_requirement` reads for node `idx`: its heading to the
 /// end of its content, its children's content and its subtree.
 fn schema_extent(doc: &Doc, tree: &SectionTree, idx: usize) -> Span {
@@ -310,6 +357,7 @@ pub(super) fn schema_requirement(doc: &Doc, tree: &SectionTree, idx: usize) -> S
         .iter()
         .filter(|&&c| reader::has_content(doc, tree.nodes[c].line + 1, tree.nodes[c].content_end))
         .count();
+    let empty_children = s.children.len() - scenarios;
     SchemaRequirement {
         header: doc.trimmed_range(s.line).into(),
         level: s.level,
@@ -318,6 +366,7 @@ pub(super) fn schema_requirement(doc: &Doc, tree: &SectionTree, idx: usize) -> S
         text_len,
         text_is_empty: text_len == 0,
         scenarios,
+        empty_children,
         extent,
         masked: doc.masked(s.line),
     }
@@ -358,6 +407,28 @@ mod tests {
         )
         .is_some());
         assert!(placeholder("Routes calls to the right agent.").is_none());
+    }
+
+    #[test]
+    fn requirement_names_drop_a_prefix_in_any_spelling() {
+        let name = |t| requirement_name(t);
+        assert_eq!(name("Transfer").as_deref(), Some("Transfer"));
+        assert_eq!(
+            name("requirement - Transfer ##").as_deref(),
+            Some("Transfer")
+        );
+        assert_eq!(name("需求: 登录").as_deref(), Some("登录"));
+        assert_eq!(name("需求：登录").as_deref(), Some("登录"));
+        assert_eq!(name("需求管理").as_deref(), Some("需求管理"));
+        assert_eq!(
+            name("LCDN-001: CDN URL Pattern Matching").as_deref(),
+            Some("LCDN-001: CDN URL Pattern Matching")
+        );
+        assert_eq!(
+            name("Requirements coverage").as_deref(),
+            Some("Requirements coverage")
+        );
+        assert_eq!(name("Requirement:"), None);
     }
 
     #[test]

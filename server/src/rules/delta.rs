@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{requirement, Code, Scope, Sink};
 use crate::model::delta::{DeltaSpec, Op};
-use crate::model::spec::MainSpec;
+use crate::model::spec::{requirement_name, MainSpec};
 use crate::model::{Requirement, Span};
 use crate::syntax::js;
 use crate::text::nearest::did_you_mean;
@@ -50,7 +50,10 @@ pub fn check_file(delta: &DeltaSpec, path: &str, sink: &mut Sink) {
         {
             format!("Header \"### {}\" in {} is missing a requirement name and is ignored by validation. Add a name, e.g. \"### Requirement: <name>\".", s.header, s.section)
         } else {
-            format!("Header \"### {}\" in {} is not a \"### Requirement:\" header and is ignored by validation. Use \"### Requirement: {}\" if it should be validated as a requirement.", s.header, s.section, s.header)
+            // OpenSpec's own wording, with the name a `需求:` or `Requirement -`
+            // prefix stands for rather than the prefix doubled.
+            let name = requirement_name(&s.header).unwrap_or_else(|| s.header.clone());
+            format!("Header \"### {}\" in {} is not a \"### Requirement:\" header and is ignored by validation. Use \"### Requirement: {name}\" if it should be validated as a requirement.", s.header, s.section)
         };
         let mut d =
             super::Diagnostic::new(Code::RequirementNotARequirementHeader, path, s.span, msg);

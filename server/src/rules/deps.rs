@@ -1,7 +1,8 @@
 //! Which units' diagnostics a file's content can change. A unit's rules
 //! read its own files and, across units, only: the main spec of each
-//! capability its deltas or proposal name, the files its acceptance links
-//! point at, and the project configuration. An edit re-checks the edited
+//! capability its deltas or proposal name, the other active changes'
+//! proposals and delta specs of those capabilities (stacked changes), the
+//! files its acceptance links point at, and the project configuration. An edit re-checks the edited
 //! file's unit and the units found here, nothing else.
 
 use crate::workspace::links::link_target_path;
@@ -16,8 +17,24 @@ pub fn dependents(ws: &Workspace, rel: &str) -> Vec<Unit> {
     if kind == FileKind::ProjectConfig {
         return ws.units();
     }
+    // A proposal's capability lists decide which capabilities its change
+    // creates, which every other change's proposal reads (stacked changes);
+    // before and after an edit they may name different ones.
+    if matches!(kind, FileKind::Proposal { .. }) {
+        let mut out = vec![own.clone()];
+        out.extend(
+            ws.changes
+                .keys()
+                .filter(|c| !c.archived)
+                .map(|c| Unit::Change(c.clone()))
+                .filter(|u| *u != own),
+        );
+        return out;
+    }
     let capability = match &kind {
-        FileKind::MainSpec { capability } => Some(capability.as_str()),
+        FileKind::MainSpec { capability } | FileKind::DeltaSpec { capability, .. } => {
+            Some(capability.as_str())
+        }
         _ => None,
     };
     let mut out = vec![own.clone()];

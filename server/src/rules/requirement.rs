@@ -35,12 +35,12 @@ pub fn check_text(req: &Requirement, label: &str, path: &str, sink: &mut Sink) {
 /// Scenario-like lines OpenSpec cannot see (`### Scenario:`, `- Scenario:`…).
 pub fn check_misplaced_scenarios(found: &[MisplacedScenario], path: &str, sink: &mut Sink) {
     for m in found {
-        sink.push(
-            Code::ScenarioWrongLevel,
-            path,
-            m.span,
-            format!("\"{}\" is not a scenario OpenSpec can see: scenarios are level-4 headings. Rewrite it as \"#### Scenario: {}\".", m.form, m.name),
-        );
+        let msg = if m.outside_requirement {
+            format!("\"{}\" is outside every requirement, so OpenSpec never sees it (it reads scenarios only under a \"### Requirement:\" header). Move it under the requirement it tests, as \"#### Scenario: {}\".", m.form, m.name)
+        } else {
+            format!("\"{}\" is not a scenario OpenSpec can see: scenarios are level-4 headings. Rewrite it as \"#### Scenario: {}\".", m.form, m.name)
+        };
+        sink.push(Code::ScenarioWrongLevel, path, m.span, msg);
     }
 }
 
@@ -115,7 +115,7 @@ pub fn check_extensions(req: &Requirement, path: &str, sink: &mut Sink) {
             Code::Rfc2119LowercaseKeyword,
             path,
             *span,
-            format!("Lowercase \"{kw}\" in a requirement body: if it is normative, write \"{upper}\" (RFC 2119 keywords are uppercase, RFC 8174)."),
+            format!("Lowercase \"{kw}\" in a requirement body that has no uppercase keyword: if it states the requirement, write \"{upper}\" (only uppercase RFC 2119 keywords are normative, RFC 8174; OpenSpec looks for SHALL or MUST)."),
         );
     }
 }
@@ -210,10 +210,48 @@ Just words.
 The voice agent answers every inbound call without delay.
 ## Requirements
 ### Requirement: R
-It SHALL x and must y, not `must`.
-               ^^^^ hint rfc2119/lowercase-keyword
+It must x and shall y, not `must`, not "must".
+   ^^^^ hint rfc2119/lowercase-keyword
+              ^^^^^ hint rfc2119/lowercase-keyword
 #### Scenario: s
 - **WHEN** it must
+- **THEN** b
+"#,
+            "rfc2119/",
+        );
+    }
+
+    /// What the corpus sample showed to be false alarms or noise: "may" of
+    /// possibility, rationale, and lowercase words in a body that already
+    /// writes its keywords uppercase (RFC 8174).
+    #[test]
+    fn lowercase_keywords_stay_quiet_where_they_are_not_normative() {
+        check_annotated_only(
+            r#"//- openspec/specs/voice/spec.md
+## Purpose
+The voice agent answers every inbound call without delay.
+## Requirements
+### Requirement: States its keyword
+The agent SHALL answer and must not drop the call.
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+### Requirement: Possibility
+A lookup may return another row; the agent must retry.
+                                           ^^^^ hint rfc2119/lowercase-keyword
+#### Scenario: s
+- **WHEN** a
+- **THEN** b
+### Requirement: Rationale
+The agent must log each call.
+          ^^^^ hint rfc2119/lowercase-keyword
+**Why:** auditors must see every call,
+and support should too.
+
+> Note: the queue must not grow.
+Because the log must stay small, it should rotate.
+#### Scenario: s
+- **WHEN** a
 - **THEN** b
 "#,
             "rfc2119/",

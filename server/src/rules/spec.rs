@@ -3,7 +3,7 @@
 use rustc_hash::FxHashMap;
 
 use super::{requirement, Code, Scope, Sink};
-use crate::model::spec::MainSpec;
+use crate::model::spec::{requirement_name, MainSpec, SchemaRequirement};
 use crate::model::Span;
 use crate::syntax::js;
 use crate::workspace::{SourceFile, Summary, Workspace};
@@ -123,18 +123,13 @@ fn check_structure(spec: &MainSpec, file: &SourceFile, sink: &mut Sink) {
             Code::SpecPurposeTooShort,
             path,
             purpose.span,
-            format!("Purpose section is too brief ({} characters; at least 50 expected). Say what the capability is for and who relies on it.", js::utf16_len(&purpose.text)),
+            format!("Purpose section is too brief ({} characters; OpenSpec's validator wants at least 50, counted as it counts them, in UTF-16 units). Say what the capability is for and who relies on it.", js::utf16_len(&purpose.text)),
         );
     }
     for sr in &spec.schema_requirements {
         let scenario_form = js::strip_prefix_ci(&sr.title, "scenario").is_some();
         if !sr.canonical && !scenario_form {
-            sink.push(
-                Code::RequirementNotARequirementHeader,
-                path,
-                sr.header,
-                format!("\"{}\" sits under Requirements, so OpenSpec reads it as a requirement without scenarios. Make it \"### Requirement: {}\", or move it out of the Requirements section.", js::trim(&text[sr.header.range()]), sr.title),
-            );
+            check_unprefixed(sr, js::trim(&text[sr.header.range()]), path, sink);
         } else if !sr.canonical && scenario_form && sr.level != 3 {
             // A level-4 `Scenario:` directly under Requirements belongs to no
             // requirement.
@@ -175,9 +170,41 @@ fn check_structure(spec: &MainSpec, file: &SourceFile, sink: &mut Sink) {
     }
 }
 
+/// A heading directly under Requirements that is not `### Requirement:`.
+/// OpenSpec's validator reads it as a requirement all the same, and fails
+/// it only when it has no scenario; archive cannot address it either way.
+fn check_unprefixed(sr: &SchemaRequirement, header: &str, path: &str, sink: &mut Sink) {
+    let fix = match requirement_name(&sr.title) {
+        Some(name) => format!("Make it \"### Requirement: {name}\""),
+        None => "Give it a name: \"### Requirement: <name>\"".to_string(),
+    };
+    if sr.scenarios == 0 {
+        let found = if sr.empty_children > 0 {
+            " (a sub-heading with no body under it does not count)"
+        } else {
+            ""
+        };
+        sink.push(
+            Code::RequirementNotARequirementHeader,
+            path,
+            sr.header,
+            format!("\"{header}\" sits under Requirements, so OpenSpec reads it as a requirement, and it has no scenario{found}: \"Requirement must have at least one scenario\". {fix} and add a \"#### Scenario:\" with steps under it, or move the heading out of the Requirements section."),
+        );
+    } else {
+        let n = sr.scenarios;
+        let scenarios = if n == 1 { "scenario" } else { "scenarios" };
+        sink.push(
+            Code::RequirementMissingPrefix,
+            path,
+            sr.header,
+            format!("OpenSpec validates \"{header}\" as a requirement with {n} {scenarios}, but without the \"Requirement:\" prefix a change cannot MODIFY, REMOVE or RENAME it: archive finds requirements only by \"### Requirement: <name>\" headers and reads this heading as part of the requirement above it. {fix}."),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::rules::fixture::{check_annotated_only, check_only};
+    use crate::rules::fixture::{check_annotated_only, check_only, messages};
 
     const PURPOSE: &str =
         "## Purpose\nThe voice agent answers every inbound call without any delay.\n";
@@ -283,7 +310,7 @@ It SHALL y.
 - **WHEN** a
 - **THEN** b
 ### Notes
-^^^^^^^^^ error requirement/not-a-requirement-header
+^^^^^^^^^ warning requirement/missing-prefix
 #### Scenario: u
 - **WHEN** a
 - **THEN** b
@@ -291,6 +318,71 @@ It SHALL y.
 ^^^^^^^^^^^^^^^^^^^^^ error spec/delta-header-in-main-spec
 "#,
             "",
+        );
+    }
+
+    /// OpenSpec reads any heading directly under Requirements as a
+    /// requirement: with a scenario it reports nothing (only archive cannot
+    /// address it, `requirement/missing-prefix`); without one it fails it.
+    #[test]
+    fn unprefixed_headings_fail_only_without_a_scenario() {
+        check_annotated_only(
+            r#"//- openspec/specs/a/spec.md
+## Purpose
+The voice agent answers every inbound call without any delay.
+## Requirements
+### LCDN-001: CDN URL Pattern Matching
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning requirement/missing-prefix
+The CDN SHALL match URL patterns.
+#### Scenario: Hit
+- **WHEN** a URL matches
+- **THEN** it is served from the CDN
+### 需求：用户登录
+^^^^^^^^^^^^^^^^^^^^^ warning requirement/missing-prefix
+系统 SHALL 允许登录。
+#### Scenario: 成功
+- **WHEN** 输入正确密码
+- **THEN** 登录成功
+### LCDN-002: No scenario yet
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error requirement/not-a-requirement-header
+The CDN SHALL purge.
+### LCDN-003: Empty scenario
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error requirement/not-a-requirement-header
+The CDN SHALL log.
+#### Scenario: Later
+### Requirement: Canonical
+The CDN SHALL cache.
+#### Scenario: Cached
+- **WHEN** a
+- **THEN** b
+"#,
+            "requirement/",
+        );
+    }
+
+    #[test]
+    fn unprefixed_heading_messages_say_what_openspec_sees() {
+        let head = "//- openspec/specs/a/spec.md\n## Purpose\nThe voice agent answers every inbound call without any delay.\n## Requirements\n";
+        let with = messages(
+            &format!("{head}### 需求: 登录\n系统 SHALL 登录。\n#### Scenario: a\n- **WHEN** a\n- **THEN** b\n"),
+            "requirement/missing-prefix",
+        );
+        assert!(
+            with[0].contains("as a requirement with 1 scenario,"),
+            "{with:?}"
+        );
+        assert!(
+            with[0].contains("Make it \"### Requirement: 登录\""),
+            "{with:?}"
+        );
+        assert!(!with[0].contains("Requirement: 需求"), "{with:?}");
+        let without = messages(
+            &format!("{head}### 需求: 登录\n系统 SHALL 登录。\n#### Scenario: a\n"),
+            "requirement/not-a-requirement-header",
+        );
+        assert!(
+            without[0].contains("it has no scenario (a sub-heading with no body"),
+            "{without:?}"
         );
     }
 

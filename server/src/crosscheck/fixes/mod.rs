@@ -203,7 +203,7 @@ The agent SHALL answer.
     ^^^^ info scenario/step-order
 - **THEN** queue
 ### Transfer
-^^^^^^^^^^^^ error requirement/not-a-requirement-header fix
+^^^^^^^^^^^^ warning requirement/missing-prefix fix
 The agent SHALL transfer.
 #### Scenario: Ask
 - **WHEN** asked

@@ -7,7 +7,7 @@ fn a_main_spec_heading_becomes_a_requirement() {
     let fx = format!(
         "{PURPOSE}### Transfer\nThe agent SHALL transfer.\n#### Scenario: Ask\n- **WHEN** asked\n- **THEN** transferred\n"
     );
-    let done = apply_fix(&fx, "requirement/not-a-requirement-header", 0);
+    let done = apply_fix(&fx, "requirement/missing-prefix", 0);
     assert_eq!(done.fix.title, "Make it \"### Requirement: Transfer\"");
     assert!(done.fix.preferred);
     assert!(done
@@ -21,12 +21,37 @@ fn a_misspelt_prefix_is_corrected() {
         let fx = format!(
             "{PURPOSE}{header}\nThe agent SHALL transfer.\n#### Scenario: Ask\n- **WHEN** asked\n- **THEN** transferred\n"
         );
-        let done = apply_fix(&fx, "requirement/not-a-requirement-header", 0);
+        let done = apply_fix(&fx, "requirement/missing-prefix", 0);
         assert_eq!(
             done.fix.title, "Make it \"### Requirement: Transfer\"",
             "{header}"
         );
     }
+}
+
+#[test]
+fn a_translated_prefix_is_replaced_not_doubled() {
+    let body = "### 需求：用户登录\n系统 SHALL 允许登录。\n";
+    let fx = format!("{PURPOSE}{body}#### Scenario: 成功\n- **WHEN** 登录\n- **THEN** 成功\n");
+    let done = apply_fix(&fx, "requirement/missing-prefix", 0);
+    assert_eq!(done.fix.title, "Make it \"### Requirement: 用户登录\"");
+    assert!(done
+        .text("openspec/specs/voice/spec.md")
+        .contains("\n### Requirement: 用户登录\n系统 SHALL"));
+    // Without a scenario (OpenSpec's error) the fix is the same; the
+    // requirement then still needs its scenario.
+    let (_, _, found) = fixes_of(
+        &format!("{PURPOSE}{body}"),
+        "requirement/not-a-requirement-header",
+    );
+    assert_eq!(found[0].title, "Make it \"### Requirement: 用户登录\"");
+    // An id before the title is part of the name.
+    let fx = format!("{PURPOSE}### LCDN-001: CDN URL Pattern Matching\nIt SHALL match.\n#### Scenario: Hit\n- **WHEN** a\n- **THEN** b\n");
+    let done = apply_fix(&fx, "requirement/missing-prefix", 0);
+    assert_eq!(
+        done.fix.title,
+        "Make it \"### Requirement: LCDN-001: CDN URL Pattern Matching\""
+    );
 }
 
 #[test]

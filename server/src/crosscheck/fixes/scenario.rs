@@ -65,3 +65,38 @@ The agent SHALL answer.
 ";
     assert!(fixes_of(fx, "scenario/wrong-level").2.is_empty());
 }
+
+/// A scenario under `## Scenarios`, outside every requirement: rewriting
+/// its line would leave it where OpenSpec does not look, so there is no
+/// fix, and the message says to move it; one inside a requirement keeps
+/// its fix.
+#[test]
+fn a_scenario_under_a_scenarios_section_has_no_fix() {
+    super::check_fix_marks(&format!(
+        "{MAIN}### Scenario: Hang up
+^^^^^^^^^^^^^^^^^^^^^ error scenario/wrong-level fix
+- **WHEN** done
+- **THEN** it hangs up
+## Scenarios
+### Scenario: Busy
+^^^^^^^^^^^^^^^^^^ error scenario/wrong-level
+- **WHEN** busy
+- **THEN** queue
+#### Scenario: Silent
+^^^^^^^^^^^^^^^^^^^^^ error scenario/wrong-level
+- **WHEN** silent
+- **THEN** prompt
+"
+    ));
+    let (_, d, found) = fixes_of(
+        &format!("{MAIN}## Scenarios\n### Scenario: Busy\n- **WHEN** busy\n- **THEN** queue\n"),
+        "scenario/wrong-level",
+    );
+    assert!(found.is_empty());
+    assert!(
+        d.message.contains("outside every requirement")
+            && d.message.contains("Move it under the requirement it tests"),
+        "{}",
+        d.message
+    );
+}

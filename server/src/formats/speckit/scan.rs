@@ -364,7 +364,10 @@ pub(crate) fn placeholders(t: &Text, i: usize, out: &mut Vec<Placeholder>) {
     code.extend(link_texts(line));
     for word in ["TODO", "TKTK"] {
         for at in js::word_positions(line, word) {
-            if !code.iter().any(|r| r.contains(&at)) && !t.in_comment(base + at) {
+            if !code.iter().any(|r| r.contains(&at))
+                && !t.in_comment(base + at)
+                && is_note_marker(line, at, word.len())
+            {
                 out.push(Placeholder {
                     kind: PlaceholderKind::Note,
                     span: Span::new(base + at, base + at + word.len()),
@@ -385,6 +388,23 @@ pub(crate) fn placeholders(t: &Text, i: usize, out: &mut Vec<Placeholder>) {
         }
     }
     out.sort_by_key(|p| p.span);
+}
+
+/// Whether the `TODO` at `at` is left as a note rather than mentioned in
+/// a sentence: it opens the line's text (after a bullet or emphasis), or a
+/// colon, parenthesis, dash or the end of the line follows it (`TODO:`,
+/// `TODO(date)`, `… (TODO)`). "a TODO stub", "TODO comments", "behind the
+/// TODO flag" talk about notes in the code; every such finding of the
+/// Spec Kit corpus was a false alarm.
+fn is_note_marker(line: &str, at: usize, len: usize) -> bool {
+    let before = line[..at].trim_start_matches([' ', '\t', '-', '*', '+', '_', '>', '[', '(']);
+    let after = line[at + len..].trim_start_matches(['*', '_']);
+    before.is_empty()
+        || after.trim().is_empty()
+        || after.starts_with([':', '(', ')', ']', '!', '.', ','])
+        || after
+            .trim_start()
+            .starts_with(['-', '\u{2013}', '\u{2014}'])
 }
 
 /// The `[text]` parts of inline links `[text](target)`.

@@ -579,6 +579,11 @@ fn path_of(s: &str, in_code: bool) -> Option<&str> {
             && e.bytes().any(|c| c.is_ascii_alphabetic())
     });
     let has_name = last.rfind('.').is_some_and(|k| k > 0) || last.starts_with('.');
+    // `/install-local`, `/publish`: slash commands, one segment after a
+    // leading slash, no extension (a corpus finding took one for a file).
+    if s.starts_with('/') && !s[1..].contains('/') && ext.is_none() {
+        return None;
+    }
     if s.contains('/') {
         let segments_ok = s
             .split('/')

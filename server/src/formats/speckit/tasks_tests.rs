@@ -371,6 +371,11 @@ fn paths_from_words() {
     );
     assert!(got("Use Node.js and/or Given/When/Then at https://x.io/a.md").is_empty());
     assert!(got("`npm run build` and `getTides()`").is_empty());
+    // A slash command is no file; a root-level file is.
+    assert_eq!(
+        got("Run `/install-local`, then edit `/etc/hosts`"),
+        ["/etc/hosts"]
+    );
 }
 
 /// Below a task, only a line that opens with a dependency clause states

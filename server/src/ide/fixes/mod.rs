@@ -60,7 +60,9 @@ pub fn fixes(ws: &Workspace, diag: &Diagnostic) -> Vec<Fix> {
     }
     let mut out = match diag.code {
         Code::ScenarioWrongLevel => scenario::wrong_level(file, diag.span),
-        Code::RequirementNotARequirementHeader => requirement::not_a_header(file, diag.span),
+        Code::RequirementNotARequirementHeader | Code::RequirementMissingPrefix => {
+            requirement::not_a_header(file, diag.span)
+        }
         Code::DeltaEmpty => requirement::missing_prefixes(file, diag.span),
         Code::DeltaDropsScenarios => delta::drops_scenarios(ws, file, diag.span),
         Code::DeltaUnknownTarget => delta::unknown_target(ws, file, diag.span),

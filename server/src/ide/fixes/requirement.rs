@@ -7,28 +7,10 @@ use super::scenario::scenario_heading;
 use super::Fix;
 use crate::ide::edit::{line_start, SourceChange, TextEdit};
 use crate::model::delta::Op;
+use crate::model::spec::{after_word, requirement_name};
 use crate::model::Span;
 use crate::syntax::{js, Doc};
 use crate::workspace::{SourceFile, Summary};
-
-/// The title of a heading, as a requirement name: a `Requirement` word
-/// with a missing or misspelt colon is dropped; `None` when no name is left.
-fn requirement_name(title: &str) -> Option<String> {
-    let t = js::trim(js::strip_closing_hashes(js::trim(title)));
-    let t = after_word(t, "requirement").unwrap_or(t);
-    let t = js::trim(t);
-    (!t.is_empty()).then(|| t.to_string())
-}
-
-/// What follows `word` (any case) at the start of `t` and the separators
-/// after it, when `word` is a whole word there.
-fn after_word<'a>(t: &'a str, word: &str) -> Option<&'a str> {
-    let rest = js::strip_prefix_ci(t, word)?;
-    if rest.chars().next().is_some_and(char::is_alphanumeric) {
-        return None;
-    }
-    Some(rest.trim_start_matches([':', '-', '\u{2013}', '\u{2014}', '*', ' ', '\t']))
-}
 
 pub(super) fn not_a_header(file: &SourceFile, span: Span) -> Vec<Fix> {
     let title = match &file.summary {

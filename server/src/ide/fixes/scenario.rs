@@ -14,7 +14,12 @@ pub(super) fn wrong_level(file: &SourceFile, span: Span) -> Vec<Fix> {
     };
     // The rule that reports a level-4 scenario outside every requirement
     // has no misplaced entry: moving it is the author's call.
-    let Some(m) = found.iter().find(|m| m.span == span) else {
+    // Nor has one outside every requirement: rewriting its line would leave
+    // it where OpenSpec does not look.
+    let Some(m) = found
+        .iter()
+        .find(|m| m.span == span && !m.outside_requirement)
+    else {
         return Vec::new();
     };
     let heading = scenario_heading(&m.name);

@@ -29,8 +29,9 @@ impl ChangeGraph<'_> {
         let path = self.keys(&g.critical_path).join(" → ");
         let _ = writeln!(
             out,
-            "{} tasks, {} done · {} wave{} · critical path: {}",
+            "{} task{}, {} done · {} wave{} · critical path: {}",
             g.nodes.len(),
+            if g.nodes.len() == 1 { "" } else { "s" },
             self.done_count(),
             g.waves.len(),
             if g.waves.len() == 1 { "" } else { "s" },
@@ -313,6 +314,17 @@ Wave 4
         assert!(!cg.to_mermaid().contains("linkStyle"));
         assert_eq!(cg.to_json()["waves"], json!([]));
         assert!(!cg.has_errors());
+    }
+
+    #[test]
+    fn one_task_is_singular() {
+        let ws = workspace("//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n");
+        let cg = for_file(&ws, "openspec/changes/c/tasks.md").unwrap();
+        assert!(
+            cg.to_text().contains("\n1 task, 0 done · 1 wave ·"),
+            "{}",
+            cg.to_text()
+        );
     }
 
     #[test]
