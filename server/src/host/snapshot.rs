@@ -150,9 +150,13 @@ impl Snapshot {
 
     /// The block tree of the open document at `path`, for its current
     /// text: reparsed here (incrementally, from the edited tree) when the
-    /// host has not done it yet, without changing the host.
+    /// host has not done it yet, without changing the host. `None` for a
+    /// document over [`super::TREE_LIMIT`].
     pub fn tree(&self, path: &Path) -> Option<Tree> {
         let d = self.docs.get(path)?;
+        if !super::keeps_tree(d.doc.len_bytes()) {
+            return None;
+        }
         match (&d.tree, d.tree_stale) {
             (Some(t), false) => Some(t.clone()),
             (old, _) => crate::syntax::tree::block_parser().parse(d.doc.text(), old.as_ref()),

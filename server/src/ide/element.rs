@@ -12,7 +12,7 @@ use super::{hit, NavTarget};
 use crate::model::proposal::CapabilityRef;
 use crate::model::tasks::{DepRef, Group, Task, TaskList};
 use crate::model::{Heading, Requirement, Scenario, Span};
-use crate::syntax::{js, Doc};
+use crate::syntax::js;
 use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -466,16 +466,68 @@ fn body_end(file: &SourceFile, heading: &Heading, next: Option<usize>) -> u32 {
     (heading.span.end as usize + js::trim_end(body).len()) as u32
 }
 
-/// The trimmed line holding `span`, in `text`.
+/// The trimmed line holding `span`, in `text`: the line as the line
+/// scanner cuts it (LF, CRLF and a lone CR end a line; a leading BOM is not
+/// content), trimmed as [`crate::syntax::Doc::trimmed_range`] trims. Found by looking for
+/// the line breaks around `span` rather than by cutting the whole text into
+/// lines: the outline and references call this once per item, and cutting
+/// the text each time made a file of N items cost N² steps.
 pub(crate) fn line_around(text: &str, span: Span) -> Span {
-    let doc = Doc::new(text);
-    let at = span.start as usize;
-    match doc
-        .lines
-        .partition_point(|l| l.start as usize <= at)
-        .checked_sub(1)
-    {
-        Some(i) => doc.trimmed_range(i).into(),
-        None => span,
+    let bytes = text.as_bytes();
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut at = span.start as usize;
+    if at < bom {
+        return span;
+    }
+    at = at.min(bytes.len());
+    // The second byte of a CRLF belongs to the line the CR ends.
+    if at > bom && bytes.get(at) == Some(&b'\n') && bytes[at - 1] == b'\r' {
+        at -= 1;
+    }
+    let start = memchr::memrchr2(b'\n', b'\r', &bytes[bom..at]).map_or(bom, |i| bom + i + 1);
+    let end = memchr::memchr2(b'\n', b'\r', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+    let line = &text[start..end];
+    let lead = line.len() - js::trim_start(line).len();
+    let trail = line.len() - js::trim_end(line).len();
+    if lead + trail >= line.len() {
+        Span::new(start, start)
+    } else {
+        Span::new(start + lead, end - trail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::Doc;
+
+    /// `line_around` finds the same line as cutting the text into lines
+    /// does, at every offset: LF, CRLF, lone CR, a BOM, blank and
+    /// whitespace-only lines, multi-byte characters, no final line break.
+    #[test]
+    fn line_around_agrees_with_the_line_scanner() {
+        for text in [
+            "",
+            "one",
+            "\u{feff}# T\r\n\r\n  - [ ] 1. Task é  \r\n\t\n\rlast",
+            "a\r\rb\n\nc\r\n\r\n",
+            "\u{feff}",
+            "\u{feff}x\n",
+            "  \u{3000}wide spaces\u{3000} \n- **WHEN** 😀 x\r",
+        ] {
+            let doc = Doc::new(text);
+            for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let span = Span::new(at, at);
+                let want = match doc
+                    .lines
+                    .partition_point(|l| l.start as usize <= at)
+                    .checked_sub(1)
+                {
+                    Some(i) => doc.trimmed_range(i).into(),
+                    None => span,
+                };
+                assert_eq!(line_around(text, span), want, "{text:?} at {at}");
+            }
+        }
     }
 }

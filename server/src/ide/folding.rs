@@ -86,6 +86,37 @@ pub fn folding_ranges(text: &str, lines: &LineIndex, tree: &Tree) -> Vec<Fold> {
     out
 }
 
+/// Folds of a text without a block tree (a document too large to keep
+/// one): each ATX heading's section, from the heading to its last line
+/// with content before the next heading of the same or a higher level,
+/// headings in fenced code and front matter left out. Linear in the text.
+pub fn heading_folds(text: &str) -> Vec<Fold> {
+    let doc = crate::syntax::Doc::new(text);
+    let mut out = Vec::new();
+    // Open sections: (level, heading line, last line with content).
+    let mut open: Vec<(u8, u32, u32)> = Vec::new();
+    for i in 0..doc.len() {
+        let line = i as u32;
+        if let Some(atx) = doc.atx(i) {
+            while open.last().is_some_and(|&(l, _, _)| l >= atx.level) {
+                let (_, start, end) = open.pop().expect("checked");
+                push(&mut out, start, end, FoldKind::Region);
+            }
+            open.push((atx.level, line, line));
+        }
+        if !doc.line(i).trim().is_empty() {
+            for s in &mut open {
+                s.2 = line;
+            }
+        }
+    }
+    while let Some((_, start, end)) = open.pop() {
+        push(&mut out, start, end, FoldKind::Region);
+    }
+    out.sort_by_key(|f| f.start_line);
+    out
+}
+
 fn push(out: &mut Vec<Fold>, start_line: u32, end_line: u32, kind: FoldKind) {
     if end_line > start_line {
         out.push(Fold {
@@ -148,6 +179,34 @@ fn region_marker(head: &[u8]) -> Option<Marker> {
 mod tests {
     use super::*;
     use crate::syntax::tree::{block_parser, parse_blocks};
+
+    /// Without a tree, the sections of the headings: the same ranges the
+    /// tree gives sections, headings in code and front matter left out,
+    /// CR and CRLF counted as line ends.
+    #[test]
+    fn heading_folds_are_the_sections_of_the_tree() {
+        let text = "---\r\n# not: a heading\r\n---\r\n# Title\r\n\r\nIntro.\n\n## One\rtext\r\r```\n# code\n```\n\n### Deep\nx\n\n\n## Two\n\n## Three\ny\n# Next\nz\n";
+        let tree = parse_blocks(&mut block_parser(), text, None).unwrap();
+        let lines = LineIndex::new(text);
+        let header_lines: Vec<u32> = crate::syntax::Doc::new(text)
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.atx > 0)
+            .map(|(i, _)| i as u32)
+            .collect();
+        let sections: Vec<Fold> = folding_ranges(text, &lines, &tree)
+            .into_iter()
+            .filter(|f| header_lines.contains(&f.start_line))
+            .collect();
+        let by_heading = heading_folds(text);
+        assert_eq!(by_heading, sections);
+        let shown: Vec<String> = by_heading
+            .iter()
+            .map(|f| format!("{}-{}", f.start_line + 1, f.end_line + 1))
+            .collect();
+        assert_eq!(shown, ["4-22", "8-16", "15-16", "21-22", "23-24"]);
+    }
 
     /// Folds as `start-end kind` with 1-based lines, for reading against the
     /// numbered fixture.

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 
 use super::element::{req_sites, ReqSite, Role};
 use super::shaped;
-use crate::formats::shape::{RequirementKind, TaskState};
+use crate::formats::shape::{self, RequirementKind, TaskState};
 use crate::model::tasks::TaskList;
 use crate::model::Span;
 use crate::workspace::links::{LinkResolver, Target};
@@ -77,14 +77,26 @@ fn shaped_lenses(unit: &shaped::Unit, at: usize) -> Vec<Lens> {
             action: Some(LensAction::ShowTaskGraph),
         });
     }
-    for (i, r) in doc.requirements.iter().enumerate() {
+    // Everything below is gathered in one pass each: looked up per
+    // requirement or per task, a file of N of them cost N² steps.
+    let citing = unit.citing();
+    let mut criteria: Vec<Vec<&shape::Requirement>> = vec![Vec::new(); doc.requirements.len()];
+    for c in &doc.requirements {
+        if let Some(list) = c.parent.and_then(|p| criteria.get_mut(p)) {
+            list.push(c);
+        }
+    }
+    for (r, criteria) in doc.requirements.iter().zip(&criteria) {
         if r.kind == RequirementKind::Property {
             continue;
         }
         // A requirement is also cited through its criteria.
-        let mut tasks = unit.citing_tasks(&shaped::Named::of_requirement(r));
-        for c in doc.requirements.iter().filter(|c| c.parent == Some(i)) {
-            tasks.extend(unit.citing_tasks(&shaped::Named::of_requirement(c)));
+        let mut tasks: Vec<&shape::Task> = Vec::new();
+        for named in std::iter::once(r)
+            .chain(criteria.iter().copied())
+            .map(shaped::Named::of_requirement)
+        {
+            tasks.extend(citing.tasks(&named));
         }
         tasks.sort_by_key(|t| std::ptr::from_ref(*t) as usize);
         tasks.dedup_by_key(|t| std::ptr::from_ref(*t) as usize);
@@ -94,7 +106,7 @@ fn shaped_lenses(unit: &shaped::Unit, at: usize) -> Vec<Lens> {
             1 => format!("1 task, {done} done"),
             n => format!("{n} tasks, {done} done"),
         };
-        if r.kind == RequirementKind::Criterion && unit.validated(&r.id) {
+        if r.kind == RequirementKind::Criterion && citing.validated(&r.id) {
             title.push_str(" · validated by a property");
         }
         out.push(Lens {
@@ -119,13 +131,18 @@ fn shaped_lenses(unit: &shaped::Unit, at: usize) -> Vec<Lens> {
             });
         }
     }
-    for (i, t) in doc.tasks.iter().enumerate() {
-        let subs: Vec<_> = doc.tasks.iter().filter(|c| c.parent == Some(i)).collect();
-        if !subs.is_empty() {
-            let done = subs.iter().filter(|c| c.state == TaskState::Done).count();
+    let mut subs = vec![(0, 0); doc.tasks.len()];
+    for c in &doc.tasks {
+        if let Some(s) = c.parent.and_then(|p| subs.get_mut(p)) {
+            s.0 += usize::from(c.state == TaskState::Done);
+            s.1 += 1;
+        }
+    }
+    for (t, (done, all)) in doc.tasks.iter().zip(subs) {
+        if all > 0 {
             out.push(Lens {
                 span: t.span,
-                title: format!("{done}/{} sub-tasks done", subs.len()),
+                title: format!("{done}/{all} sub-tasks done"),
                 action: None,
             });
         }

@@ -36,7 +36,7 @@ mod shaped;
 pub use definition::definition;
 pub use edit::{SourceChange, TextEdit};
 pub use fixes::{fixes, Fix};
-pub use folding::{folding_ranges, Fold, FoldKind};
+pub use folding::{folding_ranges, heading_folds, Fold, FoldKind};
 pub use hover::{hover, Hover};
 pub use links::{document_links, DocLink};
 pub use outline::{document_symbols, Symbol};

@@ -108,14 +108,20 @@ impl<'a> Headings<'a> {
         let mut delta_sections = FxHashSet::default();
         if let Some(doc) = file.summary.shape() {
             let heading_lines: FxHashSet<u32> = file.headings().iter().map(|h| h.line).collect();
-            for (i, r) in doc.requirements.iter().enumerate() {
+            // Children counted in one pass (counted per requirement, a file
+            // of N requirements cost N² steps).
+            let mut children = vec![0usize; doc.requirements.len()];
+            let parents = doc.requirements.iter().map(|c| c.parent);
+            for p in parents
+                .chain(doc.scenarios.iter().map(|c| c.parent))
+                .flatten()
+            {
+                if let Some(n) = children.get_mut(p) {
+                    *n += 1;
+                }
+            }
+            for (r, &children) in doc.requirements.iter().zip(&children) {
                 if heading_lines.contains(&r.line) {
-                    let children = doc
-                        .requirements
-                        .iter()
-                        .filter(|c| c.parent == Some(i))
-                        .count()
-                        + doc.scenarios.iter().filter(|c| c.parent == Some(i)).count();
                     elements
                         .entry(r.line)
                         .or_insert(Element::Shaped(r, children));
@@ -444,17 +450,18 @@ fn task_symbols(text: &str, tasks: &TaskList) -> Vec<Symbol> {
 }
 
 /// Puts `sym` inside the deepest symbol whose range holds it, in order.
+/// Siblings are in order and do not overlap, so at each level only the
+/// last one starting at or before `sym` can hold it: a binary search, where
+/// looking at every sibling made a heading of N items cost N² steps.
 fn insert(level: &mut Vec<Symbol>, sym: Symbol) {
-    let holder = level
-        .iter()
-        .position(|s| s.full.start <= sym.full.start && sym.full.end <= s.full.end);
-    match holder {
-        Some(i) => insert(&mut level[i].children, sym),
-        None => {
-            let at = level.partition_point(|s| s.full.start < sym.full.start);
-            level.insert(at, sym);
+    let before = level.partition_point(|s| s.full.start <= sym.full.start);
+    if let Some(holder) = before.checked_sub(1).map(|i| &mut level[i]) {
+        if sym.full.end <= holder.full.end {
+            return insert(&mut holder.children, sym);
         }
     }
+    let at = level.partition_point(|s| s.full.start < sym.full.start);
+    level.insert(at, sym);
 }
 
 #[cfg(test)]

@@ -10,6 +10,8 @@
 //! same thing, a [`Named`]: what the id means, by kind and id, within the
 //! unit.
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use super::{hit, NavTarget};
 use crate::formats::shape::{Document, Requirement, RequirementKind, Target, Task};
 use crate::formats::unit::Index;
@@ -85,36 +87,62 @@ impl<'w> Unit<'w> {
         out
     }
 
+    /// Who cites what in the unit, gathered once: asked requirement by
+    /// requirement, scanning every task for each cost a unit of N
+    /// requirements and N tasks N² steps.
+    pub fn citing(&self) -> Citing<'w> {
+        let mut by_id: FxHashMap<&'w str, Vec<(Target, &'w Task)>> = FxHashMap::default();
+        let mut validated = FxHashSet::default();
+        for (_, d) in &self.files {
+            for t in &d.tasks {
+                for l in &t.links {
+                    by_id.entry(l.id.as_str()).or_default().push((l.target, t));
+                }
+            }
+            for r in &d.references {
+                if r.target == Target::Requirement {
+                    validated.insert(r.id.as_str());
+                }
+            }
+        }
+        Citing { by_id, validated }
+    }
+
+    pub fn nav(&self, file: usize, full: Span, focus: Span) -> NavTarget {
+        NavTarget::new(&self.files[file].0.rel, full, focus)
+    }
+}
+
+/// The tasks citing each id of a unit, and the requirement ids cited
+/// outside tasks ([`Unit::citing`]).
+pub struct Citing<'w> {
+    by_id: FxHashMap<&'w str, Vec<(Target, &'w Task)>>,
+    validated: FxHashSet<&'w str>,
+}
+
+impl<'w> Citing<'w> {
     /// The tasks that cite `named` among their links (a story also through
-    /// requirement references to its id), each once.
-    pub fn citing_tasks(&self, named: &Named) -> Vec<&'w Task> {
+    /// requirement references to its id, and a requirement through story
+    /// references), in no particular order; a task citing it twice comes
+    /// twice.
+    pub fn tasks<'a>(&'a self, named: &'a Named) -> impl Iterator<Item = &'w Task> + 'a {
         let story = named.target == Target::Story;
-        self.files
-            .iter()
-            .flat_map(|(_, d)| &d.tasks)
-            .filter(|t| {
-                t.links.iter().any(|l| {
-                    l.id == named.id
-                        && (l.target == named.target
-                            || (story && l.target == Target::Requirement)
-                            || (named.target == Target::Requirement && l.target == Target::Story))
-                })
+        self.by_id
+            .get(named.id.as_str())
+            .into_iter()
+            .flatten()
+            .filter(move |(target, _)| {
+                *target == named.target
+                    || (story && *target == Target::Requirement)
+                    || (named.target == Target::Requirement && *target == Target::Story)
             })
-            .collect()
+            .map(|&(_, t)| t)
     }
 
     /// Whether a reference outside tasks (a design property's
     /// `Validates:`) cites the requirement `id`.
     pub fn validated(&self, id: &str) -> bool {
-        self.files.iter().any(|(_, d)| {
-            d.references
-                .iter()
-                .any(|r| r.target == Target::Requirement && r.id == id)
-        })
-    }
-
-    pub fn nav(&self, file: usize, full: Span, focus: Span) -> NavTarget {
-        NavTarget::new(&self.files[file].0.rel, full, focus)
+        self.validated.contains(id)
     }
 }
 

@@ -203,14 +203,19 @@ pub fn workspace_symbols(
 
 pub fn folding(v: &View, p: lsp::FoldingRangeParams) -> Option<Vec<lsp::FoldingRange>> {
     let open = v.doc(&p.text_document.uri)?;
-    let tree = v.snap.tree(&super::state::path_of(&p.text_document.uri)?)?;
+    let tree = v.snap.tree(&super::state::path_of(&p.text_document.uri)?);
     let file = (open.place.as_ref()).and_then(|at| v.ws(at.root)?.file(&at.rel));
-    let folds = match file {
-        Some(file) => ide::folding_ranges(&file.text, file.lines(), &tree),
+    let folds = match (file, tree) {
+        (Some(file), Some(tree)) => ide::folding_ranges(&file.text, file.lines(), &tree),
+        // A document too large to keep a block tree: its headings.
+        (Some(file), None) => ide::heading_folds(&file.text),
         // An open document the index does not hold (outside every spec tree).
-        None => {
+        (None, tree) => {
             let text = open.doc.text();
-            ide::folding_ranges(&text, &LineIndex::new(&text), &tree)
+            match tree {
+                Some(tree) => ide::folding_ranges(&text, &LineIndex::new(&text), &tree),
+                None => ide::heading_folds(&text),
+            }
         }
     };
     if v.cancelled() {

@@ -23,6 +23,7 @@ mod progress;
 mod rename;
 mod semantic;
 mod server;
+mod splice;
 mod state;
 mod transport;
 mod watch;
@@ -78,6 +79,7 @@ pub async fn serve(
     tokio::spawn(transport::guard(input, checked));
     let order = Order::new(service);
     let shut_down = order.shut_down.clone();
+    let output = splice::Splice::new(output, order.stash.clone());
     Server::new(reader, output, socket).serve(order).await;
     if shut_down.load(Ordering::SeqCst) || backend.shut_down() {
         0
@@ -99,6 +101,8 @@ struct Order<S> {
     initialized: Arc<AtomicBool>,
     shut_down: Arc<AtomicBool>,
     seen_initialized: bool,
+    /// Large answers, written to JSON off the server's loop.
+    stash: Arc<splice::Stash>,
 }
 
 type Answer = Pin<Box<dyn Future<Output = Result<Option<Response>, ExitedError>> + Send>>;
@@ -110,6 +114,7 @@ impl<S> Order<S> {
             initialized: Arc::new(AtomicBool::new(false)),
             shut_down: Arc::new(AtomicBool::new(false)),
             seen_initialized: false,
+            stash: splice::Stash::new(),
         }
     }
 }
@@ -149,6 +154,13 @@ where
                     return Box::pin(async { Ok(None) });
                 }
                 self.seen_initialized = true;
+            }
+            // Every other request runs in a task of its own, where a large
+            // answer is also written to JSON (see `splice`).
+            (_, true) => {
+                let id = req.id().cloned();
+                let answer = self.inner.call(req);
+                return Box::pin(splice::spawn_answer(self.stash.clone(), id, answer));
             }
             _ => {}
         }

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -44,6 +45,9 @@ pub struct Server {
     /// How many of each notification or request the server sent.
     pub received: BTreeMap<String, usize>,
     pub spawned_at: Instant,
+    /// Messages dropped unread for their size (see [`Server::spawn_dropping`]).
+    #[allow(dead_code)] // only the large-document bench reads it
+    dropped: Arc<AtomicUsize>,
 }
 
 pub fn frame(msg: &Value) -> Vec<u8> {
@@ -79,6 +83,16 @@ fn read_message(r: &mut impl BufRead) -> Option<Vec<u8>> {
 
 impl Server {
     pub fn spawn(bin: &Path, cwd: &Path) -> Server {
+        Server::spawn_dropping(bin, cwd, usize::MAX)
+    }
+
+    /// As [`Server::spawn`], but messages of more than `larger_than` bytes
+    /// are counted ([`Server::dropped`]) and dropped without being parsed:
+    /// a bench that keeps asking for outlines of a large file would
+    /// otherwise hold hundreds of megabytes of parsed JSON per answer.
+    pub fn spawn_dropping(bin: &Path, cwd: &Path, larger_than: usize) -> Server {
+        let dropped = Arc::new(AtomicUsize::new(0));
+        let dropped_by_reader = dropped.clone();
         let spawned_at = Instant::now();
         let mut child = Command::new(bin)
             .arg("lsp")
@@ -110,6 +124,10 @@ impl Server {
             let mut r = BufReader::with_capacity(1 << 16, stdout);
             while let Some(body) = read_message(&mut r) {
                 let at = Instant::now();
+                if body.len() > larger_than {
+                    dropped_by_reader.fetch_add(1, Ordering::SeqCst);
+                    continue;
+                }
                 let Ok(msg) = serde_json::from_slice::<Value>(&body) else {
                     continue;
                 };
@@ -136,7 +154,14 @@ impl Server {
             notes: Vec::new(),
             received: BTreeMap::new(),
             spawned_at,
+            dropped,
         }
+    }
+
+    /// How many messages were dropped for their size.
+    #[allow(dead_code)] // only the large-document bench asks
+    pub fn dropped(&self) -> usize {
+        self.dropped.load(Ordering::SeqCst)
     }
 
     /// The server's input, for a second thread that sends notifications
