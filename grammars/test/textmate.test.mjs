@@ -112,6 +112,33 @@ test("a capitalised step word inside a sentence is prose", () => {
   assert.deepEqual(marked("- [ ] 1.1 Then task text"), [[]]);
 });
 
+test("a plain When that opens a requirement's condition or a list's lead-in is prose", () => {
+  const text = [
+    "### Requirement: Transfer",
+    "When the caller asks for a person, the agent SHALL transfer the call.",
+    "- When no operator is free, the agent MUST offer a callback.",
+    "When syncing:",
+    "#### Scenario: Caller asks",
+    "Given a caller on the line",
+    "When the caller asks for a person",
+    "Then the call is transferred",
+    "- **When** bold is a step even with SHALL in the line",
+    "- **WHEN** the caller asks, the agent SHALL answer",
+  ].join("\n");
+  assert.deepEqual(marked(text), [
+    [],
+    ["SHALL=rfc"],
+    ["MUST=rfc"],
+    [],
+    [],
+    ["Given=step"],
+    ["When=step"],
+    ["Then=step"],
+    ["When=step", "SHALL=rfc"],
+    ["WHEN=step", "SHALL=rfc"],
+  ]);
+});
+
 test("keywords in bold and italics are marked inside the emphasis", () => {
   const [tokens] = tokenize(injected, "A **SHALL** in bold.");
   const shall = tokens.find((t) => t.text === "SHALL");
