@@ -6,7 +6,9 @@ mod lsp_common;
 
 use lsp_common::*;
 use serde_json::{json, Value};
-use specls_e2e::lsp::{utf16_client, utf8_client, ClientCaps, LspClient, Range, WAIT_TIMEOUT};
+use specls_e2e::lsp::{
+    position_params, utf16_client, utf8_client, ClientCaps, LspClient, Range, WAIT_TIMEOUT,
+};
 use specls_e2e::Workspace;
 
 fn nonempty(v: &Value) -> bool {
@@ -102,6 +104,49 @@ fn code_lenses_on_scenarios_groups_and_main_requirements() {
     assert_eq!(
         lenses(&r),
         [(8, "MODIFIED in c".to_string(), String::new(), Value::Null)]
+    );
+    lsp.shutdown_and_exit();
+}
+
+/// Change `c` MODIFIES "Greeting" and change `d` REMOVES it: the main
+/// requirement's lens and hover say they conflict, and the hover on `c`'s
+/// entry names `d`'s.
+#[test]
+fn conflicting_changes_are_named_in_the_lens_and_the_hover() {
+    let ws = change_workspace();
+    ws.write(
+        "openspec/changes/d/specs/voice/spec.md",
+        "## REMOVED Requirements\n- `### Requirement: Greeting`\n",
+    );
+    let mut lsp = start(&ws, utf16_client());
+    let main = open_file(&mut lsp, &ws, MAIN);
+    let r = lsp.request_until(
+        "textDocument/codeLens",
+        json!({"textDocument": {"uri": main}}),
+        WAIT_TIMEOUT,
+        nonempty,
+    );
+    assert_eq!(
+        lenses(&r),
+        [(
+            8,
+            "MODIFIED in c · REMOVED in d · ⚠ conflict: c and d".to_string(),
+            String::new(),
+            Value::Null
+        )]
+    );
+    // Line 8 is "### Requirement: Greeting"; character 20 is in the name.
+    let h = lsp
+        .request("textDocument/hover", position_params(&main, 8, 20))
+        .expect("hover");
+    let md = h["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        md.contains("Changed by `c` (MODIFIED), `d` (REMOVED)."),
+        "{h}"
+    );
+    assert!(
+        md.contains("⚠ `c` and `d` conflict (`change/overlap`)"),
+        "{h}"
     );
     lsp.shutdown_and_exit();
 }

@@ -329,6 +329,34 @@ pub(crate) fn overlapping<'a>(ws: &'a Workspace, site: &ReqSite<'a>) -> Vec<ReqS
         .collect()
 }
 
+/// The active changes of `family` (a [`requirement_family`]) that
+/// `change/overlap` sets against each other: two or more that change the
+/// requirement, or two or more that ADD its name, each in change order.
+/// Empty when nothing conflicts.
+pub(crate) fn conflicting_changes<'a>(family: &[ReqSite<'a>]) -> Vec<&'a ChangeRef> {
+    let mut out: Vec<&ChangeRef> = Vec::new();
+    for adds in [false, true] {
+        let mut changes: Vec<&ChangeRef> = Vec::new();
+        for s in family {
+            let Some(c) = s.change.filter(|c| !c.archived) else {
+                continue;
+            };
+            if s.role != Role::Main && (s.role == Role::Added) == adds && !changes.contains(&c) {
+                changes.push(c);
+            }
+        }
+        if changes.len() > 1 {
+            out.extend(
+                changes
+                    .into_iter()
+                    .filter(|c| !out.contains(c))
+                    .collect::<Vec<_>>(),
+            );
+        }
+    }
+    out
+}
+
 /// Every copy of a scenario: the scenarios of the same name in the blocks of
 /// its requirement's family.
 pub(crate) fn scenario_family<'a>(

@@ -21,9 +21,10 @@
 
 use std::fmt::Write;
 
+use super::and_list;
 use super::element::{
-    dep_target, element_at, link_target, main_requirement, requirement_family, DepTarget, Element,
-    LinkTarget, ReqSite, Role, ScenarioSite, Site,
+    conflicting_changes, dep_target, element_at, link_target, main_requirement, overlapping,
+    requirement_family, DepTarget, Element, LinkTarget, ReqSite, Role, ScenarioSite, Site,
 };
 use super::shaped;
 use crate::formats::shape::{RequirementKind, Target, TaskState};
@@ -99,7 +100,8 @@ pub fn hover(ws: &Workspace, rel: &str, offset: usize) -> Option<Hover> {
 
 fn requirement_hover(ws: &Workspace, r: &ReqSite) -> String {
     if r.role == Role::Main {
-        let touching: Vec<String> = requirement_family(ws, r)
+        let family = requirement_family(ws, r);
+        let touching: Vec<String> = family
             .iter()
             .filter_map(|s| Some(format!("`{}` ({})", s.change?.id, s.role.label())))
             .collect();
@@ -109,9 +111,40 @@ fn requirement_hover(ws: &Workspace, r: &ReqSite) -> String {
         } else {
             let _ = write!(md, "Changed by {}.", touching.join(", "));
         }
+        let conflicting = conflicting_changes(&family);
+        if !conflicting.is_empty() {
+            let ids: Vec<String> = conflicting.iter().map(|c| format!("`{}`", c.id)).collect();
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let _ = write!(
+                md,
+                "\n\n⚠ {} conflict (`change/overlap`): archive applies each to the spec the other left, so the one archived second fails or overwrites the other's edit.",
+                and_list(&ids)
+            );
+        }
         return md;
     }
-    match main_requirement(ws, r) {
+    let others = overlapping(ws, r);
+    let note = if others.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = others
+            .iter()
+            .map(|o| {
+                let line = line_no(o.file, o.line_span.start);
+                format!(
+                    "`{}` ({} at `{}` line {line})",
+                    o.change.map_or("", |c| c.id.as_str()),
+                    o.role.label(),
+                    o.file.rel
+                )
+            })
+            .collect();
+        format!(
+            "\n\n⚠ Conflicts with active change {} (`change/overlap`).",
+            list.join(", ")
+        )
+    };
+    let md = match main_requirement(ws, r) {
         Some(m) => requirement_preview(&m, "current "),
         None if r.role == Role::Added => format!(
             "**Requirement: {}** · new: `openspec/specs/{}/spec.md` does not have it yet.",
@@ -123,7 +156,8 @@ fn requirement_hover(ws: &Workspace, r: &ReqSite) -> String {
             r.capability,
             escape(r.key)
         )),
-    }
+    };
+    md + &note
 }
 
 fn site_preview(site: Site) -> String {
@@ -641,6 +675,66 @@ It SHALL play music.
             hover_at(&fx).unwrap().1,
             "**Requirement: Greeting**\n\nChanged by `c` (MODIFIED)."
         );
+    }
+
+    #[test]
+    fn conflicting_changes_are_named_on_both_sides() {
+        let c = "//- openspec/changes/c/specs/voice/spec.md
+## MODIFIED Requirements
+### Requirement: Greeting
+The agent SHALL greet in 🎉 漢字.
+
+#### Scenario: Hello
+- **WHEN** a call starts
+- **THEN** it says hi
+";
+        let d = "//- openspec/changes/d/specs/voice/spec.md
+## REMOVED Requirements
+- `### Requirement: Greeting`
+";
+        // A change that renames and modifies its own requirement is not in
+        // conflict with itself.
+        let alone = "//- openspec/changes/e/specs/voice/spec.md
+## RENAMED Requirements
+- FROM: `### Requirement: Transfer`
+- TO: `### Requirement: Handover`
+";
+        let main = VOICE.replace("Requirement: Greeting", "Requirement: $0Greeting");
+        assert_eq!(
+            hover_at(&format!("{main}{c}{d}{alone}")).unwrap().1,
+            "**Requirement: Greeting**\n\nChanged by `c` (MODIFIED), `d` (REMOVED).\n\n\
+             ⚠ `c` and `d` conflict (`change/overlap`): archive applies each to the spec the \
+             other left, so the one archived second fails or overwrites the other's edit."
+        );
+        let md = hover_at(&format!(
+            "{VOICE}{}{d}{alone}",
+            c.replace("### Requirement: Greeting", "### Requirement: Gree$0ting")
+        ))
+        .unwrap()
+        .1;
+        assert!(
+            md.starts_with(
+                "**Requirement: Greeting** · current text in `openspec/specs/voice/spec.md`"
+            ),
+            "{md}"
+        );
+        assert!(
+            md.ends_with("\n\n⚠ Conflicts with active change `d` (REMOVED at `openspec/changes/d/specs/voice/spec.md` line 2) (`change/overlap`)."),
+            "{md}"
+        );
+        let transfer = VOICE.replace("Requirement: Transfer", "Requirement: $0Transfer");
+        let md = hover_at(&format!("{transfer}{c}{alone}")).unwrap().1;
+        assert!(!md.contains("conflict"), "{md}");
+        let md = hover_at(&format!(
+            "{VOICE}{c}{}",
+            alone.replace(
+                "FROM: `### Requirement: Transfer`",
+                "FROM: `### Requirement: Trans$0fer`"
+            )
+        ))
+        .unwrap()
+        .1;
+        assert!(!md.contains("onflict"), "{md}");
     }
 
     #[test]

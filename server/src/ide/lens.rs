@@ -10,12 +10,14 @@
 //! - the first group heading of `tasks.md`: "Task graph", which asks the
 //!   editor to show the change's graph (the only lens with something to
 //!   run);
-//! - a main-spec requirement that active changes touch: which, and how
-//!   ("MODIFIED in add-x · REMOVED in add-y").
+//! - a main-spec requirement that active changes touch: which, and how,
+//!   and which of them conflict as `change/overlap` says ("MODIFIED in
+//!   add-x · REMOVED in add-y · ⚠ conflict: add-x and add-y").
 
 use rustc_hash::FxHashMap;
 
-use super::element::{req_sites, ReqSite, Role};
+use super::and_list;
+use super::element::{conflicting_changes, req_sites, ReqSite, Role};
 use super::shaped;
 use crate::formats::shape::{self, RequirementKind, TaskState};
 use crate::model::tasks::TaskList;
@@ -288,10 +290,15 @@ fn change_lenses(ws: &Workspace, file: &SourceFile) -> Vec<Lens> {
         if by_change.is_empty() {
             continue;
         }
-        let parts: Vec<String> = by_change
+        let mut parts: Vec<String> = by_change
             .iter()
             .map(|(c, ops)| format!("{} in {c}", ops.join(", ")))
             .collect();
+        let conflicting = conflicting_changes(&family);
+        if !conflicting.is_empty() {
+            let ids: Vec<&str> = conflicting.iter().map(|c| c.id.as_str()).collect();
+            parts.push(format!("⚠ conflict: {}", and_list(&ids)));
+        }
         out.push(Lens {
             span: site.line_span,
             title: parts.join(" · "),
@@ -429,7 +436,7 @@ The agent SHALL welcome.
         assert_eq!(
             lenses(&fx, "openspec/specs/voice/spec.md"),
             [
-                "openspec/specs/voice/spec.md:8 \"### Requirement: Transfer\" MODIFIED in c · REMOVED in e",
+                "openspec/specs/voice/spec.md:8 \"### Requirement: Transfer\" MODIFIED in c · REMOVED in e · ⚠ conflict: c and e",
                 "openspec/specs/voice/spec.md:19 \"### Requirement: Greeting\" RENAMED, MODIFIED in d",
             ]
         );
@@ -462,7 +469,7 @@ The agent SHALL welcome.
                 Span::new(block.start as usize, block.start as usize + header.len())
             );
             let want = if i % 100 == 0 {
-                "MODIFIED in c · REMOVED in d"
+                "MODIFIED in c · REMOVED in d · ⚠ conflict: c and d"
             } else {
                 "MODIFIED in c"
             };

@@ -89,6 +89,15 @@ pub enum SymbolKind {
 /// Whether `offset` touches `span`. The end is included so that a cursor
 /// just after a name (where it sits after a double click or while typing)
 /// still counts as on it.
+/// `a`, `a and b`, `a, b and c`: names as a sentence reads them.
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 fn hit(span: Span, offset: usize) -> bool {
     span.start as usize <= offset && offset <= span.end as usize
 }
