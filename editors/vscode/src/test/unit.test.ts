@@ -4,13 +4,20 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { findServer } from "../server";
 import { toServerSettings } from "../serverSettings";
 import { graphText, taskGraphTarget } from "../taskGraph";
 
+const made: string[] = [];
+after(() => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "specls-vscode-"));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), "specls-vscode-"));
+  made.push(d);
+  return d;
 }
 
 function executable(dir: string, name: string): string {

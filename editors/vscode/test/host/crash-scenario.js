@@ -19,6 +19,7 @@ process.on("unhandledRejection", () => {});
 process.on("uncaughtException", () => {});
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "specls-crash-"));
+process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
 const crash = path.join(dir, "specls");
 const mode = process.argv[2];
 fs.writeFileSync(

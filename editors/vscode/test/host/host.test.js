@@ -18,7 +18,7 @@ const os = require("node:os");
 const path = require("node:path");
 const Module = require("node:module");
 const { execFileSync } = require("node:child_process");
-const { test } = require("node:test");
+const { after, test } = require("node:test");
 const { createVscode, textDocument, Uri } = require("./vscode-mock");
 
 const root = path.resolve(__dirname, "..", "..", "..", "..");
@@ -56,8 +56,19 @@ async function until(what, cond, ms = 15000) {
   }
 }
 
+const made = [];
+after(() => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(prefix) {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
 function copyExamples() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "specls-vscode-host-"));
+  const dir = tempDir("specls-vscode-host-");
   fs.cpSync(path.join(root, "examples"), dir, { recursive: true });
   return dir;
 }
@@ -135,7 +146,7 @@ test("a configured path that does not exist: an error whose button opens the set
 });
 
 test("no specls on PATH: the error says how to install it", async () => {
-  const empty = fs.mkdtempSync(path.join(os.tmpdir(), "specls-empty-"));
+  const empty = tempDir("specls-empty-");
   const saved = { PATH: process.env.PATH, HOME: process.env.HOME, CARGO_HOME: process.env.CARGO_HOME };
   process.env.PATH = empty;
   process.env.HOME = empty;
@@ -188,7 +199,7 @@ test("a server that keeps crashing once running: restarted 4 times, then an erro
 });
 
 test("specls.showTaskGraph sends specls.taskGraph with [{uri, format}] and shows the Mermaid text", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "specls-graph-"));
+  const dir = tempDir("specls-graph-");
   const log = path.join(dir, "requests.jsonl");
   const server = path.join(dir, "specls");
   fs.writeFileSync(server, `#!/bin/sh\nexec "${process.execPath}" "${path.join(__dirname, "stub-server.js")}"\n`);
