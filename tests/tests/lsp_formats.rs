@@ -122,6 +122,20 @@ fn spec_kit_tasks_diagnostics_are_pushed_at_the_planted_lines() {
     lsp.shutdown_and_exit();
 }
 
+/// A Spec Kit tree whose `.specify/` was not committed is still served:
+/// its features open with the template's titles.
+#[test]
+fn a_spec_kit_tree_without_its_marker_is_served() {
+    let ws = Workspace::copy_of(&examples_dir());
+    std::fs::remove_dir_all(ws.path().join(".specify")).expect("remove .specify");
+    let mut lsp = start(&ws, utf16_client());
+    let uri = open_file(&mut lsp, &ws, SK_TASKS);
+    let p = lsp.diagnostics(&uri, |p| p.has("speckit/unknown-story"));
+    assert!(p.has("speckit/story-label-mismatch"), "{p:?}");
+    assert!(p.has("speckit/unknown-requirement"), "{p:?}");
+    lsp.shutdown_and_exit();
+}
+
 #[test]
 fn kiro_tasks_diagnostics_are_pulled_at_the_planted_lines() {
     let (_ws, mut lsp, uris) = session(utf16_client().pull_diagnostics(true), &[K_TASKS]);

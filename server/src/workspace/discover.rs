@@ -20,16 +20,75 @@ pub fn is_root(dir: &Path) -> bool {
 /// legacy `memory/constitution.md` beside `specs/`; Kiro when it holds
 /// `.kiro/specs/` or `.kiro/steering/`.
 ///
-/// Spec Kit features with neither marker (a `specs/` folder of numbered
-/// features alone) are not a root: `specs/` is too common a name to claim.
+/// Spec Kit features with neither marker (the `.specify/` folder was not
+/// committed, as in one of the nine Spec Kit repositories of the corpus)
+/// are a root only when a feature folder under `specs/` holds a file that
+/// opens with the title of Spec Kit's own template (see
+/// [`has_speckit_templates`]): `specs/` alone is too common a name to claim.
 pub fn formats(dir: &Path) -> Formats {
     let real_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+    let specs = dir.join("specs");
     Formats {
         openspec: is_openspec_root(dir),
         speckit: real_dir(&dir.join(".specify"))
-            || (dir.join("memory/constitution.md").is_file() && real_dir(&dir.join("specs"))),
+            || (dir.join("memory/constitution.md").is_file() && real_dir(&specs))
+            || (real_dir(&specs) && has_speckit_templates(dir, &specs)),
         kiro: crate::formats::kiro::roots::is_root(dir),
     }
+}
+
+/// The titles Spec Kit's templates give a feature's spec and plan
+/// (`# Feature Specification: …`, `# Implementation Plan: …`). In the
+/// Spec Kit corpus, every tree with features has files that open so (229
+/// of 502; most of the rest use speckit-companion's own `# Spec` preset,
+/// in a tree with `.specify/`); no file of the OpenSpec corpus does.
+const SPECKIT_TITLES: [(&str, &str); 2] = [
+    ("spec.md", "# Feature Specification"),
+    ("plan.md", "# Implementation Plan"),
+];
+
+/// How many feature folders of an unmarked `specs/` are looked into before
+/// giving up: enough for a tree whose first features lack the titles, and
+/// bounded for a `specs/` of thousands of unrelated folders.
+const UNMARKED_PROBES: usize = 32;
+
+/// Whether some `specs/<feature>/` of `dir` holds a spec.md or plan.md
+/// opening with its Spec Kit template title. `openspec/` and `.kiro/` are
+/// never Spec Kit roots: their own `specs/` folders mean something else.
+fn has_speckit_templates(dir: &Path, specs: &Path) -> bool {
+    if matches!(
+        dir.file_name().and_then(|n| n.to_str()),
+        Some("openspec" | ".kiro")
+    ) {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir(specs) else {
+        return false;
+    };
+    let mut probed = 0;
+    for e in entries.flatten() {
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        probed += 1;
+        if probed > UNMARKED_PROBES {
+            return false;
+        }
+        for (file, title) in SPECKIT_TITLES {
+            let Ok(bytes) = super::read_regular(&e.path().join(file)) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]);
+            let first = text
+                .trim_start_matches('\u{feff}')
+                .lines()
+                .find(|l| !l.trim().is_empty());
+            if first.is_some_and(|l| l.trim_start().starts_with(title)) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 fn is_openspec_root(dir: &Path) -> bool {
@@ -567,8 +626,9 @@ mod tests {
         }
     }
 
-    /// A `specs/` folder alone is not Spec Kit, and a legacy root needs
-    /// both its constitution and `specs/`.
+    /// A `specs/` folder alone is not Spec Kit (its features do not open
+    /// with the template's titles), and a legacy root needs both its
+    /// constitution and `specs/`.
     #[test]
     fn spec_kit_roots_need_a_marker() {
         let dir = tempfile::tempdir().unwrap();
@@ -580,5 +640,54 @@ mod tests {
         assert!(f.speckit && !f.openspec && !f.kiro);
         let rels: Vec<String> = list(root).files.into_iter().map(|f| f.rel).collect();
         assert_eq!(rels, ["memory/constitution.md", "specs/001-a/spec.md"]);
+    }
+
+    /// Without a marker, a feature whose spec.md or plan.md opens with
+    /// its Spec Kit template title makes the root; other titles, files
+    /// outside a feature folder, and `openspec/`'s own `specs/` do not.
+    #[test]
+    fn an_unmarked_spec_kit_tree_is_known_by_its_template_titles() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = &std::fs::canonicalize(dir.path()).unwrap();
+        write(root, "specs/notes/spec.md", "# Spec of the notes\n");
+        write(root, "specs/spec.md", "# Feature Specification: loose\n");
+        write(
+            root,
+            "specs/002-b/plan.md",
+            "# Plan\n# Implementation Plan: late\n",
+        );
+        assert!(!formats(root).any());
+        write(
+            root,
+            "openspec/specs/001-x/spec.md",
+            "# Feature Specification: x\n",
+        );
+        assert!(!formats(&root.join("openspec")).speckit);
+        assert!(!formats(root).speckit);
+        write(
+            root,
+            "specs/001-a/plan.md",
+            "\u{feff}\n# Implementation Plan: Call transfer\r\n",
+        );
+        let f = formats(root);
+        assert!(f.speckit && f.openspec && !f.kiro);
+        assert_eq!(
+            find_roots(&root.join("specs/002-b")).unwrap(),
+            std::slice::from_ref(root)
+        );
+        let rels: Vec<String> = list(root)
+            .files
+            .into_iter()
+            .filter(|f| f.wanted && f.rel.starts_with("specs/"))
+            .map(|f| f.rel)
+            .collect();
+        assert_eq!(
+            rels,
+            [
+                "specs/001-a/plan.md",
+                "specs/002-b/plan.md",
+                "specs/notes/spec.md"
+            ]
+        );
     }
 }

@@ -9,7 +9,9 @@
 //! `.specify/` folder was not committed); [`Layout::SpecsOnly`] reports those
 //! when a `specs/` folder holds a feature whose name starts with a number
 //! (`001-…`), outside `openspec/` and `.kiro/`, whose own `specs/` folders
-//! mean something else. The engine may choose to ignore that layout.
+//! mean something else. The engine finds roots with
+//! `workspace::discover::formats`, which is stricter: an unmarked `specs/`
+//! counts only when a feature opens with the template's title.
 //!
 //! [`detect`] is a pure function over a list of entries; [`walk`] lists a
 //! directory without following symbolic links and without opening anything
