@@ -13,7 +13,7 @@
 //! (`scenario/missing-when`, `scenario/missing-then`, `scenario/step-order`,
 //! whose logic OpenSpec's rules share through [`crate::model::steps`]).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::shape::{Document, Reference, RequirementKind, Target, Task, TaskState};
 use crate::diagnostic::{Code, Severity};
@@ -176,7 +176,7 @@ fn label(file: &UnitFile, t: &Task) -> String {
 }
 
 fn duplicate_tasks(f: usize, file: &UnitFile, out: &mut Vec<Finding>) {
-    let mut first: HashMap<&str, &Task> = HashMap::new();
+    let mut first: HashMap<&str, &Task> = HashMap::default();
     for t in &file.doc.tasks {
         let (Some(id), Some(span)) = (&t.id, t.id_span) else {
             continue;
@@ -302,7 +302,7 @@ fn dependencies(files: &[UnitFile], ix: &Index, out: &mut Vec<Finding>) {
             })
             .collect();
         let cycle = format!("{} → {}", names.join(" → "), names[0]);
-        let mut reported = HashSet::new();
+        let mut reported = HashSet::default();
         for &v in &order {
             for &(w, f, span) in &edges[v] {
                 if members.contains(&w) && reported.insert((f, span)) {

@@ -390,6 +390,14 @@ fn details(line: &str, base: usize, task: &mut Task, at: Where, bad: &mut Vec<Ba
 /// `after T012`).
 const DEP_WORDS: &[&str] = &["depends on", "depend on", "after", "blocked by"];
 
+/// Searchers for [`DEP_WORDS`], built once: every line of a tasks file is
+/// searched for each of them on every keystroke.
+fn dep_finders() -> &'static [memchr::memmem::Finder<'static>] {
+    static FINDERS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    FINDERS.get_or_init(|| DEP_WORDS.iter().map(memchr::memmem::Finder::new).collect())
+}
+
 fn dependencies(
     line: &str,
     base: usize,
@@ -399,9 +407,9 @@ fn dependencies(
 ) {
     let lower = line.to_ascii_lowercase();
     let b = line.as_bytes();
-    for word in DEP_WORDS {
+    for (word, finder) in DEP_WORDS.iter().zip(dep_finders()) {
         let mut pos = 0;
-        while let Some(k) = lower[pos..].find(word) {
+        while let Some(k) = finder.find(&lower.as_bytes()[pos..]) {
             let at = pos + k;
             pos = at + word.len();
             if place == Where::Detail && !line[..at].bytes().all(|c| b" \t-*+_(>".contains(&c)) {
@@ -536,8 +544,13 @@ pub(crate) fn paths(line: &str, base: usize, out: &mut Vec<FilePath>) {
         }
     }
     for word in line.split(|c: char| js::is_ws(c)) {
+        // A path has a folder or an extension (see `path_of`): most words
+        // have neither, and this is the reader's busiest loop.
+        if !word.bytes().any(|c| c == b'/' || c == b'.') {
+            continue;
+        }
         let at = offset_in(line, word);
-        if word.is_empty() || code.iter().any(|r| r.start < at + word.len() && at < r.end) {
+        if code.iter().any(|r| r.start < at + word.len() && at < r.end) {
             continue;
         }
         let w = word.trim_start_matches(['(', '"', '\'', '[', '*']);
