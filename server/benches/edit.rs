@@ -118,5 +118,106 @@ fn edit(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, edit);
+/// A Spec Kit feature whose `tasks.md` has 1,880 one-line tasks in 23
+/// phases (about 2,000 lines), each after a phase's first depending on the
+/// one before: the tasks file a keystroke re-reads whole.
+fn speckit() -> (Workspace, String, Vec<usize>) {
+    let mut spec = String::from(
+        "# Feature Specification: Big\n\n## User Scenarios & Testing *(mandatory)*\n\n",
+    );
+    for n in 1..=20 {
+        let _ = write!(
+            spec,
+            "### User Story {n} - Queue {n} (Priority: P1)\n\nAn operator takes the calls of queue {n}.\n\n**Acceptance Scenarios**:\n\n1. **Given** an operator on queue {n}, **When** a call arrives, **Then** it is offered\n\n"
+        );
+    }
+    spec.push_str("## Requirements *(mandatory)*\n\n### Functional Requirements\n\n");
+    for n in 1..=100 {
+        let _ = writeln!(
+            spec,
+            "- **FR-{n:03}**: System MUST route the calls of line {n}"
+        );
+    }
+    let mut tasks = String::from("# Tasks: Big\n\n");
+    let mut dependency_digits = Vec::new();
+    let mut id = 0;
+    for p in 1..=23 {
+        let story = (3..23).contains(&p).then(|| p - 2);
+        match story {
+            Some(s) => {
+                let _ = write!(
+                    tasks,
+                    "## Phase {p}: User Story {s} - Queue {s} (Priority: P1)\n\n"
+                );
+            }
+            None => {
+                let _ = write!(tasks, "## Phase {p}: Shared\n\n");
+            }
+        }
+        for k in 0..82 {
+            if id == 1880 {
+                break;
+            }
+            id += 1;
+            let label = story.map_or(String::new(), |s| format!(" [US{s}]"));
+            let _ = write!(
+                tasks,
+                "- [ ] T{id:04}{label} Implement step {k} in src/routing/p{p}/step{k}.rs (FR-{:03})",
+                1 + id % 100
+            );
+            if k > 0 {
+                dependency_digits.push(tasks.len() + " (depends on T".len());
+                let _ = write!(tasks, " (depends on T{:04})", id - 1);
+            }
+            tasks.push('\n');
+        }
+        tasks.push_str("\n**Checkpoint**: done\n\n");
+    }
+    let files = vec![
+        (
+            ".specify/memory/constitution.md".to_string(),
+            b"# Constitution\n".to_vec(),
+        ),
+        ("specs/001-big/spec.md".to_string(), spec.into_bytes()),
+        (SPECKIT_TASKS.to_string(), tasks.clone().into_bytes()),
+    ];
+    (
+        Workspace::from_memory(Path::new("/bench"), files),
+        tasks,
+        dependency_digits,
+    )
+}
+
+const SPECKIT_TASKS: &str = "specs/001-big/tasks.md";
+
+fn speckit_edit(c: &mut Criterion) {
+    let (mut ws, mut text, digits) = speckit();
+    let found = rules::check_workspace(&ws);
+    assert!(
+        found.is_empty(),
+        "the generated feature must be clean: {found:#?}"
+    );
+    let mut i = 0usize;
+    let mut was = b'0';
+    c.bench_function("edit/keystroke-in-2000-line-speckit-tasks", |b| {
+        b.iter(|| {
+            // A dependency's first digit becomes 9 (an unknown id), then
+            // goes back.
+            let at = digits[(i / 2 * 37) % digits.len()];
+            if i % 2 == 0 {
+                was = text.as_bytes()[at];
+                text.replace_range(at..at + 1, "9");
+            } else {
+                text.replace_range(at..at + 1, std::str::from_utf8(&[was]).expect("a digit"));
+            }
+            i += 1;
+            ws.set_text(SPECKIT_TASKS, text.clone());
+            for unit in deps::dependents(&ws, SPECKIT_TASKS) {
+                black_box(rules::check(&ws, &Scope::Unit(&unit)));
+            }
+        })
+    });
+}
+
+criterion_group!(benches, edit, speckit_edit);
 criterion_main!(benches);
