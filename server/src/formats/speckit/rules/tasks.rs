@@ -2,7 +2,7 @@
 
 use super::{finding, File, Finding, Severity};
 use crate::formats::speckit::checklist::Checklist;
-use crate::formats::speckit::tasks::{PhaseKind, TaskFile};
+use crate::formats::speckit::tasks::{PathRole, PhaseKind, TaskFile, TaskKind};
 use rustc_hash::FxHashMap;
 
 /// `cmd:checklist.md`: at least 80 % of items carry a traceability marker.
@@ -38,6 +38,10 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
             }
             continue;
         };
+        // A struck-through task was withdrawn: nothing left to ask of it.
+        if task.struck {
+            continue;
+        }
         let id_span = task.id_span.unwrap_or(task.span);
         let phase = task.phase.map(|p| &tf.phases[p]);
         match phase.map(|p| &p.kind) {
@@ -89,7 +93,8 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
             }
             _ => {}
         }
-        if task.paths.is_empty() {
+        // Running, checking, committing or deploying touches no file.
+        if task.paths.is_empty() && task.kind == TaskKind::Change {
             out.push(finding(
                 "speckit/task-without-path",
                 Severity::Hint,
@@ -100,9 +105,12 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
         }
         if let (Some(_), Some(p)) = (task.parallel, task.phase) {
             let mut seen_here: Vec<&str> = Vec::new();
+            // Only files both tasks write conflict: two tasks may read, run
+            // or refer to the same file side by side.
             for path in &task.paths {
                 let file = path.path.as_str();
-                if file.ends_with('/') || seen_here.contains(&file) {
+                if path.role != PathRole::Written || path.is_pattern() || seen_here.contains(&file)
+                {
                     continue;
                 }
                 seen_here.push(file);

@@ -1,0 +1,88 @@
+//! Cases from the review of findings on real Spec Kit repositories
+//! (docs/precision.md): for each rule, a case it no longer reports and one
+//! it still does, in the engine's annotated fixtures.
+
+use crate::rules::fixture::check_annotated_only;
+
+/// Two `[P]` tasks conflict over a file both write; a task that runs,
+/// verifies or only refers to the file (a **Verify** line, "mention",
+/// "link out to", "from") does not write it.
+#[test]
+fn parallel_same_file_compares_written_files_only() {
+    check_annotated_only(
+        r#"//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-notes/tasks.md
+# Tasks
+
+## Phase 1: Setup
+
+- [ ] T001 [P] Add the store in `src/store.ts`
+- [ ] T002 [P] Add the index in `src/store.ts`
+                                 ^^^^^^^^^^^^ warning speckit/parallel-same-file
+- [ ] T003 [P] Run `npm test` and verify `src/store.ts` builds
+- [ ] T004 [P] Document the store — `README.md`
+  - **Do**: Mention `src/store.ts` and link out to `docs/store.md`.
+  - **Verify**: `src/store.ts` still compiles.
+- [ ] T005 [P] Write the guide — `docs/store.md`
+- [ ] T006 [P] Merge the keys from `src/keys.ts` into `src/config.ts`
+- [ ] T007 [P] Rename the keys in `src/keys.ts`
+- [ ] T008 [P] Stub `vscode.workspace.fs.stat` in `tests/a.test.ts`
+- [ ] T009 [P] Stub `vscode.workspace.fs.stat` in `tests/b.test.ts`
+"#,
+        "speckit/parallel-same-file",
+    );
+}
+
+/// A task that by its nature touches no file (runs, verifies, tests by
+/// hand, commits) is not asked for one, nor one that names its file as a
+/// link or by a name without an extension; a task that changes code
+/// without saying where still is.
+#[test]
+fn task_without_path_spares_tasks_that_touch_no_file() {
+    check_annotated_only(
+        r#"//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-notes/tasks.md
+# Tasks
+
+## Phase 1: Setup
+
+- [ ] T001 Run `npm test` and confirm it passes
+- [ ] T002 Verify the build on a clean checkout
+- [ ] T003 ⚠️ CRITICAL: Run the US1 tests — ALL MUST pass
+- [ ] T004 Manual test: open the board and add a note
+- [ ] T005 Commit all changes
+- [ ] T006 CHANGELOG entry
+- [ ] T007 In [src/notes.ts](src/notes.ts), add the sort
+- [ ] T008 Add the sort to the board
+      ^^^^ hint speckit/task-without-path
+- [ ] T009 Write failing test `testSort()`
+      ^^^^ hint speckit/task-without-path
+"#,
+        "speckit/task-without-path",
+    );
+}
+
+/// A struck-through task (`~~T009 …~~ — removed`) has its id: it is a
+/// withdrawn task, not a task without one; a checkbox without an id among
+/// tasks still is.
+#[test]
+fn task_format_reads_struck_through_tasks() {
+    check_annotated_only(
+        r#"//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-notes/tasks.md
+# Tasks
+
+## Phase 1: Setup
+
+- [x] ~~T001 Write `demo/commands/demo.py`~~ — **removed** at review (D15)
+- [x] **T002** ~~Sanity-check the sizes~~ — folded into T003
+- [ ] T003 Check the sizes in `docs/sizes.md`
+- [ ] Forgot the id in `src/x.py`
+  ^^^ warning speckit/task-format
+"#,
+        "speckit/task-",
+    );
+}
