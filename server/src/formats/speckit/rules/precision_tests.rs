@@ -86,3 +86,30 @@ fn task_format_reads_struck_through_tasks() {
         "speckit/task-",
     );
 }
+
+/// A scenario item wrapped over several lines keeps its steps: a **Then**
+/// on the wrapped line is the scenario's, not prose. A scenario that ends
+/// without one is still reported.
+#[test]
+fn missing_then_reads_wrapped_scenario_items() {
+    check_annotated_only(
+        r#"//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-notes/spec.md
+# Feature Specification: Notes
+
+### User Story 1 - Journal a task (Priority: P1)
+
+**Acceptance Scenarios**:
+
+1. **Given** a feature dir with no summaries, **When** the script runs with
+   `--task T001 --kind complete`, **Then** the summary is written
+   and a single history entry is added.
+2. **Given** the summary exists, **When** the same task is journaled
+   again, **Then** the history entry stays single.
+3. **Given** a finished run, **When** the panel renders
+^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning scenario/missing-then
+"#,
+        "scenario/",
+    );
+}
