@@ -113,3 +113,32 @@ fn missing_then_reads_wrapped_scenario_items() {
         "scenario/",
     );
 }
+
+/// A vague word that is quoted, in code, emphasised as a term, part of a
+/// name ("quick action", "fast path") or the verb "secure" promises no
+/// quality; one that does is still reported.
+#[test]
+fn vague_term_skips_names_terms_and_verbs() {
+    check_annotated_only(
+        r#"//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-notes/spec.md
+# Feature Specification: Notes
+
+## Requirements
+
+- **FR-001**: System MUST label the remove quick action as "Remove Line"
+- **FR-002**: The system MUST classify each spec as *simple* or *normal*
+- **FR-003**: The `simple`-mode branch MUST write a short plan
+- **FR-004**: System MUST secure tenant boundaries via separate namespaces
+- **FR-005**: The responsive behavior MUST follow the container width
+- **FR-006**: The settings MUST list the complexity fast path first
+- **FR-007**: The button MUST read "Make it fast"
+- **FR-008**: System MUST provide seamless transitions between views
+                                  ^^^^^^^^ hint speckit/vague-term
+- **FR-009**: Stored notes MUST be secure against replay
+                                   ^^^^^^ hint speckit/vague-term
+"#,
+        "speckit/vague-term",
+    );
+}
