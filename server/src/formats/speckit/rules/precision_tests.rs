@@ -142,3 +142,71 @@ fn vague_term_skips_names_terms_and_verbs() {
         "speckit/vague-term",
     );
 }
+
+/// A file whose tasks carry no story label at all gets one finding, on
+/// its first unlabelled story task; a file that uses labels still gets one
+/// per task that lacks its own.
+#[test]
+fn missing_story_label_once_in_a_file_without_labels() {
+    check_annotated_only(
+        r#"//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-notes/tasks.md
+# Tasks
+
+## Phase 1: Setup
+
+- [ ] T001 Scaffold `src/app.ts`
+
+## Phase 2: User Story 1 - Write a note (Priority: P1)
+
+- [ ] T002 Store notes in `src/notes.ts`
+      ^^^^ warning speckit/missing-story-label
+- [ ] T003 Show notes in `src/board.ts`
+
+## Phase 3: User Story 2 - Sort notes (Priority: P2)
+
+- [ ] T004 Sort notes in `src/sort.ts`
+//- specs/002-tags/tasks.md
+# Tasks
+
+## Phase 3: User Story 1 - Tag a note (Priority: P1)
+
+- [ ] T001 [US1] Store tags in `src/tags.ts`
+- [ ] T002 Show tags in `src/board.ts`
+      ^^^^ warning speckit/missing-story-label
+"#,
+        "speckit/missing-story-label",
+    );
+}
+
+/// A label that names the phase's story among others (`[US1+US2]` in the
+/// phase of story 2) matches it; a label of another story alone does not.
+#[test]
+fn story_label_mismatch_accepts_a_label_naming_the_phase_story() {
+    check_annotated_only(
+        r#"//- .specify/memory/constitution.md
+# Constitution
+//- specs/001-notes/spec.md
+# Feature Specification: Notes
+
+### User Story 1 - Write a note (Priority: P1)
+
+1. **Given** a board, **When** I add a note, **Then** it shows.
+
+### User Story 2 - Sort notes (Priority: P2)
+
+1. **Given** notes, **When** I sort, **Then** they are in order.
+//- specs/001-notes/tasks.md
+# Tasks
+
+## Phase 4: User Story 2 - Sort notes (Priority: P2)
+
+- [ ] T005 [US2] Sort notes in `src/sort.ts`
+- [ ] T006 [US1+US2] Test writing and sorting in `tests/notes.test.ts`
+- [ ] T007 [US1] Store the sort order in `src/notes.ts`
+           ^^^^^ warning speckit/story-label-mismatch
+"#,
+        "speckit/story-label-mismatch",
+    );
+}

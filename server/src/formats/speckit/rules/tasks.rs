@@ -18,6 +18,10 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
             phases_with_ids[p] = true;
         }
     }
+    // A file whose tasks carry no story label at all does not use labels:
+    // that is one finding for the file, not one per task.
+    let labels_used = tf.tasks.iter().any(|t| !t.stories.is_empty());
+    let mut unlabelled_reported = false;
     // `[P]` tasks of each phase by the files they name, for
     // parallel-same-file: (phase, path) → first task.
     let mut parallel: FxHashMap<(usize, &str), usize> = FxHashMap::default();
@@ -46,7 +50,32 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
         let phase = task.phase.map(|p| &tf.phases[p]);
         match phase.map(|p| &p.kind) {
             Some(PhaseKind::Story(ns)) => {
-                if task.stories.is_empty() {
+                if task.stories.is_empty() && !labels_used {
+                    if !unlabelled_reported {
+                        unlabelled_reported = true;
+                        let n = tf
+                            .tasks
+                            .iter()
+                            .filter(|t| {
+                                t.id.is_some()
+                                    && !t.struck
+                                    && t.phase.is_some_and(|p| {
+                                        matches!(tf.phases[p].kind, PhaseKind::Story(_))
+                                    })
+                            })
+                            .count();
+                        out.push(finding(
+                            "speckit/missing-story-label",
+                            Severity::Warning,
+                            File::Tasks,
+                            id_span,
+                            format!(
+                                "no task of this file carries a story label, though {n} sit in user story phases: label each after its id, e.g. [US{}] on {id}",
+                                ns[0]
+                            ),
+                        ));
+                    }
+                } else if task.stories.is_empty() {
                     out.push(finding(
                         "speckit/missing-story-label",
                         Severity::Warning,
@@ -58,7 +87,13 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
                         ),
                     ));
                 }
-                for label in &task.stories {
+                // `[US1+US2]` in the phase of story 2 names the phase's
+                // story: the task serves both, and sits in the later phase.
+                let names_phase_story = task
+                    .stories
+                    .iter()
+                    .any(|l| l.numbers.iter().any(|m| ns.contains(m)));
+                for label in task.stories.iter().filter(|_| !names_phase_story) {
                     if let Some(m) = label.numbers.iter().find(|m| !ns.contains(m)) {
                         out.push(finding(
                             "speckit/story-label-mismatch",
