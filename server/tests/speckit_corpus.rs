@@ -62,6 +62,8 @@ fn independent_task_count(text: &str) -> usize {
                 return false;
             };
             let rest = rest.trim_start();
+            // A struck-through task (`~~T009 …~~ — removed`) keeps its id.
+            let rest = rest.strip_prefix("~~").unwrap_or(rest);
             let rest = rest.strip_prefix("**").unwrap_or(rest);
             let Some(d) = rest.strip_prefix('T') else {
                 return false;

@@ -513,14 +513,14 @@ impl SpecFile {
                     continue;
                 }
             }
+            // A step wrapped onto the next line of its paragraph keeps the
+            // scenario open; any other text closes it.
+            let wrapped = item.is_none()
+                && i > 0
+                && !js::trim(line).is_empty()
+                && !js::trim(t.line(i - 1)).is_empty()
+                && open.is_some_and(|(k, _)| out.scenarios[k].span.end == t.trimmed(i - 1).end);
             let Some((first_kw, first_at)) = first else {
-                // A step wrapped onto the next line of its paragraph keeps
-                // the scenario open; any other text closes it.
-                let wrapped = item.is_none()
-                    && i > 0
-                    && !js::trim(line).is_empty()
-                    && !js::trim(t.line(i - 1)).is_empty()
-                    && open.is_some_and(|(k, _)| out.scenarios[k].span.end == t.trimmed(i - 1).end);
                 if wrapped {
                     if let Some((k, _)) = open {
                         out.scenarios[k].span.end = t.trimmed(i).end;
@@ -531,10 +531,21 @@ impl SpecFile {
                 continue;
             };
             // A keyword must open the line (after any list marker) to make
-            // it a step line; `**When**` mid-sentence is prose.
+            // it a step line; `**When**` mid-sentence is prose, except in
+            // the wrapped rest of a scenario's item ("…, **When** the
+            // script runs with\n   `--task T001`, **Then** …"), where it
+            // goes on with the scenario.
             let lead = item.unwrap_or(line.len() - js::trim_start(line).len());
             if first_at != lead + 2 {
-                open = None;
+                if let (true, Some((k, _))) = (wrapped, open) {
+                    let previous = out.scenarios[k].steps.last().map(|s| s.kind);
+                    let steps = line_steps(line, base, i as u32, previous);
+                    let sc = &mut out.scenarios[k];
+                    sc.steps.extend(steps);
+                    sc.span.end = t.trimmed(i).end;
+                } else {
+                    open = None;
+                }
                 continue;
             }
             let continues = open.and_then(|(k, more)| {

@@ -5,6 +5,9 @@
 //! (`[US1][US2]`, `[US1/2]`), dependency clauses with ranges, cited
 //! requirement ids and named file paths. Indented lines under a task
 //! (detail bullets) count as part of it for dependencies, ids and paths.
+//! Each path carries its role: the file the task writes, or one it only
+//! reads, runs, checks or names as a reference; two `[P]` tasks conflict
+//! only over files they both write.
 
 use super::scan::{self, offset_in, Text};
 use super::IdRef;
@@ -46,11 +49,43 @@ pub struct Dependency {
     pub from_range: bool,
 }
 
+/// What a task does with a file it names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathRole {
+    /// The file the task creates or changes.
+    Written,
+    /// A file the task reads, runs or checks, or names as a reference
+    /// (`mirroring \`a.ts\``, `**Verify**: \`b.json\` parses`).
+    Read,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FilePath {
     /// Without a leading `./` and a `:line` or `::test` suffix.
     pub path: String,
     pub span: Span,
+    pub role: PathRole,
+}
+
+impl FilePath {
+    /// A folder (`src/models/`) or a pattern (`commands/*.md`,
+    /// `capture-{plan,tasks}.md`): it names files, but not one file.
+    pub fn is_pattern(&self) -> bool {
+        self.path.ends_with('/') || self.path.contains(['*', '{'])
+    }
+}
+
+/// What a task does, from the verb it opens with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskKind {
+    /// Creates or changes files (the default).
+    Change,
+    /// Runs, verifies or inspects (`Run the tests`, `Verify …`, `Manual
+    /// test: …`): it writes no file, so every path it names is read.
+    Check,
+    /// Acts outside the files (`Commit …`, `Deploy …`, `Install …`): it
+    /// need not name one.
+    Operate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,6 +111,10 @@ pub struct Task {
     pub line: u32,
     /// The last line of the task's detail bullets (its own line when none).
     pub last_line: u32,
+    pub kind: TaskKind,
+    /// Struck through (`- [x] ~~T009 Write …~~ — removed`): withdrawn, but
+    /// its id stays taken.
+    pub struck: bool,
 }
 
 /// A range the reader could not expand: backwards (`T014–T010`), too long,
@@ -206,14 +245,15 @@ fn indent_of(line: &str) -> usize {
     col
 }
 
-/// The id's range right after a checkbox (`T001`, `**T001**`).
+/// The id's range right after a checkbox (`T001`, `**T001**`,
+/// `~~T001 …~~`).
 fn id_after_checkbox(line: &str, text_at: usize) -> Option<std::ops::Range<usize>> {
-    let at = text_at
-        + if line[text_at..].starts_with("**") {
-            2
-        } else {
-            0
-        };
+    let mut at = text_at;
+    for mark in ["~~", "**"] {
+        if line[at..].starts_with(mark) {
+            at += mark.len();
+        }
+    }
     scan::task_id_at(line, at).map(|end| at..end)
 }
 
@@ -305,10 +345,14 @@ fn task_line(
         parent: None,
         line: 0,
         last_line: 0,
+        kind: TaskKind::Change,
+        struck: false,
     };
     let mut q = text_at;
     if let Some(id) = id_after_checkbox(line, text_at) {
-        let mut bold_open = line[text_at..].starts_with("**");
+        task.struck = line[text_at..].starts_with("~~");
+        let after_strike = text_at + if task.struck { 2 } else { 0 };
+        let mut bold_open = line[after_strike..].starts_with("**");
         task.id = Some(line[id.clone()].to_string());
         task.id_span = Some(Span::new(base + id.start, base + id.end));
         q = id.end;
@@ -356,6 +400,9 @@ fn task_line(
         offset_in(line, desc)
     };
     task.description = Span::new(base + d_at, base + d_at + desc.len());
+    task.kind = task_kind(desc);
+    // `**T001** ~~Skip the redirect~~ — superseded by T002`.
+    task.struck |= task.id.is_some() && desc.starts_with("~~");
     details(line, base, &mut task, Where::TaskLine, bad);
     // The id itself is no dependency or path; `details` read from the
     // description onwards only through its own checks, so drop anything
@@ -383,7 +430,267 @@ enum Where {
 fn details(line: &str, base: usize, task: &mut Task, at: Where, bad: &mut Vec<BadRange>) {
     dependencies(line, base, at, &mut task.dependencies, bad);
     scan::requirement_refs(line, base, &mut task.requirements);
+    let from = task.paths.len();
     paths(line, base, &mut task.paths);
+    let read_all = task.kind == TaskKind::Check
+        || (at == Where::Detail
+            && match line_label(line).as_deref() {
+                Some(l) if READ_LABELS.contains(&l) => true,
+                Some(l) if WRITE_LABELS.contains(&l) => false,
+                // `**Do**: …` and plain bullets under a task whose line
+                // names the file it writes say how to change that file:
+                // the other files they name are read or referred to
+                // ("Add `toc.ts` to the module list", "link to `docs/a.md`").
+                _ => task.paths[..from]
+                    .iter()
+                    .any(|p| p.role == PathRole::Written && p.span.start < task.span.end),
+            });
+    if read_all {
+        for p in &mut task.paths[from..] {
+            p.role = PathRole::Read;
+        }
+    }
+}
+
+/// Detail-line labels whose paths the task reads, checks or refers to
+/// (`**Verify**: \`package.json\` parses`, `**Leverage**: \`a.ts\``).
+const READ_LABELS: &[&str] = &[
+    "verify",
+    "verification",
+    "validate",
+    "validation",
+    "check",
+    "checks",
+    "checkpoint",
+    "leverage",
+    "reference",
+    "references",
+    "see",
+    "see also",
+    "context",
+    "depends on",
+    "dependencies",
+    "acceptance",
+    "acceptance criteria",
+    "done when",
+    "source",
+    "sources",
+    "input",
+    "inputs",
+    "pattern",
+    "example",
+    "examples",
+    "note",
+    "notes",
+    "why",
+    "rationale",
+    "evidence",
+    "gate",
+    "expected",
+];
+
+/// Detail-line labels that list the files the task writes.
+const WRITE_LABELS: &[&str] = &[
+    "file", "files", "path", "paths", "target", "targets", "output", "outputs", "location",
+    "touches", "modify", "modifies", "create", "creates", "changes", "edit", "edits", "where",
+];
+
+/// The label a detail line opens with (`- **Verify**: …`, `**Files:**`,
+/// `Depends on: T005`), lowercased.
+fn line_label(line: &str) -> Option<String> {
+    let s = js::trim_start(line);
+    let s = ["- ", "* ", "+ "]
+        .iter()
+        .find_map(|b| s.strip_prefix(b))
+        .unwrap_or(s);
+    let s = js::trim_start(s).trim_start_matches(['*', '_']);
+    let end = s.find(':')?;
+    let label = s[..end].trim_end_matches(['*', '_']);
+    (!label.is_empty() && label.len() <= 30 && label.chars().all(|c| c.is_alphabetic() || c == ' '))
+        .then(|| label.to_lowercase())
+}
+
+/// Verbs a task that only runs, verifies or inspects opens with.
+const CHECK_VERBS: &[&str] = &[
+    "run",
+    "rerun",
+    "re-run",
+    "execute",
+    "launch",
+    "compile",
+    "reproduce",
+    "verify",
+    "validate",
+    "check",
+    "confirm",
+    "review",
+    "inspect",
+    "audit",
+    "measure",
+    "benchmark",
+    "profile",
+    "grep",
+    "search",
+    "sweep",
+    "lint",
+    "sanity-check",
+    "double-check",
+    "smoke-test",
+    "critique",
+    "eyeball",
+    "verification",
+    "validation",
+];
+
+/// Words that make a checking task of the words before them
+/// (`Manual smoke test`, `Final visual review`, `Performance validation`)
+/// or of a leading label (`Spec 110 regression check: …`, `Gate: …`).
+const CHECK_NOUNS: &[&str] = &[
+    "check",
+    "checks",
+    "verify",
+    "verification",
+    "validation",
+    "review",
+    "sweep",
+    "gate",
+    "audit",
+    "inspection",
+    "qa",
+    "suite",
+    "gates",
+];
+
+/// Openings that qualify a test as a run rather than code to write
+/// (`Manual test`, `Performance tests ensuring …`).
+const CHECK_ADJECTIVES: &[&str] = &[
+    "manual",
+    "manually",
+    "full",
+    "final",
+    "visual",
+    "live",
+    "performance",
+    "regression",
+    "smoke",
+    "acceptance",
+    "end-to-end",
+    "e2e",
+    "sanity",
+];
+
+/// Commands a task that only runs something opens with (`` `npm test`
+/// green ``, `` `poetry run pytest` ``).
+const COMMANDS: &[&str] = &[
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "poetry",
+    "python",
+    "python3",
+    "pytest",
+    "cargo",
+    "go",
+    "make",
+    "git",
+    "gradle",
+    "./gradlew",
+    "dotnet",
+    "node",
+    "bun",
+    "deno",
+    "uv",
+    "pip",
+    "bash",
+    "sh",
+    "jest",
+    "tsc",
+];
+
+/// Verbs of work outside the files: committing, shipping, installing,
+/// restoring, or nothing at all (`No-op`, `N/A`).
+const OPERATE_VERBS: &[&str] = &[
+    "commit", "push", "publish", "deploy", "release", "tag", "install", "rebuild", "restore",
+    "test", "no-op", "n/a", "skip", "skipped",
+];
+
+/// Chinese openings of a checking task: verify, run, check, performance
+/// test.
+const CHECK_PREFIXES_ZH: &[&str] = &["验证", "运行", "检查", "性能测试"];
+
+/// The longest leading `Label:` read for a check noun: longer, the colon
+/// ends a sentence ("Add a constant before the suggestion check: …").
+const LABEL_WORDS: usize = 5;
+
+/// The kind of a task from its description's opening words, after any
+/// alert or label in front of them (`⚠️ CRITICAL: Run …`).
+fn task_kind(desc: &str) -> TaskKind {
+    if CHECK_PREFIXES_ZH.iter().any(|p| desc.starts_with(p)) {
+        return TaskKind::Check;
+    }
+    let raw: Vec<&str> = desc
+        .split(|c: char| js::is_ws(c))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let mut at = 0;
+    // `CRITICAL:`, `BLOCKING:`: an alert, not the verb.
+    if raw.first().is_some_and(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != ':');
+        w.ends_with(':') && w.len() > 2 && !w.chars().any(char::is_lowercase)
+    }) {
+        at = 1;
+    }
+    let norm = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && !"-/.".contains(c))
+            .trim_end_matches('.')
+            .to_lowercase()
+    };
+    let words: Vec<String> = raw[at..].iter().map(|w| norm(w)).collect();
+    let Some(first) = words.first() else {
+        return TaskKind::Change;
+    };
+    let next_two = &words[1..words.len().min(3)];
+    let starts_with_command = raw[at].starts_with('`') && COMMANDS.contains(&first.as_str());
+    // `Spec 110 regression check: open …`, `Diff check (SC-005): …`: a
+    // short label before the colon that names a check.
+    let label_check = raw[at..]
+        .iter()
+        .take(LABEL_WORDS + 1)
+        .position(|w| w.ends_with(':'))
+        .is_some_and(|k| {
+            let mut label = &raw[at..=at + k];
+            if label.len() > 1 && label[label.len() - 1].starts_with('(') {
+                label = &label[..label.len() - 1];
+            }
+            label.len() <= LABEL_WORDS
+                && label
+                    .last()
+                    .is_some_and(|w| CHECK_NOUNS.contains(&norm(w).as_str()))
+        });
+    if CHECK_VERBS.contains(&first.as_str())
+        || starts_with_command
+        || label_check
+        || (CHECK_ADJECTIVES.contains(&first.as_str())
+            && next_two.iter().any(|w| {
+                CHECK_NOUNS.contains(&w.as_str()) || w.starts_with("test") || w == "smoke"
+            }))
+    {
+        TaskKind::Check
+    } else if OPERATE_VERBS.contains(&first.as_str())
+        // `No test updates needed`, `No changes required`.
+        || (first == "no"
+            && words[1..words.len().min(4)]
+                .iter()
+                .any(|w| ["needed", "required", "changes", "change"].contains(&w.as_str())))
+        // `Create feature branch \`002-x\``: a branch is no file.
+        || (["create", "checkout", "switch", "cut"].contains(&first.as_str())
+            && next_two.iter().any(|w| w == "branch"))
+    {
+        TaskKind::Operate
+    } else {
+        TaskKind::Change
+    }
 }
 
 /// The words that open a dependency clause (`(depends on T012, T013)`,
@@ -528,19 +835,36 @@ const BARE_EXTENSIONS: &[&str] = &[
     "xml", "mjs", "cjs",
 ];
 
-/// File paths a line names: in backticks, or bare words with a slash and
-/// an extension (`src/a.ts`) or a known extension (`README.md`).
+/// File paths a line names: in backticks, as a Markdown link's target, or
+/// bare words with a slash and an extension (`src/a.ts`), a known
+/// extension (`README.md`), or a closing slash (`src/models/`). Each is
+/// written unless the words before it say it is read or referred to.
 pub(crate) fn paths(line: &str, base: usize, out: &mut Vec<FilePath>) {
     let code = scan::code_spans(line);
+    let named = |at: usize, text: &str, path: &str| FilePath {
+        path: path.to_string(),
+        span: Span::new(base + at, base + at + text.len()),
+        role: role_before(line, at, &code),
+    };
     for r in &code {
         let inner = line[r.clone()].trim_matches('`');
         let inner_t = js::trim(inner);
         if let Some(p) = path_of(inner_t, true) {
-            let at = offset_in(line, inner_t);
-            out.push(FilePath {
-                path: p.to_string(),
-                span: Span::new(base + at, base + at + inner_t.len()),
-            });
+            out.push(named(offset_in(line, inner_t), inner_t, p));
+        } else if inner_t.contains(|c: char| js::is_ws(c)) {
+            // A command's arguments (`poetry run pytest tests/test_a.py`,
+            // `git rm --cached .specify/a.yml`): files it runs or reads.
+            for word in inner_t.split(|c: char| js::is_ws(c)) {
+                let w = word.trim_matches(['"', '\'']);
+                if let Some(p) = path_of(w, false) {
+                    let at = offset_in(line, w);
+                    out.push(FilePath {
+                        path: p.to_string(),
+                        span: Span::new(base + at, base + at + w.len()),
+                        role: PathRole::Read,
+                    });
+                }
+            }
         }
     }
     for word in line.split(|c: char| js::is_ws(c)) {
@@ -553,26 +877,254 @@ pub(crate) fn paths(line: &str, base: usize, out: &mut Vec<FilePath>) {
         if code.iter().any(|r| r.start < at + word.len() && at < r.end) {
             continue;
         }
+        // `[src/a.ts](src/a.ts)`: the link's target.
+        let word = match word.find("](") {
+            Some(k) => &word[k + 2..],
+            None => word,
+        };
         let w = word.trim_start_matches(['(', '"', '\'', '[', '*']);
         let w = w.trim_end_matches([')', '"', '\'', ',', '.', ';', ':', ']', '*']);
         if let Some(p) = path_of(w, false) {
-            let at = offset_in(line, w);
-            out.push(FilePath {
-                path: p.to_string(),
-                span: Span::new(base + at, base + at + w.len()),
-            });
+            out.push(named(offset_in(line, w), w, p));
         }
     }
     out.sort_by_key(|p| p.span);
 }
+
+/// Words after which a path is read, run or referred to, not written:
+/// "merge the values from `a.ts` into `b.ts`", "mirroring `x.yml`", "per
+/// CLAUDE.md", "derived from `.spec-context.json`".
+const READ_WORDS: &[&str] = &[
+    "from",
+    "per",
+    "see",
+    "like",
+    "unlike",
+    "vs",
+    "versus",
+    "mirror",
+    "mirrors",
+    "mirroring",
+    "mirrored",
+    "against",
+    "match",
+    "matches",
+    "matching",
+    "mention",
+    "mentions",
+    "mentioning",
+    "follow",
+    "follows",
+    "following",
+    "read",
+    "reads",
+    "reading",
+    "copy",
+    "copies",
+    "copying",
+    "reuse",
+    "reuses",
+    "reusing",
+    "leverage",
+    "leverages",
+    "leveraging",
+    "import",
+    "imports",
+    "importing",
+    "cite",
+    "cites",
+    "citing",
+    "reference",
+    "references",
+    "referencing",
+    "referenced",
+    "link",
+    "links",
+    "linking",
+    "run",
+    "runs",
+    "running",
+    "execute",
+    "executes",
+    "invoke",
+    "invokes",
+    "invoking",
+    "compare",
+    "compares",
+    "comparing",
+    "compared",
+    "consult",
+    "modeled",
+    "modelled",
+    "based",
+];
+
+/// Words after which a path is the file the task writes.
+const WRITE_WORDS: &[&str] = &[
+    "in",
+    "into",
+    "at",
+    "inside",
+    "within",
+    "under",
+    "create",
+    "creates",
+    "creating",
+    "add",
+    "adds",
+    "adding",
+    "update",
+    "updates",
+    "updating",
+    "edit",
+    "edits",
+    "editing",
+    "modify",
+    "modifies",
+    "write",
+    "writes",
+    "writing",
+    "implement",
+    "implements",
+    "extend",
+    "extends",
+    "change",
+    "changes",
+    "fix",
+    "fixes",
+    "refactor",
+    "rename",
+    "move",
+    "delete",
+    "remove",
+    "append",
+    "insert",
+];
+
+/// Words before "to" that make it a reference ("link out to", "similar
+/// to", "according to") rather than a destination ("add X to `a.ts`").
+const READ_BEFORE_TO: &[&str] = &[
+    "link",
+    "links",
+    "linking",
+    "linked",
+    "out",
+    "relative",
+    "similar",
+    "identical",
+    "according",
+    "equal",
+    "equivalent",
+    "compared",
+    "pointing",
+    "points",
+    "point",
+    "refer",
+    "refers",
+    "referring",
+    "next",
+    "close",
+];
+
+/// How many words back a path's verb or preposition is looked for.
+const ROLE_REACH: usize = 6;
+
+/// The role of the path at byte `at`: the nearest telling word before it in
+/// its clause decides; none (or a clause break: `—`, `·`, `:`, `.`) means
+/// written.
+fn role_before(line: &str, at: usize, code: &[std::ops::Range<usize>]) -> PathRole {
+    let before = &line[..at];
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    for w in before.split(|c: char| js::is_ws(c)) {
+        if !w.is_empty() {
+            words.push((offset_in(before, w), w));
+        }
+    }
+    let norm = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+            .to_ascii_lowercase()
+    };
+    let mut seen = 0;
+    for (k, &(start, raw)) in words.iter().enumerate().rev() {
+        if seen == ROLE_REACH {
+            break;
+        }
+        if code
+            .iter()
+            .any(|r| r.start < start + raw.len() && start < r.end)
+        {
+            seen += 1;
+            continue;
+        }
+        let w = norm(raw);
+        if READ_WORDS.contains(&w.as_str()) {
+            return PathRole::Read;
+        }
+        if w == "to" {
+            let prev = k.checked_sub(1).map(|j| norm(words[j].1));
+            return match prev {
+                Some(p) if READ_BEFORE_TO.contains(&p.as_str()) => PathRole::Read,
+                _ => PathRole::Written,
+            };
+        }
+        if WRITE_WORDS.contains(&w.as_str()) {
+            return PathRole::Written;
+        }
+        let clause_break =
+            w.is_empty() || raw.starts_with('(') || raw.ends_with([':', ';', '.', '?', '!', ')']);
+        if clause_break {
+            break;
+        }
+        seen += 1;
+    }
+    PathRole::Written
+}
+
+/// Files that have no extension but a known name (`(如 .editorconfig)`).
+const DOTFILES: &[&str] = &[
+    ".editorconfig",
+    ".gitignore",
+    ".gitattributes",
+    ".dockerignore",
+    ".env",
+    ".env.example",
+    ".eslintrc",
+    ".prettierrc",
+    ".npmrc",
+    ".nvmrc",
+    ".babelrc",
+];
+
+/// Files known by a name without an extension (`CHANGELOG entry.`,
+/// `README: extend the front-end section`).
+const NAMED_FILES: &[&str] = &[
+    "README",
+    "CHANGELOG",
+    "LICENSE",
+    "CONTRIBUTING",
+    "CODEOWNERS",
+    "Makefile",
+    "Dockerfile",
+    "Procfile",
+    "Gemfile",
+    "Rakefile",
+    "Justfile",
+    "Jenkinsfile",
+    "Vagrantfile",
+];
 
 /// The path `s` names, if it looks like one.
 fn path_of(s: &str, in_code: bool) -> Option<&str> {
     if s.is_empty()
         || s.contains("://")
         || s.contains(char::is_whitespace)
-        || s.contains(['(', '<', '>', '=', '{', '$', '*', '|'])
+        || s.contains(['(', '<', '>', '=', '$', '|', '"', '\''])
     {
+        return None;
+    }
+    // A pattern (`commands/*.md`, `capture-{plan,tasks}.md`) names files
+    // only in code and under a folder.
+    if s.contains(['*', '{', '}']) && !(in_code && s.contains('/')) {
         return None;
     }
     let s = s.strip_prefix("./").unwrap_or(s);
@@ -601,22 +1153,48 @@ fn path_of(s: &str, in_code: bool) -> Option<&str> {
         let segments_ok = s
             .split('/')
             .filter(|p| !p.is_empty())
-            .all(|p| p.chars().any(char::is_alphanumeric) || p == "..");
+            .all(|p| p.chars().any(char::is_alphanumeric) || p == ".." || (in_code && p == "**"));
         if !segments_ok || s == "/" {
             return None;
         }
         if s.ends_with('/') {
-            return in_code.then_some(s);
+            // A bare folder (`src/ModularGodot.Core.Test/ 中`) only in the
+            // characters paths are made of, so that `and/or/` stays prose.
+            let plain = s.split('/').filter(|p| !p.is_empty()).all(|p| {
+                p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            });
+            return (in_code || plain).then_some(s);
         }
         (ext.is_some() || in_code).then_some(s)
     } else {
+        if DOTFILES.contains(&s) || NAMED_FILES.contains(&s) {
+            return Some(s);
+        }
         let ext = ext?;
         if !has_name {
             return None;
         }
-        (in_code || BARE_EXTENSIONS.contains(&ext)).then_some(s)
+        if BARE_EXTENSIONS.contains(&ext) || (in_code && CODE_EXTENSIONS.contains(&ext)) {
+            return Some(s);
+        }
+        // In code, an unknown extension counts when it could be one:
+        // `foo.gd` yes; `fs.statSync` (a member) and
+        // `vscode.workspace.fs.stat` (a call chain) no.
+        let stem = &s[..s.len() - ext.len() - 1];
+        let stem = stem.strip_prefix('.').unwrap_or(stem);
+        (in_code && !ext.bytes().any(|c| c.is_ascii_uppercase()) && !stem.contains('.'))
+            .then_some(s)
     }
 }
+
+/// Extensions a file in backticks without a folder may have besides
+/// [`BARE_EXTENSIONS`], even when its name has more dots
+/// (`collections.contract.test.js`).
+const CODE_EXTENSIONS: &[&str] = &[
+    "js", "txt", "lock", "cfg", "ini", "env", "csv", "png", "svg", "jpg", "hook", "tf", "proto",
+    "graphql", "gd", "tscn", "csproj", "sln", "props", "c", "h", "cpp", "hpp", "dart", "lua",
+];
 
 #[cfg(test)]
 #[path = "tasks_tests.rs"]

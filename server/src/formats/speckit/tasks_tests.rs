@@ -181,8 +181,9 @@ fn requirement_ids_and_file_paths_named_by_a_task() {
             .collect()
     };
     assert_eq!(paths("T001"), ["sample-client/build.gradle.kts"]);
-    // A bare word needs a slash and an extension, or a known extension.
-    assert_eq!(paths("T002"), ["src/lint/rules.ts"]);
+    // A bare word needs a slash and an extension, a known extension, or a
+    // known name (`.editorconfig`).
+    assert_eq!(paths("T002"), [".editorconfig", "src/lint/rules.ts"]);
     assert_eq!(paths("T006"), ["src/view.ts"]);
     assert!(paths("T007").is_empty());
 }
@@ -405,4 +406,175 @@ fn detail_lines_depend_only_when_they_open_with_the_clause() {
     assert_eq!(deps("T002"), ["T001"]);
     assert_eq!(deps("T003"), ["T002"]);
     assert_eq!(deps("T004"), Vec::<&str>::new());
+}
+
+/// The forms a path takes in real task lists: a Markdown link's target, a
+/// bare folder, a dotfile or a file known without an extension, a pattern
+/// in code, a command's argument; and code that only looks like a file.
+#[test]
+fn paths_in_the_forms_tasks_write_them() {
+    let got = |s: &str| -> Vec<String> {
+        let mut v = Vec::new();
+        paths(s, 0, &mut v);
+        v.into_iter().map(|p| p.path).collect()
+    };
+    assert_eq!(
+        got("In [src/speckit/detector.ts](src/speckit/detector.ts), import x"),
+        ["src/speckit/detector.ts"]
+    );
+    assert_eq!(
+        got("创建项目结构 在 src/ModularGodot.Core.Test/ 中"),
+        ["src/ModularGodot.Core.Test/"]
+    );
+    assert_eq!(
+        got("配置格式化工具 (如 .editorconfig) and `.env.local`"),
+        [".editorconfig", ".env.local"]
+    );
+    assert_eq!(
+        got("CHANGELOG entry; README: extend it"),
+        ["CHANGELOG", "README"]
+    );
+    assert_eq!(
+        got("Update `commands/speckit.{plan,tasks}.md` and `.specify/companion/**`"),
+        ["commands/speckit.{plan,tasks}.md", ".specify/companion/**"]
+    );
+    assert_eq!(
+        got("Run `poetry run pytest tests/test_models.py -v`"),
+        ["tests/test_models.py"]
+    );
+    // Members, call chains and quoted strings are code, not files.
+    assert!(got("stub `vscode.workspace.fs.stat`, `fs.statSync` and `\"n/a\"`").is_empty());
+    assert!(got("Given/When/Then and/or I/O").is_empty());
+}
+
+/// Each path's role: the file a task writes, or one it reads, runs, checks
+/// or refers to. Two `[P]` tasks conflict only over written files.
+#[test]
+fn path_roles_from_the_words_and_lines_around_them() {
+    let src = "## Phase 1: Setup
+
+- [ ] T001 [P] Merge the values from `src/old.ts` into `Context` in `src/constants.ts`
+- [ ] T002 [P] Update `README.md` to say the dates are derived from `.ctx.json`, per CLAUDE.md
+- [ ] T003 [P] Document the sidebar — `README.md`
+  - **Do**: Add `src/toc.ts` to the module list and link out to `docs/sidebar.md`.
+  - **Verify**: the count matches `package.json`.
+- [ ] T004 [P] Unit tests — `test-expert`
+  - **Files**: `tests/a.test.ts`
+  - **Reference**: `tests/b.test.ts`
+  - Add cases to `tests/c.test.ts`
+- [ ] T005 [P] Run `npm test` and verify `src/constants.ts` has annotations
+- [ ] T006 [P] Add a `Status` entry to `src/types.ts`
+";
+    let t = TaskFile::parse(src);
+    let roles = |id: &str| -> Vec<(String, PathRole)> {
+        t.task(id)
+            .unwrap()
+            .paths
+            .iter()
+            .map(|p| (p.path.clone(), p.role))
+            .collect()
+    };
+    let (w, r) = (PathRole::Written, PathRole::Read);
+    let pairs = |v: &[(&str, PathRole)]| -> Vec<(String, PathRole)> {
+        v.iter().map(|(p, k)| (p.to_string(), *k)).collect()
+    };
+    assert_eq!(
+        roles("T001"),
+        pairs(&[("src/old.ts", r), ("src/constants.ts", w)])
+    );
+    assert_eq!(
+        roles("T002"),
+        pairs(&[("README.md", w), (".ctx.json", r), ("CLAUDE.md", r)])
+    );
+    assert_eq!(
+        roles("T003"),
+        pairs(&[
+            ("README.md", w),
+            ("src/toc.ts", r),
+            ("docs/sidebar.md", r),
+            ("package.json", r)
+        ])
+    );
+    assert_eq!(
+        roles("T004"),
+        pairs(&[
+            ("tests/a.test.ts", w),
+            ("tests/b.test.ts", r),
+            ("tests/c.test.ts", w)
+        ])
+    );
+    assert_eq!(roles("T005"), pairs(&[("src/constants.ts", r)]));
+    assert_eq!(roles("T006"), pairs(&[("src/types.ts", w)]));
+}
+
+/// What a task does, from its opening words: checks (runs, verifies,
+/// inspects) and work outside the files need no path.
+#[test]
+fn task_kinds_from_the_opening_words() {
+    let kinds = [
+        (
+            "Run `npm run compile` to ensure a clean build",
+            TaskKind::Check,
+        ),
+        (
+            "⚠️ CRITICAL: Run US1 tests: `poetry run pytest -v`",
+            TaskKind::Check,
+        ),
+        ("Verify the project compiles", TaskKind::Check),
+        ("Manual test: open each plan sub-section", TaskKind::Check),
+        ("Manual smoke test across providers", TaskKind::Check),
+        ("Final visual review against the preview", TaskKind::Check),
+        ("Full suite and gates. Story exit.", TaskKind::Check),
+        ("Performance tests ensuring memory < 100MB", TaskKind::Check),
+        (
+            "`npm run compile` clean + `npm test` green",
+            TaskKind::Check,
+        ),
+        ("Spec 110 regression check: open a spec", TaskKind::Check),
+        (
+            "Additive-only diff check (SC-005): confirm",
+            TaskKind::Check,
+        ),
+        ("验证仅成功场景测试", TaskKind::Check),
+        ("Commit all changes with a message", TaskKind::Operate),
+        (
+            "Create feature branch `002-edit` if not on it",
+            TaskKind::Operate,
+        ),
+        ("No test updates needed", TaskKind::Operate),
+        ("Test with the high contrast theme", TaskKind::Operate),
+        (
+            "Add a constant before the suggestion check: `const a = 1;`",
+            TaskKind::Change,
+        ),
+        ("Write failing test `testGetTides()`", TaskKind::Change),
+        ("Unit test: pulse is null when completed", TaskKind::Change),
+        ("Add input validation to the form", TaskKind::Change),
+        ("No such story", TaskKind::Change),
+        ("Create RLS policies for payment tables", TaskKind::Change),
+    ];
+    for (desc, kind) in kinds {
+        assert_eq!(task_kind(desc), kind, "{desc}");
+    }
+}
+
+/// A struck-through task is withdrawn: its id is read, and it is marked.
+#[test]
+fn struck_through_tasks_keep_their_ids() {
+    let src = "## Phase 1: Setup\n- [x] ~~T009 [US1] Write `demo.py`~~ — removed\n- [x] **T010** ~~Skip the redirect~~ — superseded by T011\n- [ ] T011 Remove the redirect in src/a.ts\n";
+    let t = TaskFile::parse(src);
+    let got: Vec<_> = t
+        .tasks
+        .iter()
+        .map(|k| (k.id.as_deref(), k.struck))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some("T009"), true),
+            (Some("T010"), true),
+            (Some("T011"), false)
+        ]
+    );
+    assert_eq!(t.task("T009").unwrap().stories.len(), 1);
 }

@@ -172,6 +172,12 @@ fn tasks(t: &TasksDoc, out: &mut Vec<Finding>) {
         }
     }
     let any_refs = t.tasks.iter().any(|x| !x.refs.is_empty());
+    let mut last_with_id: HashMap<&str, usize> = HashMap::new();
+    for (k, x) in t.tasks.iter().enumerate() {
+        if let Some(id) = &x.id {
+            last_with_id.insert(id.text.as_str(), k);
+        }
+    }
     for (k, task) in t.tasks.iter().enumerate() {
         // A sub-task not under its parent number.
         if let Some(id) = &task.id {
@@ -227,8 +233,17 @@ fn tasks(t: &TasksDoc, out: &mut Vec<Finding>) {
             ancestor_refs |= !t.tasks[p].refs.is_empty();
             a = t.tasks[p].parent;
         }
+        // Kiro leaves the line of a task it ticks above an unticked copy
+        // (`- [x] 7. Add damage` over `- [ ] 7. Add damage` and its
+        // details): the copy below is the task; tasks/duplicate-id
+        // reports the pair.
+        let copied_below = task
+            .id
+            .as_ref()
+            .is_some_and(|id| last_with_id.get(id.text.as_str()).is_some_and(|&j| j > k));
         if any_refs
             && leaf
+            && !copied_below
             && task.id.is_some()
             && task.optional.is_none()
             && !task.checkpoint
@@ -461,7 +476,27 @@ fn bugfix(spec: &FeatureSpec, out: &mut Vec<Finding>) {
     let f = FileKind::Bugfix;
     let mut first: HashMap<CriterionId, u32> = HashMap::new();
     for i in &b.items {
-        if let Some(line) = first.get(&i.id) {
+        let by_number = BugSection::of_number(i.id.req);
+        let misplaced = match (i.section, by_number) {
+            (Some(s), Some(n)) if s != n => Some(s),
+            _ => None,
+        };
+        if let Some(s) = misplaced {
+            out.push(Finding::new(
+                NUMBERING,
+                Severity::Warning,
+                f,
+                i.id_span,
+                format!(
+                    "{} sits under {}, whose lines are numbered {}.x",
+                    i.id,
+                    section_name(s),
+                    section_number(s)
+                ),
+            ));
+        } else if let Some(line) = first.get(&i.id) {
+            // A number out of its section is reported there once; the line
+            // in the right section that bears it again is not a repeat.
             out.push(Finding::new(
                 NUMBERING,
                 Severity::Warning,
@@ -475,23 +510,6 @@ fn bugfix(spec: &FeatureSpec, out: &mut Vec<Finding>) {
             ));
         } else {
             first.insert(i.id, i.line);
-        }
-        let by_number = BugSection::of_number(i.id.req);
-        if let (Some(s), Some(n)) = (i.section, by_number) {
-            if s != n {
-                out.push(Finding::new(
-                    NUMBERING,
-                    Severity::Warning,
-                    f,
-                    i.id_span,
-                    format!(
-                        "{} sits under {}, whose lines are numbered {}.x",
-                        i.id,
-                        section_name(s),
-                        section_number(s)
-                    ),
-                ));
-            }
         }
         let unchanged = i.section.or(by_number) == Some(BugSection::Unchanged);
         if unchanged && i.ears.continue_to.is_none() {
@@ -702,7 +720,9 @@ mod tests {
         let tasks = "- [ ] 1. A\n- [ ] 2.1 Orphan\n### 3. Group\n- [ ] 3.1 In its group\n";
         assert_eq!(run(&[(T, tasks)], NUMBERING), ["Warning 2.1"]);
         assert!(run(&[(R, REQ)], NUMBERING).is_empty());
-        let bug = "### Current Behavior (Defect)\n**1.1** WHEN a THEN b\n**2.1** WHEN c THEN d\n### Expected Behavior (Correct)\n**2.1** WHEN c THEN the system SHALL e\n";
+        // A line out of its section is reported once, there; the line in
+        // the right section that bears its number is no repeat.
+        let bug = "### Current Behavior (Defect)\n**1.1** WHEN a THEN b\n**2.1** WHEN c THEN d\n### Expected Behavior (Correct)\n**2.1** WHEN c THEN the system SHALL e\n**2.1** WHEN f THEN the system SHALL g\n";
         assert_eq!(run(&[(B, bug)], NUMBERING), ["Warning 2.1"; 2]);
     }
 

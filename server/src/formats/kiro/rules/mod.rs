@@ -6,6 +6,8 @@
 //! in the shared shape (`kiro::graph`).
 
 mod feature;
+#[cfg(test)]
+mod precision_tests;
 mod steering;
 
 pub use feature::check_feature;

@@ -115,4 +115,6 @@ fn finding(
 }
 
 #[cfg(test)]
+mod precision_tests;
+#[cfg(test)]
 mod tests;

@@ -142,8 +142,38 @@ const VAGUE: &[&str] = &[
     "flexible",
 ];
 
+/// Names in which a vague word names a thing rather than promising a
+/// quality: "the remove quick action", "complexity fast path", "the
+/// responsive behavior MUST follow the container".
+const TERMS: &[(&str, &[&str])] = &[
+    (
+        "quick",
+        &[
+            "action", "actions", "pick", "fix", "fixes", "start", "link", "links",
+        ],
+    ),
+    ("fast", &["path", "paths", "forward", "mode"]),
+    ("simple", &["mode"]),
+    (
+        "responsive",
+        &[
+            "behavior",
+            "behaviour",
+            "design",
+            "layout",
+            "breakpoint",
+            "breakpoints",
+        ],
+    ),
+];
+
+/// Words after which "secure" is the verb ("MUST secure the boundaries
+/// via …"), which the rest of the sentence then says how.
+const MODALS: &[&str] = &["must", "shall", "should", "may", "will", "to", "not"];
+
 /// A vague word in a requirement's statement, unless a number (a metric)
-/// is on the same line.
+/// is on the same line, or the word is quoted, in code, emphasised as a
+/// term (`*simple*`), part of a name (`quick action`) or a verb.
 fn vague(text: &str, stmt: Span, id: &str, out: &mut Vec<Finding>) {
     let s = &text[stmt.range()];
     if s.bytes().any(|b| b.is_ascii_digit()) {
@@ -151,6 +181,7 @@ fn vague(text: &str, stmt: Span, id: &str, out: &mut Vec<Finding>) {
     }
     let lower = s.to_ascii_lowercase();
     let b = lower.as_bytes();
+    let quoted = quoted_ranges(s);
     for word in VAGUE {
         let mut pos = 0;
         while let Some(k) = lower[pos..].find(word) {
@@ -160,7 +191,11 @@ fn vague(text: &str, stmt: Span, id: &str, out: &mut Vec<Finding>) {
             let after_ok = b
                 .get(pos)
                 .is_none_or(|c| !(c.is_ascii_alphanumeric() || *c == b'-'));
-            if before_ok && after_ok {
+            if before_ok
+                && after_ok
+                && !quoted.iter().any(|r| r.start <= at && pos <= r.end)
+                && !names_a_thing(&lower, at, pos, word)
+            {
                 let start = stmt.start as usize + at;
                 out.push(finding(
                     "speckit/vague-term",
@@ -176,6 +211,61 @@ fn vague(text: &str, stmt: Span, id: &str, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// Byte ranges of `code`, "quotes", “quotes” and `*emphasis*`/`_emphasis_`
+/// around a single word: text that names a word rather than uses it.
+fn quoted_ranges(s: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    for (open, close) in [("`", "`"), ("\"", "\""), ("“", "”"), ("‘", "’")] {
+        let mut pos = 0;
+        while let Some(k) = s[pos..].find(open) {
+            let start = pos + k + open.len();
+            let Some(e) = s[start..].find(close) else {
+                break;
+            };
+            out.push(start..start + e);
+            pos = start + e + close.len();
+        }
+    }
+    // `*simple*`, `_normal_`: one emphasised word, a term being defined.
+    for mark in ['*', '_'] {
+        let mut pos = 0;
+        while let Some(k) = s[pos..].find(mark) {
+            let start = pos + k + 1;
+            let word_end = s[start..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+                .map_or(s.len(), |e| start + e);
+            if word_end > start && s[word_end..].starts_with(mark) {
+                out.push(start..word_end);
+                pos = word_end + 1;
+            } else {
+                pos = start;
+            }
+        }
+    }
+    out
+}
+
+/// Whether the vague word at `at..end` of the lowercased statement is part
+/// of a name (`quick action`) or the verb "secure".
+fn names_a_thing(lower: &str, at: usize, end: usize, word: &str) -> bool {
+    let next = lower[end..]
+        .trim_start_matches([' ', '-'])
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    if TERMS
+        .iter()
+        .any(|(w, nouns)| *w == word && nouns.contains(&next))
+    {
+        return true;
+    }
+    let previous = lower[..at]
+        .split(|c: char| !c.is_alphanumeric())
+        .rfind(|w| !w.is_empty())
+        .unwrap_or("");
+    word == "secure" && MODALS.contains(&previous)
 }
 
 fn placeholders(text: &str, ps: &[Placeholder], file: File, out: &mut Vec<Finding>) {

@@ -2,7 +2,7 @@
 
 use super::{finding, File, Finding, Severity};
 use crate::formats::speckit::checklist::Checklist;
-use crate::formats::speckit::tasks::{PhaseKind, TaskFile};
+use crate::formats::speckit::tasks::{PathRole, PhaseKind, TaskFile, TaskKind};
 use rustc_hash::FxHashMap;
 
 /// `cmd:checklist.md`: at least 80 % of items carry a traceability marker.
@@ -18,6 +18,10 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
             phases_with_ids[p] = true;
         }
     }
+    // A file whose tasks carry no story label at all does not use labels:
+    // that is one finding for the file, not one per task.
+    let labels_used = tf.tasks.iter().any(|t| !t.stories.is_empty());
+    let mut unlabelled_reported = false;
     // `[P]` tasks of each phase by the files they name, for
     // parallel-same-file: (phase, path) → first task.
     let mut parallel: FxHashMap<(usize, &str), usize> = FxHashMap::default();
@@ -38,11 +42,40 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
             }
             continue;
         };
+        // A struck-through task was withdrawn: nothing left to ask of it.
+        if task.struck {
+            continue;
+        }
         let id_span = task.id_span.unwrap_or(task.span);
         let phase = task.phase.map(|p| &tf.phases[p]);
         match phase.map(|p| &p.kind) {
             Some(PhaseKind::Story(ns)) => {
-                if task.stories.is_empty() {
+                if task.stories.is_empty() && !labels_used {
+                    if !unlabelled_reported {
+                        unlabelled_reported = true;
+                        let n = tf
+                            .tasks
+                            .iter()
+                            .filter(|t| {
+                                t.id.is_some()
+                                    && !t.struck
+                                    && t.phase.is_some_and(|p| {
+                                        matches!(tf.phases[p].kind, PhaseKind::Story(_))
+                                    })
+                            })
+                            .count();
+                        out.push(finding(
+                            "speckit/missing-story-label",
+                            Severity::Warning,
+                            File::Tasks,
+                            id_span,
+                            format!(
+                                "no task of this file carries a story label, though {n} sit in user story phases: label each after its id, e.g. [US{}] on {id}",
+                                ns[0]
+                            ),
+                        ));
+                    }
+                } else if task.stories.is_empty() {
                     out.push(finding(
                         "speckit/missing-story-label",
                         Severity::Warning,
@@ -54,7 +87,13 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
                         ),
                     ));
                 }
-                for label in &task.stories {
+                // `[US1+US2]` in the phase of story 2 names the phase's
+                // story: the task serves both, and sits in the later phase.
+                let names_phase_story = task
+                    .stories
+                    .iter()
+                    .any(|l| l.numbers.iter().any(|m| ns.contains(m)));
+                for label in task.stories.iter().filter(|_| !names_phase_story) {
                     if let Some(m) = label.numbers.iter().find(|m| !ns.contains(m)) {
                         out.push(finding(
                             "speckit/story-label-mismatch",
@@ -89,7 +128,8 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
             }
             _ => {}
         }
-        if task.paths.is_empty() {
+        // Running, checking, committing or deploying touches no file.
+        if task.paths.is_empty() && task.kind == TaskKind::Change {
             out.push(finding(
                 "speckit/task-without-path",
                 Severity::Hint,
@@ -100,9 +140,12 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
         }
         if let (Some(_), Some(p)) = (task.parallel, task.phase) {
             let mut seen_here: Vec<&str> = Vec::new();
+            // Only files both tasks write conflict: two tasks may read, run
+            // or refer to the same file side by side.
             for path in &task.paths {
                 let file = path.path.as_str();
-                if file.ends_with('/') || seen_here.contains(&file) {
+                if path.role != PathRole::Written || path.is_pattern() || seen_here.contains(&file)
+                {
                     continue;
                 }
                 seen_here.push(file);
