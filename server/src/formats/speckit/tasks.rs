@@ -868,9 +868,12 @@ pub(crate) fn paths(line: &str, base: usize, out: &mut Vec<FilePath>) {
         }
     }
     for word in line.split(|c: char| js::is_ws(c)) {
-        // A path has a folder or an extension (see `path_of`): most words
-        // have neither, and this is the reader's busiest loop.
-        if !word.bytes().any(|c| c == b'/' || c == b'.') {
+        // A path has a folder, an extension or a well-known name (see
+        // `path_of`): most words have none, and this is the reader's
+        // busiest loop.
+        if !word.bytes().any(|c| c == b'/' || c == b'.')
+            && !NAMED_FILES.iter().any(|n| word.contains(n))
+        {
             continue;
         }
         let at = offset_in(line, word);
