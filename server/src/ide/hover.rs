@@ -182,8 +182,8 @@ fn capability(ws: &Workspace, change: &ChangeRef, name: &str) -> String {
             f.rel,
             count(spec.requirements.len(), "requirement")
         );
-        match spec.purpose.as_ref().filter(|p| !p.text.is_empty()) {
-            Some(p) => md.push_str(&quote(&p.text)),
+        match spec.purpose.as_ref().filter(|p| p.text_len > 0) {
+            Some(p) => md.push_str(&quote(&p.text(&f.text))),
             None => md.push_str("_No Purpose._"),
         }
         return md;
@@ -231,10 +231,11 @@ fn requirement_preview(r: &ReqSite, kind: &str) -> String {
         r.file.rel,
         line_no(r.file, block.header.start)
     );
-    if block.text.is_empty() {
+    let text = crate::model::reader::requirement_text(&r.file.text, block);
+    if text.is_empty() {
         md.push_str("_No text._");
     } else {
-        md.push_str(&quote(&block.text));
+        md.push_str(&quote(&text));
     }
     if !block.scenarios.is_empty() {
         let _ = write!(md, "\n\n{}:\n", count(block.scenarios.len(), "scenario"));
