@@ -51,7 +51,7 @@ pub fn hover(ws: &Workspace, rel: &str, offset: usize) -> Option<Hover> {
         Element::Dep { file, tasks, dep } => {
             let md = match dep_target(tasks, &dep.id) {
                 Some(DepTarget::Task(t)) => task(file, tasks, t),
-                Some(DepTarget::Group(g)) => group(tasks, g),
+                Some(DepTarget::Group(g)) => group(file, tasks, g),
                 None => not_found(&format!("No task or group `{}` in this file.", dep.id)),
             };
             (md, dep.span)
@@ -64,8 +64,10 @@ pub fn hover(ws: &Workspace, rel: &str, offset: usize) -> Option<Hover> {
         } => (task(file, tasks, t), t.id_span.unwrap_or(t.span)),
         Element::Task { .. } => return None,
         Element::Group {
-            tasks, group: g, ..
-        } => (group(tasks, g), g.heading),
+            file,
+            tasks,
+            group: g,
+        } => (group(file, tasks, g), g.heading),
         Element::Link { file, link } => {
             let md = match link_target(ws, &file.rel, &link) {
                 Some(LinkTarget::Site(site)) => site_preview(site),
@@ -284,11 +286,16 @@ fn task(file: &SourceFile, tasks: &TaskList, t: &Task) -> String {
     md
 }
 
-fn group(tasks: &TaskList, g: &Group) -> String {
+fn group(file: &SourceFile, tasks: &TaskList, g: &Group) -> String {
     let (done, all) = progress(tasks, g);
     let mut md = format!("**Group {}** · {done} of {all} done\n\n", escape(&g.title));
-    let lines = group_tasks(tasks, g)
-        .map(|t| format!("[{}] {}", if t.done { "x" } else { " " }, t.description));
+    let lines = group_tasks(tasks, g).map(|t| {
+        format!(
+            "[{}] {}",
+            if t.done { "x" } else { " " },
+            t.description(&file.text)
+        )
+    });
     bullets(&mut md, lines);
     md
 }
