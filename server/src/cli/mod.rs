@@ -35,18 +35,11 @@ pub fn shown_path(root: &Path, rel: &str) -> String {
 pub fn located(reports: &[RootReport]) -> Vec<Located<'_>> {
     let mut out = Vec::new();
     for r in reports {
-        for d in &r.diagnostics {
-            let (s, e) = match r.workspace.file(&d.path) {
-                Some(f) => (
-                    f.line_col(d.span.start as usize),
-                    f.line_col(d.span.end as usize),
-                ),
-                None => Default::default(),
-            };
+        for (d, p) in r.diagnostics.iter().zip(&r.placed) {
             out.push(Located {
                 file: shown_path(&r.root, &d.path),
-                start: (s.line + 1, s.col + 1),
-                end: (e.line + 1, e.col + 1),
+                start: p.start,
+                end: p.end,
                 severity: d.severity,
                 code: d.code,
                 message: &d.message,

@@ -4,14 +4,12 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config as TermConfig};
 
-use std::cmp::Ordering;
 use std::ops::Range;
 
 use serde_json::json;
 
-use super::check::{display_root, Counts, RootReport};
+use super::check::{display_root, Counts, Excerpt, RootReport};
 use crate::rules::Severity;
-use crate::workspace::SourceFile;
 
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
@@ -32,12 +30,12 @@ pub fn summary_line(c: Counts) -> String {
     )
 }
 
-/// The files of one root as the renderer reads them: their text, and
-/// lines from each file's own line index, so that lines end where every
-/// other report says (a lone CR too) and a leading BOM is not shown.
+/// The files of one root as the renderer reads them: the excerpts of the
+/// lines their diagnostics cover, each line where the file's own line index
+/// puts it (a lone CR ends a line too) and numbered as in the file.
 struct Sources<'a> {
     prefix: &'a str,
-    files: Vec<&'a SourceFile>,
+    files: Vec<(&'a str, &'a Excerpt)>,
 }
 
 impl<'f, 'a: 'f> Files<'f> for Sources<'a> {
@@ -46,32 +44,26 @@ impl<'f, 'a: 'f> Files<'f> for Sources<'a> {
     type Source = &'f str;
 
     fn name(&'f self, id: usize) -> Result<String, FilesError> {
-        let f = self.files.get(id).ok_or(FilesError::FileMissing)?;
-        Ok(format!("{}{}", self.prefix, f.rel))
+        let (rel, _) = self.files.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(format!("{}{}", self.prefix, rel))
     }
 
     fn source(&'f self, id: usize) -> Result<&'f str, FilesError> {
-        let f = self.files.get(id).ok_or(FilesError::FileMissing)?;
-        Ok(&f.text)
+        let (_, ex) = self.files.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(&ex.text)
     }
 
     fn line_index(&'f self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
-        let f = self.files.get(id).ok_or(FilesError::FileMissing)?;
-        Ok(f.lines().line(byte_index))
+        let (_, ex) = self.files.get(id).ok_or(FilesError::FileMissing)?;
+        Ok(ex.line_index(byte_index))
     }
 
     fn line_range(&'f self, id: usize, line: usize) -> Result<Range<usize>, FilesError> {
-        let f = self.files.get(id).ok_or(FilesError::FileMissing)?;
-        let lines = f.lines();
-        let start = |l: usize| match l.cmp(&lines.line_count()) {
-            Ordering::Less => Ok(lines.line_start(l)),
-            Ordering::Equal => Ok(f.text.len()),
-            Ordering::Greater => Err(FilesError::LineTooLarge {
-                given: l,
-                max: lines.line_count() - 1,
-            }),
-        };
-        Ok(start(line)?..start(line + 1)?)
+        let (_, ex) = self.files.get(id).ok_or(FilesError::FileMissing)?;
+        ex.line_range(line).ok_or(FilesError::LineTooLarge {
+            given: line,
+            max: ex.last_line(),
+        })
     }
 }
 
@@ -112,14 +104,14 @@ pub fn human(reports: &[RootReport], counts: Counts, colour: bool) -> String {
             files: Vec::new(),
         };
         let mut ids = std::collections::HashMap::new();
-        for d in &r.diagnostics {
+        for (d, p) in r.diagnostics.iter().zip(&r.placed) {
             let sev = match d.severity {
                 Severity::Error => CsSeverity::Error,
                 Severity::Warning => CsSeverity::Warning,
                 Severity::Info => CsSeverity::Note,
                 Severity::Hint => CsSeverity::Help,
             };
-            let Some(file) = r.workspace.file(&d.path) else {
+            let (Some(excerpt), Some(range)) = (r.excerpts.get(&d.path), p.range.clone()) else {
                 out.push_str(&format!(
                     "{}[{}]: {}\n  ┌─ {prefix}{}\n\n",
                     d.severity.as_str(),
@@ -130,13 +122,9 @@ pub fn human(reports: &[RootReport], counts: Counts, colour: bool) -> String {
                 continue;
             };
             let id = *ids.entry(d.path.as_str()).or_insert_with(|| {
-                files.files.push(file);
+                files.files.push((d.path.as_str(), excerpt));
                 files.files.len() - 1
             });
-            // Nothing is shown of a BOM, so a span starts after it at the
-            // earliest.
-            let bom = crate::text::bom_len(&file.text);
-            let range = (d.span.start as usize).max(bom)..(d.span.end as usize).max(bom);
             let cs = CsDiagnostic::new(sev)
                 .with_code(d.code.as_str())
                 .with_message(d.message.clone())
@@ -245,12 +233,12 @@ mod colour_tests {
             workspace("//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a (requires 9.9)\n");
         let diagnostics = check_workspace(&ws);
         assert!(!diagnostics.is_empty());
-        let report = RootReport {
-            root: std::path::PathBuf::from("/fixture"),
-            workspace: ws,
+        let report = RootReport::new(
+            std::path::PathBuf::from("/fixture"),
+            &ws,
             diagnostics,
-            problems: Vec::new(),
-        };
+            Vec::new(),
+        );
         let reports = [report];
         let counts = Counts::of(&reports);
         let bare = human(&reports, counts, false);

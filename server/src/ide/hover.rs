@@ -51,7 +51,7 @@ pub fn hover(ws: &Workspace, rel: &str, offset: usize) -> Option<Hover> {
         Element::Dep { file, tasks, dep } => {
             let md = match dep_target(tasks, &dep.id) {
                 Some(DepTarget::Task(t)) => task(file, tasks, t),
-                Some(DepTarget::Group(g)) => group(tasks, g),
+                Some(DepTarget::Group(g)) => group(file, tasks, g),
                 None => not_found(&format!("No task or group `{}` in this file.", dep.id)),
             };
             (md, dep.span)
@@ -64,8 +64,10 @@ pub fn hover(ws: &Workspace, rel: &str, offset: usize) -> Option<Hover> {
         } => (task(file, tasks, t), t.id_span.unwrap_or(t.span)),
         Element::Task { .. } => return None,
         Element::Group {
-            tasks, group: g, ..
-        } => (group(tasks, g), g.heading),
+            file,
+            tasks,
+            group: g,
+        } => (group(file, tasks, g), g.heading),
         Element::Link { file, link } => {
             let md = match link_target(ws, &file.rel, &link) {
                 Some(LinkTarget::Site(site)) => site_preview(site),
@@ -182,8 +184,8 @@ fn capability(ws: &Workspace, change: &ChangeRef, name: &str) -> String {
             f.rel,
             count(spec.requirements.len(), "requirement")
         );
-        match spec.purpose.as_ref().filter(|p| !p.text.is_empty()) {
-            Some(p) => md.push_str(&quote(&p.text)),
+        match spec.purpose.as_ref().filter(|p| p.text_len > 0) {
+            Some(p) => md.push_str(&quote(&p.text(&f.text))),
             None => md.push_str("_No Purpose._"),
         }
         return md;
@@ -231,10 +233,11 @@ fn requirement_preview(r: &ReqSite, kind: &str) -> String {
         r.file.rel,
         line_no(r.file, block.header.start)
     );
-    if block.text.is_empty() {
+    let text = crate::model::reader::requirement_text(&r.file.text, block);
+    if text.is_empty() {
         md.push_str("_No text._");
     } else {
-        md.push_str(&quote(&block.text));
+        md.push_str(&quote(&text));
     }
     if !block.scenarios.is_empty() {
         let _ = write!(md, "\n\n{}:\n", count(block.scenarios.len(), "scenario"));
@@ -283,11 +286,16 @@ fn task(file: &SourceFile, tasks: &TaskList, t: &Task) -> String {
     md
 }
 
-fn group(tasks: &TaskList, g: &Group) -> String {
+fn group(file: &SourceFile, tasks: &TaskList, g: &Group) -> String {
     let (done, all) = progress(tasks, g);
     let mut md = format!("**Group {}** · {done} of {all} done\n\n", escape(&g.title));
-    let lines = group_tasks(tasks, g)
-        .map(|t| format!("[{}] {}", if t.done { "x" } else { " " }, t.description));
+    let lines = group_tasks(tasks, g).map(|t| {
+        format!(
+            "[{}] {}",
+            if t.done { "x" } else { " " },
+            t.description(&file.text)
+        )
+    });
     bullets(&mut md, lines);
     md
 }

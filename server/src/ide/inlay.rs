@@ -23,7 +23,10 @@ pub struct InlayHint {
 
 /// The hints whose position lies in `range` (both ends included).
 pub fn inlay_hints(ws: &Workspace, rel: &str, range: Span) -> Vec<InlayHint> {
-    let Some(Summary::Tasks(tasks)) = ws.file(rel).map(|f| &f.summary) else {
+    let Some(file) = ws.file(rel) else {
+        return Vec::new();
+    };
+    let Summary::Tasks(tasks) = &file.summary else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -32,7 +35,7 @@ pub fn inlay_hints(ws: &Workspace, rel: &str, range: Span) -> Vec<InlayHint> {
             continue;
         }
         let (full, done) = match dep_target(tasks, &dep.id) {
-            Some(DepTarget::Task(t)) => (task_title(t), t.done),
+            Some(DepTarget::Task(t)) => (task_title(t, &file.text), t.done),
             Some(DepTarget::Group(g)) => {
                 // `## 2. Voice agent` → `Voice agent`.
                 let title = match &g.id {

@@ -419,7 +419,7 @@ fn task_symbols(text: &str, tasks: &TaskList) -> Vec<Symbol> {
             };
             let state = if t.done { "done" } else { "open" };
             Some(symbol(
-                t.description.clone(),
+                t.description(text).to_string(),
                 Some(state.into()),
                 SymbolKind::Task,
                 full,

@@ -144,7 +144,7 @@ fn visit_all<'a>(
                     for task in &t.tasks {
                         f(Sym {
                             kind: SymbolKind::Task,
-                            name: &task.description,
+                            name: task.description(&file.text),
                             container: Container::Change(change),
                             rel,
                             focus: task.id_span.unwrap_or(task.span),

@@ -111,9 +111,13 @@ pub struct Requirement {
     /// `###` followed by whitespace (OpenSpec's structure checks need it; the
     /// block reader also accepts `###Requirement:`).
     pub spaced_header: bool,
-    /// The body text OpenSpec reads (blank, fenced and `**Key**:` lines
-    /// skipped, up to the first heading), empty when there is none.
-    pub text: String,
+    /// Whether there is body text as OpenSpec reads it (blank, fenced and
+    /// `**Key**:` lines skipped, up to the first heading). The rules need
+    /// only this and the next fact, so the text itself is not kept: a copy
+    /// of every requirement's body was a fifth of what a spec cost.
+    pub has_text: bool,
+    /// Whether that body text holds SHALL or MUST (OpenSpec's test).
+    pub shall_or_must: bool,
     pub scenarios: Vec<Scenario>,
     /// Level-4 headings with no body under them.
     pub empty_scenarios: usize,
@@ -163,5 +167,128 @@ impl Requirement {
                 ln(&mut st.line);
             }
         }
+    }
+}
+
+/// Gives back what a summary's vectors grew beyond their length while it
+/// was read. A workspace keeps a summary of every file for as long as it
+/// runs, and vectors that doubled as they were filled hold up to twice
+/// what they need: the summaries are the same, only smaller.
+pub trait Shrink {
+    fn shrink(&mut self);
+}
+
+impl<T: Shrink> Shrink for Vec<T> {
+    fn shrink(&mut self) {
+        self.iter_mut().for_each(Shrink::shrink);
+        self.shrink_to_fit();
+    }
+}
+
+impl<T: Shrink> Shrink for Option<T> {
+    fn shrink(&mut self) {
+        if let Some(t) = self {
+            t.shrink();
+        }
+    }
+}
+
+/// Elements that hold no vectors of their own.
+macro_rules! flat {
+    ($($t:ty),*) => {$(
+        impl Shrink for $t {
+            fn shrink(&mut self) {}
+        }
+    )*};
+}
+
+flat!(
+    Heading,
+    steps::Step,
+    spec::SchemaRequirement,
+    delta::Section,
+    delta::NameRef,
+    delta::Rename,
+    delta::Unpaired,
+    delta::SkippedHeader,
+    delta::Orphan,
+    delta::MisplacedScenario,
+    tasks::Group,
+    tasks::DepRef,
+    tasks::Numbering,
+    proposal::CapabilityRef,
+    (Span, String)
+);
+
+impl Shrink for Scenario {
+    fn shrink(&mut self) {
+        self.steps.shrink();
+    }
+}
+
+impl Shrink for Requirement {
+    fn shrink(&mut self) {
+        self.scenarios.shrink();
+        self.lowercase_keywords.shrink();
+    }
+}
+
+impl Shrink for MainSpec {
+    fn shrink(&mut self) {
+        self.headings.shrink();
+        self.schema_requirements.shrink();
+        self.requirements.shrink();
+        self.delta_headers.shrink();
+        self.outside_requirements.shrink();
+        self.misplaced_scenarios.shrink();
+    }
+}
+
+impl Shrink for DeltaSpec {
+    fn shrink(&mut self) {
+        self.headings.shrink();
+        self.sections.shrink();
+        self.added.shrink();
+        self.modified.shrink();
+        self.removed.shrink();
+        self.removed_blocks.shrink();
+        self.renamed.shrink();
+        self.unpaired.shrink();
+        self.skipped_headers.shrink();
+        self.orphans.shrink();
+        self.misplaced_scenarios.shrink();
+    }
+}
+
+impl Shrink for Proposal {
+    fn shrink(&mut self) {
+        self.headings.shrink();
+        self.capabilities.shrink();
+    }
+}
+
+impl Shrink for tasks::Link {
+    fn shrink(&mut self) {}
+}
+
+impl Shrink for tasks::Acceptance {
+    fn shrink(&mut self) {
+        self.links.shrink();
+    }
+}
+
+impl Shrink for tasks::Task {
+    fn shrink(&mut self) {
+        self.deps.shrink();
+        self.acceptance.shrink();
+    }
+}
+
+impl Shrink for TaskList {
+    fn shrink(&mut self) {
+        self.headings.shrink();
+        self.groups.shrink();
+        self.tasks.shrink();
+        self.numbering.shrink();
     }
 }

@@ -23,7 +23,9 @@ pub struct CapabilityRef {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TextSection {
     pub heading: Span,
-    pub text: String,
+    /// The length of the content (trimmed, as OpenSpec reads it) in UTF-16
+    /// units; 0 when there is none.
+    pub text_len: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,7 +43,7 @@ impl Proposal {
         let section = |title: &str| {
             tree.find(title).map(|i| TextSection {
                 heading: doc.trimmed_range(tree.nodes[i].line).into(),
-                text: tree.content(&doc, i),
+                text_len: js::utf16_len(&tree.content(&doc, i)) as u32,
             })
         };
         let mut capabilities = Vec::new();
@@ -99,8 +101,8 @@ mod tests {
         let p = Proposal::parse(
             "## Why\nBecause.\n\n## What Changes\n- x\n\n## Capabilities\n### New Capabilities\n- `call-transfer`: new\n### Modified Capabilities\n- `voice-agent`: changed\n- not a capability\n## Impact\n- `not/this`\n",
         );
-        assert_eq!(p.why.unwrap().text, "Because.");
-        assert_eq!(p.what_changes.unwrap().text, "- x");
+        assert_eq!(p.why.unwrap().text_len, 8);
+        assert_eq!(p.what_changes.unwrap().text_len, 3);
         let caps: Vec<_> = p
             .capabilities
             .iter()

@@ -272,6 +272,16 @@ pub fn requirement_blocks(doc: &Doc, from: usize, to: usize) -> Vec<(usize, usiz
     out
 }
 
+/// The body text OpenSpec reads of `req` (see [`extract_requirement_body`]),
+/// read again from the file's `text`: the summary keeps only the facts the
+/// rules need about it, and only a hover shows it.
+pub fn requirement_text(text: &str, req: &Requirement) -> String {
+    let block = text.get(req.extent.range()).unwrap_or("");
+    let doc = Doc::new(block);
+    let body: Vec<&str> = (1..doc.len()).map(|i| doc.line(i)).collect();
+    extract_requirement_body(&body)
+}
+
 /// Reads one requirement block (header at `h`, lines up to `end`).
 pub fn read_requirement(doc: &Doc, h: usize, end: usize) -> Requirement {
     let line = doc.line(h);
@@ -289,7 +299,8 @@ pub fn read_requirement(doc: &Doc, h: usize, end: usize) -> Requirement {
         name_span: Span::new(base + name_at, name_end.max(base + name_at)),
         line: h as u32,
         spaced_header: spaced,
-        text,
+        has_text: !text.is_empty(),
+        shall_or_must: js::contains_shall_or_must(&text),
         scenarios,
         empty_scenarios,
         block: Span::new(base, doc.lines[last].end as usize),

@@ -9,12 +9,30 @@ use crate::syntax::{js, Doc};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Purpose {
     pub heading: Span,
-    /// The content, trimmed, as OpenSpec reads it.
-    pub text: String,
+    /// The length of the content (trimmed, as OpenSpec reads it) in UTF-16
+    /// units, as OpenSpec counts it; 0 when there is none. The rules need no
+    /// more of the text.
+    pub text_len: u32,
     /// The content lines (first to last non-blank), or the heading when empty.
     pub span: Span,
     /// Where a placeholder Purpose (`TBD…`, `TODO…`, archive's sentence) is.
     pub placeholder: Option<Span>,
+}
+
+impl Purpose {
+    /// The content as OpenSpec reads it (trimmed, line breaks as `\n`),
+    /// read again from the file's `text`: only a hover shows it.
+    pub fn text(&self, text: &str) -> String {
+        if self.text_len == 0 {
+            return String::new();
+        }
+        let raw = js::trim(text.get(self.span.range()).unwrap_or(""));
+        if raw.contains('\r') {
+            raw.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            raw.to_string()
+        }
+    }
 }
 
 /// A direct child heading of the Requirements section: what OpenSpec's
@@ -211,7 +229,7 @@ fn read_purpose(doc: &Doc, tree: &SectionTree, idx: usize) -> Purpose {
     });
     Purpose {
         heading,
-        text,
+        text_len: js::utf16_len(&text) as u32,
         span,
         placeholder,
     }
@@ -378,14 +396,23 @@ mod tests {
 
     #[test]
     fn reads_purpose_requirements_and_scenarios() {
-        let spec = MainSpec::parse(
-            "# Voice\n\n## Purpose\nAnswer calls.\n\n## Requirements\n\n### Requirement: Answer\nThe agent SHALL answer.\n\n#### Scenario: Ring\n- **WHEN** it rings\n- **THEN** it answers\n\n#### Scenario: Empty\n\n### Requirement: Other ###\nMUST\n",
-        );
-        assert_eq!(spec.purpose.as_ref().unwrap().text, "Answer calls.");
+        let src = "# Voice\n\n## Purpose\nAnswer calls.\n\n## Requirements\n\n### Requirement: Answer\nThe agent SHALL answer.\n\n#### Scenario: Ring\n- **WHEN** it rings\n- **THEN** it answers\n\n#### Scenario: Empty\n\n### Requirement: Other ###\nMUST\n";
+        let spec = MainSpec::parse(src);
+        assert_eq!(spec.purpose.as_ref().unwrap().text_len, 13);
+        assert_eq!(spec.purpose.as_ref().unwrap().text(src), "Answer calls.");
         assert_eq!(spec.requirements.len(), 2);
         let r = &spec.requirements[0];
         assert_eq!(r.name, "Answer");
-        assert_eq!(r.text, "The agent SHALL answer.");
+        assert!(r.has_text && r.shall_or_must);
+        // The text itself is read again when shown.
+        assert_eq!(
+            crate::model::reader::requirement_text(src, r),
+            "The agent SHALL answer."
+        );
+        assert_eq!(
+            crate::model::reader::requirement_text(src, &spec.requirements[1]),
+            "MUST"
+        );
         assert_eq!(r.scenarios.len(), 2);
         assert_eq!(r.scenario_count(), 1);
         assert_eq!(r.empty_scenarios, 1);

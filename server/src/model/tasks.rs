@@ -46,7 +46,10 @@ pub struct Task {
     /// The task line, trimmed.
     pub span: Span,
     pub checkbox: Span,
-    pub description: String,
+    /// The text after the checkbox, trimmed: a span rather than a copy, the
+    /// file's text being at hand wherever it is shown (see
+    /// [`Task::description`]).
+    pub description: Span,
     pub line: u32,
     pub indent: usize,
     pub group: Option<usize>,
@@ -54,6 +57,13 @@ pub struct Task {
     pub parent: Option<usize>,
     pub deps: Vec<DepRef>,
     pub acceptance: Vec<Acceptance>,
+}
+
+impl Task {
+    /// The description, from the text of the file the task was read from.
+    pub fn description<'a>(&self, text: &'a str) -> &'a str {
+        text.get(self.description.range()).unwrap_or("")
+    }
 }
 
 /// A task-numbering finding, as OpenSpec's numbering lint reports it.
@@ -154,7 +164,10 @@ impl TaskList {
                     done: tl.done,
                     span: doc.trimmed_range(i).into(),
                     checkbox: Span::new(base + tl.checkbox.0, base + tl.checkbox.1),
-                    description: description.to_string(),
+                    description: {
+                        let at = base + (description.as_ptr() as usize - line.as_ptr() as usize);
+                        Span::new(at, at + description.len())
+                    },
                     line: i as u32,
                     indent,
                     group: groups.len().checked_sub(1),

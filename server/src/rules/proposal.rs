@@ -4,7 +4,6 @@
 use super::{Code, Scope, Sink};
 use crate::model::proposal::CapabilityKind;
 use crate::model::Span;
-use crate::syntax::js;
 use crate::text::nearest::did_you_mean;
 use crate::workspace::{ChangeRef, FileKind, Summary, Workspace};
 
@@ -18,8 +17,8 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
         }
         let top = Span::default();
         match &p.why {
-            Some(w) if !w.text.is_empty() => {
-                let n = js::utf16_len(&w.text);
+            Some(w) if w.text_len > 0 => {
+                let n = w.text_len;
                 if n < 50 {
                     sink.push(Code::ProposalWhyLength, &f.rel, w.heading, format!("Why section is {n} characters; OpenSpec wants at least 50 (its limit, checked when archiving; characters counted as it counts them, in UTF-16 units). Say what problem this change solves and for whom."));
                 } else if n > 1000 {
@@ -30,7 +29,7 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
             None => sink.push(Code::ProposalMissingWhy, &f.rel, top, "Change must have a Why section. Add \"## Why\" saying what problem this change solves."),
         }
         match &p.what_changes {
-            Some(w) if !w.text.is_empty() => {}
+            Some(w) if w.text_len > 0 => {}
             Some(w) => sink.push(Code::ProposalMissingWhatChanges, &f.rel, w.heading, "The What Changes section is empty. List what this change adds, modifies or removes."),
             None => sink.push(Code::ProposalMissingWhatChanges, &f.rel, top, "Change must have a What Changes section. Add \"## What Changes\" listing what this change adds, modifies or removes."),
         }

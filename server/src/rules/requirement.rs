@@ -13,7 +13,7 @@ use crate::syntax::js;
 /// `Requirement "X"`, `ADDED "X"`, `MODIFIED "X"`.
 pub fn check_text(req: &Requirement, label: &str, path: &str, sink: &mut Sink) {
     let in_header = js::contains_shall_or_must(&req.name);
-    if req.text.is_empty() {
+    if !req.has_text {
         let msg = if in_header {
             format!("{label} must contain SHALL or MUST in the requirement body, not only in the header. Move the SHALL/MUST statement to the line immediately after the \"### Requirement: ...\" header.")
         } else if label.starts_with("Requirement ") {
@@ -22,7 +22,7 @@ pub fn check_text(req: &Requirement, label: &str, path: &str, sink: &mut Sink) {
             format!("{label} is missing requirement text. Add a line under the header stating the requirement, e.g. \"The system SHALL …\".")
         };
         sink.push(Code::RequirementMissingText, path, req.header, msg);
-    } else if !js::contains_shall_or_must(&req.text) {
+    } else if !req.shall_or_must {
         let msg = if in_header {
             format!("{label} should contain SHALL or MUST in the requirement body, not only in the header. Move the SHALL/MUST statement to the line immediately after the \"### Requirement: ...\" header.")
         } else {

@@ -28,7 +28,7 @@ pub fn check_spec(spec: &MainSpec, file: &SourceFile, sink: &mut Sink) {
     let (path, text) = (file.rel.as_str(), file.text.as_str());
     // OpenSpec stops at a missing Purpose or Requirements section and reports
     // nothing else; so do the rules it has, while the extensions still run.
-    let purpose = spec.purpose.as_ref().filter(|p| !p.text.is_empty());
+    let purpose = spec.purpose.as_ref().filter(|p| p.text_len > 0);
     let structural_ok = match (purpose, spec.requirements_heading) {
         (None, _) => {
             let span = spec
@@ -118,12 +118,12 @@ fn check_structure(spec: &MainSpec, file: &SourceFile, sink: &mut Sink) {
             at,
             "Purpose section is still a placeholder (the sentence `openspec archive` writes for a new capability, or a TBD/TODO marker). Replace it with what this capability is for.",
         );
-    } else if js::utf16_len(&purpose.text) < 50 {
+    } else if purpose.text_len < 50 {
         sink.push(
             Code::SpecPurposeTooShort,
             path,
             purpose.span,
-            format!("Purpose section is too brief ({} characters; OpenSpec's validator wants at least 50, counted as it counts them, in UTF-16 units). Say what the capability is for and who relies on it.", js::utf16_len(&purpose.text)),
+            format!("Purpose section is too brief ({} characters; OpenSpec's validator wants at least 50, counted as it counts them, in UTF-16 units). Say what the capability is for and who relies on it.", purpose.text_len),
         );
     }
     for sr in &spec.schema_requirements {

@@ -24,8 +24,8 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
         if ws.uses_built_in_spec_driven(change) {
             check_openspec_lints(tasks, &f.rel, sink);
         }
-        check_dependencies(tasks, &f.rel, sink);
-        check_acceptance(ws, change, tasks, &f.rel, sink);
+        check_dependencies(tasks, &f.text, &f.rel, sink);
+        check_acceptance(ws, change, tasks, &f.text, &f.rel, sink);
     }
 }
 
@@ -67,12 +67,12 @@ fn targets(tasks: &TaskList, id: &str) -> Vec<usize> {
         .collect()
 }
 
-fn label(t: &Task) -> String {
+fn label(t: &Task, text: &str) -> String {
     t.id.clone()
-        .unwrap_or_else(|| t.description.chars().take(40).collect())
+        .unwrap_or_else(|| t.description(text).chars().take(40).collect())
 }
 
-fn check_dependencies(tasks: &TaskList, path: &str, sink: &mut Sink) {
+fn check_dependencies(tasks: &TaskList, text: &str, path: &str, sink: &mut Sink) {
     let ids: Vec<&str> = tasks.tasks.iter().filter_map(|t| t.id.as_deref()).collect();
     // Edges task → task, with the span of the reference that makes them.
     let mut edges: Vec<Vec<(usize, Span)>> = vec![Vec::new(); tasks.tasks.len()];
@@ -86,7 +86,7 @@ fn check_dependencies(tasks: &TaskList, path: &str, sink: &mut Sink) {
                     dep.span,
                     format!(
                         "Task {} depends on \"{}\", but no task or group has that id.{}",
-                        label(t),
+                        label(t, text),
                         dep.id,
                         // Never the task's own id: depending on itself is
                         // not what anybody meant.
@@ -111,7 +111,7 @@ fn check_dependencies(tasks: &TaskList, path: &str, sink: &mut Sink) {
                         Code::TasksDoneBeforeDependency,
                         path,
                         dep.span,
-                        format!("Task {} is checked, but the task it depends on, {}, is not. Uncheck {} or finish {} first.", label(t), label(&tasks.tasks[j]), label(t), label(&tasks.tasks[j])),
+                        format!("Task {} is checked, but the task it depends on, {}, is not. Uncheck {} or finish {} first.", label(t, text), label(&tasks.tasks[j], text), label(t, text), label(&tasks.tasks[j], text)),
                     );
                 }
             }
@@ -125,7 +125,10 @@ fn check_dependencies(tasks: &TaskList, path: &str, sink: &mut Sink) {
         }
         let mut order = scc.clone();
         order.sort();
-        let names: Vec<String> = order.iter().map(|&i| label(&tasks.tasks[i])).collect();
+        let names: Vec<String> = order
+            .iter()
+            .map(|&i| label(&tasks.tasks[i], text))
+            .collect();
         let cycle = format!("{} → {}", names.join(" → "), names[0]);
         let mut reported = HashSet::new();
         for &i in &order {
@@ -147,6 +150,7 @@ fn check_acceptance(
     ws: &Workspace,
     change: &ChangeRef,
     tasks: &TaskList,
+    text: &str,
     path: &str,
     sink: &mut Sink,
 ) {
@@ -156,7 +160,7 @@ fn check_acceptance(
     for t in &tasks.tasks {
         for a in &t.acceptance {
             if a.links.is_empty() {
-                sink.push(Code::TasksUnlinkedAcceptance, path, a.span, format!("This acceptance criterion of task {} links no scenario. Link the scenario that proves it, e.g. [name](specs/<capability>/spec.md#scenario-<name>).", label(t)));
+                sink.push(Code::TasksUnlinkedAcceptance, path, a.span, format!("This acceptance criterion of task {} links no scenario. Link the scenario that proves it, e.g. [name](specs/<capability>/spec.md#scenario-<name>).", label(t, text)));
             }
             for link in &a.links {
                 any_links = true;
@@ -182,7 +186,7 @@ fn check_acceptance(
             .iter()
             .filter(|t| t.parent.is_none() && t.acceptance.is_empty())
         {
-            sink.push(Code::TasksNoAcceptance, path, t.span, format!("Task {} has no acceptance criteria, while other tasks here do. Add \"- Acceptance: [scenario](specs/…#scenario-…)\" under it.", label(t)));
+            sink.push(Code::TasksNoAcceptance, path, t.span, format!("Task {} has no acceptance criteria, while other tasks here do. Add \"- Acceptance: [scenario](specs/…#scenario-…)\" under it.", label(t, text)));
         }
     }
     // Coverage is only meaningful once the change links tasks to scenarios.

@@ -370,7 +370,7 @@ fn requirement_and_scenario_skeletons() {
         .expect("a new requirement");
     assert_eq!(added.scenarios.len(), 1);
     assert_eq!(added.scenarios[0].steps.len(), 2);
-    assert!(added.text.contains("SHALL"));
+    assert!(added.shall_or_must);
     let sc = item(&c, "#### Scenario: …");
     let text = apply(&fx.ws, &fx.rel, sc);
     let spec = crate::model::MainSpec::parse(&text);

@@ -277,10 +277,9 @@ pub(super) fn unlinked_acceptance(ws: &Workspace, file: &SourceFile, span: Span)
     };
     let mut criterion = words(&criterion_text(&file.text, item.span));
     if criterion.is_empty() {
-        let description = task
-            .description
-            .strip_prefix(task.id.as_deref().unwrap_or(""));
-        criterion = words(description.unwrap_or(&task.description));
+        let all = task.description(&file.text);
+        let description = all.strip_prefix(task.id.as_deref().unwrap_or(""));
+        criterion = words(description.unwrap_or(all));
     }
     let all = candidates(ws, change);
     let mut scored: Vec<(usize, usize, &Candidate)> = all

@@ -330,8 +330,8 @@ impl TaskGraph {
 
 /// A task's description without its id and without a trailing dependency
 /// parenthesis: what a reader calls the task.
-pub fn task_title(task: &Task) -> String {
-    let mut d = js::trim(&task.description);
+pub fn task_title(task: &Task, text: &str) -> String {
+    let mut d = js::trim(task.description(text));
     if let Some(id) = &task.id {
         d = js::trim_start(d.strip_prefix(id.as_str()).unwrap_or(d));
     }
@@ -363,8 +363,8 @@ pub fn truncate(s: &str, max: usize) -> String {
 /// Where a graph's tasks come from.
 #[derive(Clone, Copy)]
 pub enum Tasks<'a> {
-    /// An OpenSpec change's `tasks.md`.
-    OpenSpec(&'a TaskList),
+    /// An OpenSpec change's `tasks.md`, with its text.
+    OpenSpec(&'a TaskList, &'a str),
     /// A Spec Kit or Kiro `tasks.md` in the shared shape, with its text.
     Shaped(&'a shape::Document, &'a str),
 }
@@ -391,7 +391,7 @@ pub fn for_change<'a>(ws: &'a Workspace, change: &ChangeRef) -> Option<ChangeGra
                 name: change.id.clone(),
                 archived: change.archived,
                 rel: &f.rel,
-                tasks: Tasks::OpenSpec(tasks),
+                tasks: Tasks::OpenSpec(tasks, &f.text),
                 graph: TaskGraph::build(tasks),
             }),
             _ => None,
@@ -442,14 +442,14 @@ impl ChangeGraph<'_> {
     /// Whether task `t` (an index into the source's tasks) is done.
     pub fn done(&self, t: usize) -> bool {
         match self.tasks {
-            Tasks::OpenSpec(l) => l.tasks[t].done,
+            Tasks::OpenSpec(l, _) => l.tasks[t].done,
             Tasks::Shaped(d, _) => d.tasks[t].state == TaskState::Done,
         }
     }
 
     fn id(&self, t: usize) -> Option<&str> {
         match self.tasks {
-            Tasks::OpenSpec(l) => l.tasks[t].id.as_deref(),
+            Tasks::OpenSpec(l, _) => l.tasks[t].id.as_deref(),
             Tasks::Shaped(d, _) => d.tasks[t].id.as_deref(),
         }
     }
@@ -457,14 +457,14 @@ impl ChangeGraph<'_> {
     /// 0-based.
     fn line(&self, t: usize) -> u32 {
         match self.tasks {
-            Tasks::OpenSpec(l) => l.tasks[t].line,
+            Tasks::OpenSpec(l, _) => l.tasks[t].line,
             Tasks::Shaped(d, _) => d.tasks[t].line,
         }
     }
 
     fn title(&self, t: usize) -> String {
         match self.tasks {
-            Tasks::OpenSpec(l) => task_title(&l.tasks[t]),
+            Tasks::OpenSpec(l, text) => task_title(&l.tasks[t], text),
             Tasks::Shaped(d, text) => {
                 let desc = text.get(d.tasks[t].description.range()).unwrap_or("");
                 without_dependency_clause(js::trim(desc)).to_string()
@@ -475,7 +475,7 @@ impl ChangeGraph<'_> {
     /// The index of the task's group (an OpenSpec group, a phase).
     fn group_of(&self, t: usize) -> Option<usize> {
         match self.tasks {
-            Tasks::OpenSpec(l) => l.tasks[t].group,
+            Tasks::OpenSpec(l, _) => l.tasks[t].group,
             Tasks::Shaped(d, _) => d.tasks[t].phase,
         }
     }
@@ -483,7 +483,7 @@ impl ChangeGraph<'_> {
     /// Each group's id, title and 0-based line.
     fn groups(&self) -> Vec<(Option<String>, String, u32)> {
         match self.tasks {
-            Tasks::OpenSpec(l) => l
+            Tasks::OpenSpec(l, _) => l
                 .groups
                 .iter()
                 .map(|g| (g.id.clone(), g.title.clone(), g.line))
@@ -681,10 +681,9 @@ pub(super) mod tests {
 
     #[test]
     fn titles_drop_the_id_and_the_dependency_parenthesis() {
-        let t = TaskList::parse(
-            "- [ ] 1.2 Second step (requires 1.1)\n- [ ] 1.3 Third (after the demo)\n- [ ] Plain (Depends On: 1.1)\n",
-        );
-        let titles: Vec<String> = t.tasks.iter().map(task_title).collect();
+        let src = "- [ ] 1.2 Second step (requires 1.1)\n- [ ] 1.3 Third (after the demo)\n- [ ] Plain (Depends On: 1.1)\n";
+        let t = TaskList::parse(src);
+        let titles: Vec<String> = t.tasks.iter().map(|x| task_title(x, src)).collect();
         assert_eq!(titles, ["Second step", "Third (after the demo)", "Plain"]);
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("ab cdef", 4), "ab…");
