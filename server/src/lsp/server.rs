@@ -19,7 +19,8 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::state::{path_of, Cancel, FsChange, Place, State, View};
 
 use super::{
-    actions, capabilities, code_lens, commands, convert, features, inlay, rename, semantic, watch,
+    actions, capabilities, code_lens, commands, convert, features, inlay, memory, rename, semantic,
+    transport, watch,
 };
 use crate::config::Config;
 use crate::host::EditorSettings;
@@ -147,6 +148,43 @@ impl Backend {
     /// `params.uri` (null when it is not open under that URI), for the
     /// fuzz oracle that the server's text is the client's. Answered only
     /// when `SPECLS_TEST_HOOKS=1` is set.
+    /// A large `didOpen` or `didChange` the transport set aside (see
+    /// `transport`): handled here as it would have been, in its place in
+    /// the order of messages.
+    pub async fn large_text(&self, params: Value) {
+        #[derive(serde::Deserialize)]
+        struct Note<P> {
+            params: P,
+        }
+        let Some(body) = params["key"].as_u64().and_then(transport::take_large) else {
+            return;
+        };
+        let method = transport::notification_method(&body);
+        match method.as_deref() {
+            Some("textDocument/didOpen") => {
+                let note = serde_json::from_slice::<Note<DidOpenTextDocumentParams>>(&body);
+                drop(body);
+                match note {
+                    Ok(n) => self.did_open(n.params).await,
+                    Err(e) => self
+                        .0
+                        .log(MessageType::WARNING, format!("specls: didOpen: {e}")),
+                }
+            }
+            Some("textDocument/didChange") => {
+                let note = serde_json::from_slice::<Note<DidChangeTextDocumentParams>>(&body);
+                drop(body);
+                match note {
+                    Ok(n) => self.did_change(n.params).await,
+                    Err(e) => self
+                        .0
+                        .log(MessageType::WARNING, format!("specls: didChange: {e}")),
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub async fn test_text(&self, params: Value) -> Result<Value> {
         if !test_hooks() {
             return Err(Error::method_not_found());
@@ -738,7 +776,9 @@ impl LanguageServer for Backend {
                     }
                 }
             }
-            st.open(doc.uri, doc.text, doc.version)
+            let r = st.open(doc.uri, doc.text, doc.version);
+            memory::large_open(st.large_open());
+            r
         });
         match place {
             Some(Ok(Some(place))) => self.0.priority_read(&place),
@@ -757,6 +797,7 @@ impl LanguageServer for Backend {
             if let Some(t) = &mut st.timing {
                 *t += started.elapsed();
             }
+            memory::large_open(st.large_open());
             r
         });
         if let Some(Err(e)) = result {
@@ -773,6 +814,7 @@ impl LanguageServer for Backend {
             .0
             .with_state("didClose", |st| {
                 let other_name = st.close(&uri);
+                memory::large_open(st.large_open());
                 other_name && !st.caps.pull_diagnostics
             })
             .unwrap_or(false);
