@@ -86,6 +86,7 @@ pub async fn serve(
     let shut_down = order.shut_down.clone();
     let output = splice::Splice::new(output, order.stash.clone());
     Server::new(reader, output, socket).serve(order).await;
+    backend.end();
     if shut_down.load(Ordering::SeqCst) || backend.shut_down() {
         0
     } else {

@@ -42,6 +42,8 @@ pub struct Inner {
     /// they are found, "every root is read" would hold of none.
     finding_roots: AtomicU64,
     watcher: Mutex<Option<watch::Fallback>>,
+    /// Set by [`Backend::end`]: no watcher starts after it.
+    ended: std::sync::atomic::AtomicBool,
     /// Roots found by opening a document before watching began: read only
     /// once it has (a file written between a read and the start of the
     /// watch would be seen by neither). `None` once watching has begun.
@@ -107,6 +109,7 @@ impl Backend {
             read_done: tokio::sync::Notify::new(),
             finding_roots: AtomicU64::new(0),
             watcher: Mutex::new(None),
+            ended: std::sync::atomic::AtomicBool::new(false),
             unwatched_roots: Mutex::new(Some(Vec::new())),
             counting: test_hooks(),
             finished: Arc::default(),
@@ -115,6 +118,17 @@ impl Backend {
 
     pub fn shut_down(&self) -> bool {
         self.0.lock().shut_down
+    }
+
+    /// The session is over: the file watcher stops (its threads end), and
+    /// none starts later (a registration the gone client never answered
+    /// fails after the end, and would fall back to one). Otherwise each
+    /// session served in one process (the fuzz target) left two threads
+    /// and the whole server state behind.
+    pub fn end(&self) {
+        let mut w = self.0.watcher.lock().unwrap_or_else(|e| e.into_inner());
+        self.0.ended.store(true, Ordering::SeqCst);
+        w.take();
     }
 
     /// Answers a frame the transport guard found malformed with the error
@@ -595,7 +609,12 @@ impl Inner {
             let _in_runtime = runtime.enter();
             me.fs_events(events);
         }) {
-            Ok(w) => *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(w),
+            Ok(w) => {
+                let mut slot = self.watcher.lock().unwrap_or_else(|e| e.into_inner());
+                if !self.ended.load(Ordering::SeqCst) {
+                    *slot = Some(w);
+                }
+            }
             Err(e) => self.log(
                 MessageType::WARNING,
                 format!("specls: cannot watch files ({e}); changes made outside the editor are seen when files are opened"),

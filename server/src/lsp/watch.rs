@@ -59,7 +59,9 @@ pub struct Fallback {
 }
 
 struct Shared {
-    watcher: RecommendedWatcher,
+    /// `None` once the [`Fallback`] is dropped: the watcher goes, and with
+    /// it the sender the batching thread waits on, which then ends.
+    watcher: Option<RecommendedWatcher>,
     roots: Vec<PathBuf>,
 }
 
@@ -71,7 +73,7 @@ impl Fallback {
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
         let watcher = notify::recommended_watcher(tx)?;
         let shared = Arc::new(Mutex::new(Shared {
-            watcher,
+            watcher: Some(watcher),
             roots: Vec::new(),
         }));
         let mut me = Fallback {
@@ -96,14 +98,23 @@ impl Fallback {
         if shared.roots.iter().any(|r| r == root) {
             return;
         }
+        let Some(watcher) = shared.watcher.as_mut() else {
+            return;
+        };
         for tree in TREES {
             let dir = root.join(tree);
             if dir.is_dir() {
-                let _ = shared.watcher.watch(&dir, RecursiveMode::Recursive);
+                let _ = watcher.watch(&dir, RecursiveMode::Recursive);
             }
         }
-        let _ = shared.watcher.watch(root, RecursiveMode::NonRecursive);
+        let _ = watcher.watch(root, RecursiveMode::NonRecursive);
         shared.roots.push(root.to_path_buf());
+    }
+}
+
+impl Drop for Fallback {
+    fn drop(&mut self) {
+        lock(&self.shared).watcher = None;
     }
 }
 
@@ -163,11 +174,14 @@ fn batch(
 fn rewatch(shared: &Mutex<Shared>, root: &Path, spec: &Path, out: &mut Vec<(PathBuf, FsChange)>) {
     {
         let mut shared = lock(shared);
-        let _ = shared.watcher.unwatch(spec);
+        let Some(watcher) = shared.watcher.as_mut() else {
+            return;
+        };
+        let _ = watcher.unwatch(spec);
         if !spec.is_dir() {
             return;
         }
-        let _ = shared.watcher.watch(spec, RecursiveMode::Recursive);
+        let _ = watcher.watch(spec, RecursiveMode::Recursive);
     }
     // Listed after the watch is in place: a file written in between is
     // both listed and reported, never neither.
