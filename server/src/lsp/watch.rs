@@ -388,4 +388,31 @@ mod tests {
             seen.lock().unwrap().clear();
         }
     }
+
+    /// A dropped watcher's thread ends (and drops what it calls back
+    /// with): each session the lsp fuzz target served in one process once
+    /// left two threads and the server's state behind.
+    #[test]
+    fn a_dropped_watcher_ends_its_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        write(&root, "openspec/specs/a/spec.md");
+        let held = Arc::new(());
+        let in_thread = held.clone();
+        let w = Fallback::start(std::slice::from_ref(&root), move |_| {
+            let _ = &in_thread;
+        })
+        .unwrap();
+        assert_eq!(Arc::strong_count(&held), 2);
+        drop(w);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while Arc::strong_count(&held) > 1 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            Arc::strong_count(&held),
+            1,
+            "the watcher's thread still runs after it was dropped"
+        );
+    }
 }
