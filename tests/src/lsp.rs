@@ -1218,6 +1218,11 @@ impl LspClient {
         String::from_utf8_lossy(&kept[from..]).into_owned()
     }
 
+    /// The server's process id (for reading its memory from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Whether the process is still running.
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))

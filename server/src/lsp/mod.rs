@@ -19,6 +19,7 @@ mod completion;
 mod convert;
 mod features;
 mod inlay;
+mod memory;
 mod progress;
 mod rename;
 mod semantic;
@@ -45,6 +46,9 @@ use tower_service::Service;
 pub fn run() -> i32 {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // Where workers give memory back after a large document (see
+        // `memory`): a parked worker has nothing else to do.
+        .on_thread_park(memory::on_park)
         .enable_all()
         .build()
     {
@@ -73,6 +77,7 @@ pub async fn serve(
         .custom_method("specls/testCounters", server::Backend::test_counters)
         .custom_method("specls/testText", server::Backend::test_text)
         .custom_method(transport::MALFORMED, server::Backend::malformed)
+        .custom_method(transport::LARGE_TEXT, server::Backend::large_text)
         .finish();
     let backend = service.inner().clone();
     let (checked, reader) = tokio::io::duplex(1 << 16);
@@ -81,6 +86,7 @@ pub async fn serve(
     let shut_down = order.shut_down.clone();
     let output = splice::Splice::new(output, order.stash.clone());
     Server::new(reader, output, socket).serve(order).await;
+    backend.end();
     if shut_down.load(Ordering::SeqCst) || backend.shut_down() {
         0
     } else {

@@ -19,7 +19,8 @@ use tower_lsp_server::{Client, LanguageServer};
 use super::state::{path_of, Cancel, FsChange, Place, State, View};
 
 use super::{
-    actions, capabilities, code_lens, commands, convert, features, inlay, rename, semantic, watch,
+    actions, capabilities, code_lens, commands, convert, features, inlay, memory, rename, semantic,
+    transport, watch,
 };
 use crate::config::Config;
 use crate::host::EditorSettings;
@@ -41,6 +42,8 @@ pub struct Inner {
     /// they are found, "every root is read" would hold of none.
     finding_roots: AtomicU64,
     watcher: Mutex<Option<watch::Fallback>>,
+    /// Set by [`Backend::end`]: no watcher starts after it.
+    ended: std::sync::atomic::AtomicBool,
     /// Roots found by opening a document before watching began: read only
     /// once it has (a file written between a read and the start of the
     /// watch would be seen by neither). `None` once watching has begun.
@@ -106,6 +109,7 @@ impl Backend {
             read_done: tokio::sync::Notify::new(),
             finding_roots: AtomicU64::new(0),
             watcher: Mutex::new(None),
+            ended: std::sync::atomic::AtomicBool::new(false),
             unwatched_roots: Mutex::new(Some(Vec::new())),
             counting: test_hooks(),
             finished: Arc::default(),
@@ -114,6 +118,17 @@ impl Backend {
 
     pub fn shut_down(&self) -> bool {
         self.0.lock().shut_down
+    }
+
+    /// The session is over: the file watcher stops (its threads end), and
+    /// none starts later (a registration the gone client never answered
+    /// fails after the end, and would fall back to one). Otherwise each
+    /// session served in one process (the fuzz target) left two threads
+    /// and the whole server state behind.
+    pub fn end(&self) {
+        let mut w = self.0.watcher.lock().unwrap_or_else(|e| e.into_inner());
+        self.0.ended.store(true, Ordering::SeqCst);
+        w.take();
     }
 
     /// Answers a frame the transport guard found malformed with the error
@@ -147,6 +162,43 @@ impl Backend {
     /// `params.uri` (null when it is not open under that URI), for the
     /// fuzz oracle that the server's text is the client's. Answered only
     /// when `SPECLS_TEST_HOOKS=1` is set.
+    /// A large `didOpen` or `didChange` the transport set aside (see
+    /// `transport`): handled here as it would have been, in its place in
+    /// the order of messages.
+    pub async fn large_text(&self, params: Value) {
+        #[derive(serde::Deserialize)]
+        struct Note<P> {
+            params: P,
+        }
+        let Some(body) = params["key"].as_u64().and_then(transport::take_large) else {
+            return;
+        };
+        let method = transport::notification_method(&body);
+        match method.as_deref() {
+            Some("textDocument/didOpen") => {
+                let note = serde_json::from_slice::<Note<DidOpenTextDocumentParams>>(&body);
+                drop(body);
+                match note {
+                    Ok(n) => self.did_open(n.params).await,
+                    Err(e) => self
+                        .0
+                        .log(MessageType::WARNING, format!("specls: didOpen: {e}")),
+                }
+            }
+            Some("textDocument/didChange") => {
+                let note = serde_json::from_slice::<Note<DidChangeTextDocumentParams>>(&body);
+                drop(body);
+                match note {
+                    Ok(n) => self.did_change(n.params).await,
+                    Err(e) => self
+                        .0
+                        .log(MessageType::WARNING, format!("specls: didChange: {e}")),
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub async fn test_text(&self, params: Value) -> Result<Value> {
         if !test_hooks() {
             return Err(Error::method_not_found());
@@ -557,7 +609,12 @@ impl Inner {
             let _in_runtime = runtime.enter();
             me.fs_events(events);
         }) {
-            Ok(w) => *self.watcher.lock().unwrap_or_else(|e| e.into_inner()) = Some(w),
+            Ok(w) => {
+                let mut slot = self.watcher.lock().unwrap_or_else(|e| e.into_inner());
+                if !self.ended.load(Ordering::SeqCst) {
+                    *slot = Some(w);
+                }
+            }
             Err(e) => self.log(
                 MessageType::WARNING,
                 format!("specls: cannot watch files ({e}); changes made outside the editor are seen when files are opened"),
@@ -738,7 +795,9 @@ impl LanguageServer for Backend {
                     }
                 }
             }
-            st.open(doc.uri, doc.text, doc.version)
+            let r = st.open(doc.uri, doc.text, doc.version);
+            memory::large_open(st.large_open());
+            r
         });
         match place {
             Some(Ok(Some(place))) => self.0.priority_read(&place),
@@ -757,6 +816,7 @@ impl LanguageServer for Backend {
             if let Some(t) = &mut st.timing {
                 *t += started.elapsed();
             }
+            memory::large_open(st.large_open());
             r
         });
         if let Some(Err(e)) = result {
@@ -773,6 +833,7 @@ impl LanguageServer for Backend {
             .0
             .with_state("didClose", |st| {
                 let other_name = st.close(&uri);
+                memory::large_open(st.large_open());
                 other_name && !st.caps.pull_diagnostics
             })
             .unwrap_or(false);

@@ -27,6 +27,9 @@ use tower_lsp_server::jsonrpc::{Error, Response};
 /// Answers this large, written as JSON, are serialised in their own task.
 pub const LARGE: usize = 64 * 1024;
 
+/// Output buffers grown past this are freed once empty.
+const RELEASE: usize = 1 << 20;
+
 /// Serialised answers waiting for their frame, by placeholder number.
 #[derive(Default)]
 pub struct Stash {
@@ -55,14 +58,25 @@ impl Stash {
         format!("\"\\u0000specls-answer:{:x}:", self.nonce)
     }
 
-    /// Keeps `json` and returns the string that stands for it.
-    fn put(&self, json: String) -> Value {
+    /// Keeps `json` and returns the string that stands for it, and the
+    /// ticket that takes it back unless handed over.
+    fn put(self: &Arc<Self>, json: String) -> (Value, Ticket) {
         let k = self.next.fetch_add(1, Ordering::Relaxed);
         self.waiting
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(k, json);
-        Value::String(format!("\u{0}specls-answer:{:x}:{k}", self.nonce))
+        let placeholder = Value::String(format!("\u{0}specls-answer:{:x}:{k}", self.nonce));
+        let ticket = Ticket {
+            stash: self.clone(),
+            key: Some(k),
+        };
+        (placeholder, ticket)
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     fn take(&self, k: u64) -> Option<String> {
@@ -95,12 +109,14 @@ where
     }
     let task = tokio::spawn(async move {
         let response = answer.await?;
-        Ok(response.map(|r| {
+        let mut ticket = None;
+        let response = response.map(|r| {
             let (id, body) = r.into_parts();
             let body = body.map(|value| match &value {
                 Value::Array(_) | Value::Object(_) => match serde_json::to_string(&value) {
                     Ok(json) if json.len() >= LARGE => {
-                        let placeholder = stash.put(json);
+                        let (placeholder, t) = stash.put(json);
+                        ticket = Some(t);
                         drop(value);
                         placeholder
                     }
@@ -109,13 +125,55 @@ where
                 _ => value,
             });
             Response::from_parts(id, body)
-        }))
+        });
+        Ok((response, ticket))
     });
-    match task.await {
-        Ok(answer) => answer,
+    // A request cancelled (or ended by `exit`) drops this future: the task
+    // is aborted with it, and an answer it already stashed is dropped
+    // from the stash with its ticket rather than kept for a frame that
+    // never comes.
+    let mut task = AbortOnDrop(task);
+    match (&mut task.0).await {
+        Ok(Ok((response, ticket))) => {
+            if let Some(t) = ticket {
+                t.handed_over();
+            }
+            Ok(response)
+        }
+        Ok(Err(e)) => Err(e),
         // The runtime is going down, or a panic outside the handlers'
         // guard: an answer all the same.
         Err(_) => Ok(id.map(|id| Response::from_error(id, Error::internal_error()))),
+    }
+}
+
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// A stashed answer not yet handed to the server's loop: dropped, it
+/// takes the answer out of the stash.
+struct Ticket {
+    stash: Arc<Stash>,
+    key: Option<u64>,
+}
+
+impl Ticket {
+    /// The placeholder is on its way to the output, which takes the answer.
+    fn handed_over(mut self) {
+        self.key = None;
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if let Some(k) = self.key {
+            self.stash.take(k);
+        }
     }
 }
 
@@ -226,6 +284,14 @@ impl<W: AsyncWrite + Unpin> Splice<W> {
         }
         self.out.clear();
         self.sent = 0;
+        // A large answer went out: its buffer goes too, rather than
+        // keeping tens of megabytes for frames of a few hundred bytes.
+        if self.out.capacity() > RELEASE {
+            self.out = Vec::new();
+        }
+        if self.pending.is_empty() && self.pending.capacity() > RELEASE {
+            self.pending = Vec::new();
+        }
         Poll::Ready(Ok(()))
     }
 }
@@ -284,9 +350,10 @@ mod tests {
     async fn placeholders_are_replaced_and_other_frames_pass() {
         let stash = Stash::new();
         let big = "[1,{\"a\":[2]},3]".to_string();
-        let Value::String(placeholder) = stash.put(big.clone()) else {
+        let (Value::String(placeholder), ticket) = stash.put(big.clone()) else {
             unreachable!()
         };
+        ticket.handed_over();
         let answer = serde_json::to_string(
             &serde_json::json!({"jsonrpc": "2.0", "result": placeholder, "id": 7}),
         )
@@ -315,5 +382,45 @@ mod tests {
             String::from_utf8(out).unwrap(),
             String::from_utf8(want).unwrap()
         );
+    }
+
+    /// A large answer whose request is dropped (cancelled) before its
+    /// placeholder reaches the output does not stay in the stash.
+    #[tokio::test]
+    async fn a_dropped_large_answer_leaves_the_stash() {
+        let stash = Stash::new();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let answer = async move {
+            let _ = rx.await;
+            let big = Value::Array(vec![Value::from("x".repeat(LARGE)); 1]);
+            Ok::<_, ()>(Some(Response::from_ok(
+                tower_lsp_server::jsonrpc::Id::Number(1),
+                big,
+            )))
+        };
+        let fut = Box::pin(spawn_answer(stash.clone(), None, answer));
+        // First poll: the handler waits, and moves to a task of its own.
+        let mut fut = fut;
+        assert!(futures_poll(&mut fut).await.is_none());
+        tx.send(()).unwrap();
+        // The answer is written and stashed while nobody awaits it.
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        drop(fut);
+        for _ in 0..100 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(stash.len(), 0, "the cancelled answer is still stashed");
+    }
+
+    async fn futures_poll<F: Future + Unpin>(f: &mut F) -> Option<F::Output> {
+        std::future::poll_fn(|cx| {
+            Poll::Ready(match Pin::new(&mut *f).poll(cx) {
+                Poll::Ready(v) => Some(v),
+                Poll::Pending => None,
+            })
+        })
+        .await
     }
 }

@@ -502,6 +502,14 @@ impl State {
         Some((doc.text(), doc.version))
     }
 
+    /// Whether a document of [`super::memory::LARGE`] bytes or more is
+    /// open.
+    pub fn large_open(&self) -> bool {
+        self.host
+            .docs()
+            .any(|(_, d)| d.doc.len_bytes() >= super::memory::LARGE)
+    }
+
     /// The place of the open document `uri`.
     pub fn open_place(&self, uri: &Uri) -> Option<Place> {
         self.host.doc(&path_of(uri)?)?.place.clone()

@@ -19,6 +19,16 @@
 //!
 //! Every frame is written out again with a `Content-Length` header alone,
 //! so a `Content-Type` the reader would refuse never reaches it either.
+//!
+//! A `didOpen` or `didChange` of [`BYPASS`] bytes or more does not go
+//! through tower-lsp-server's reader: its read buffer grows to the largest
+//! message and keeps that capacity for good (20 MB and more after one
+//! large document). The body is set aside ([`take_large`]) and a short
+//! `specls/largeText` notification naming it takes its place, in order.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -35,6 +45,51 @@ const MAX_HEADER: usize = 8 * 1024;
 const MARK: &[u8] = b"content-length";
 
 pub const MALFORMED: &str = "specls/malformed";
+
+/// Stands for a large `didOpen` or `didChange` set aside.
+pub const LARGE_TEXT: &str = "specls/largeText";
+
+/// Text notifications this large bypass tower-lsp-server's reader.
+const BYPASS: usize = 1 << 20;
+
+/// Bodies set aside, by key: one table for the process, whose keys never
+/// repeat, so that servers run in one process (tests, fuzzing) do not mix.
+static ASIDE: Mutex<Option<HashMap<u64, Vec<u8>>>> = Mutex::new(None);
+static NEXT: AtomicU64 = AtomicU64::new(0);
+
+fn set_aside(body: Vec<u8>) -> u64 {
+    let k = NEXT.fetch_add(1, Ordering::Relaxed);
+    ASIDE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .insert(k, body);
+    k
+}
+
+/// The body set aside under `key`, once.
+pub fn take_large(key: u64) -> Option<Vec<u8>> {
+    ASIDE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_mut()?
+        .remove(&key)
+}
+
+/// The method of a notification body (a request has an id), read without
+/// building its parameters.
+pub fn notification_method(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        method: Option<String>,
+        id: Option<serde::de::IgnoredAny>,
+    }
+    let head: Head = serde_json::from_slice(body).ok()?;
+    if head.id.is_some() {
+        return None;
+    }
+    head.method
+}
 
 /// [`MAX_BODY`], or with `SPECLS_TEST_HOOKS=1` a smaller limit from
 /// `SPECLS_TEST_MAX_MESSAGE`, so that tests need not send 256 MiB.
@@ -303,6 +358,20 @@ pub async fn guard(mut input: impl AsyncRead + Unpin, mut output: impl AsyncWrit
             let rest = buf.split_off(length);
             let whole = std::mem::replace(&mut buf, rest);
             let body = match verdict {
+                Verdict::Pass
+                    if whole.len() >= BYPASS
+                        && matches!(
+                            notification_method(&whole).as_deref(),
+                            Some("textDocument/didOpen" | "textDocument/didChange")
+                        ) =>
+                {
+                    let key = set_aside(whole);
+                    Some(
+                        json!({"jsonrpc": "2.0", "method": LARGE_TEXT, "params": {"key": key}})
+                            .to_string()
+                            .into_bytes(),
+                    )
+                }
                 Verdict::Pass => Some(whole),
                 Verdict::Answer { id, code, message } => Some(malformed(&id, code, &message)),
                 Verdict::Drop(why) => {

@@ -59,7 +59,9 @@ pub struct Fallback {
 }
 
 struct Shared {
-    watcher: RecommendedWatcher,
+    /// `None` once the [`Fallback`] is dropped: the watcher goes, and with
+    /// it the sender the batching thread waits on, which then ends.
+    watcher: Option<RecommendedWatcher>,
     roots: Vec<PathBuf>,
 }
 
@@ -71,7 +73,7 @@ impl Fallback {
         let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
         let watcher = notify::recommended_watcher(tx)?;
         let shared = Arc::new(Mutex::new(Shared {
-            watcher,
+            watcher: Some(watcher),
             roots: Vec::new(),
         }));
         let mut me = Fallback {
@@ -96,14 +98,23 @@ impl Fallback {
         if shared.roots.iter().any(|r| r == root) {
             return;
         }
+        let Some(watcher) = shared.watcher.as_mut() else {
+            return;
+        };
         for tree in TREES {
             let dir = root.join(tree);
             if dir.is_dir() {
-                let _ = shared.watcher.watch(&dir, RecursiveMode::Recursive);
+                let _ = watcher.watch(&dir, RecursiveMode::Recursive);
             }
         }
-        let _ = shared.watcher.watch(root, RecursiveMode::NonRecursive);
+        let _ = watcher.watch(root, RecursiveMode::NonRecursive);
         shared.roots.push(root.to_path_buf());
+    }
+}
+
+impl Drop for Fallback {
+    fn drop(&mut self) {
+        lock(&self.shared).watcher = None;
     }
 }
 
@@ -163,11 +174,14 @@ fn batch(
 fn rewatch(shared: &Mutex<Shared>, root: &Path, spec: &Path, out: &mut Vec<(PathBuf, FsChange)>) {
     {
         let mut shared = lock(shared);
-        let _ = shared.watcher.unwatch(spec);
+        let Some(watcher) = shared.watcher.as_mut() else {
+            return;
+        };
+        let _ = watcher.unwatch(spec);
         if !spec.is_dir() {
             return;
         }
-        let _ = shared.watcher.watch(spec, RecursiveMode::Recursive);
+        let _ = watcher.watch(spec, RecursiveMode::Recursive);
     }
     // Listed after the watch is in place: a file written in between is
     // both listed and reported, never neither.
@@ -373,5 +387,32 @@ mod tests {
             }
             seen.lock().unwrap().clear();
         }
+    }
+
+    /// A dropped watcher's thread ends (and drops what it calls back
+    /// with): each session the lsp fuzz target served in one process once
+    /// left two threads and the server's state behind.
+    #[test]
+    fn a_dropped_watcher_ends_its_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        write(&root, "openspec/specs/a/spec.md");
+        let held = Arc::new(());
+        let in_thread = held.clone();
+        let w = Fallback::start(std::slice::from_ref(&root), move |_| {
+            let _ = &in_thread;
+        })
+        .unwrap();
+        assert_eq!(Arc::strong_count(&held), 2);
+        drop(w);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while Arc::strong_count(&held) > 1 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(
+            Arc::strong_count(&held),
+            1,
+            "the watcher's thread still runs after it was dropped"
+        );
     }
 }
