@@ -629,9 +629,12 @@ fn task_kind(desc: &str) -> TaskKind {
     if CHECK_PREFIXES_ZH.iter().any(|p| desc.starts_with(p)) {
         return TaskKind::Check;
     }
+    // An alert word, a label of up to LABEL_WORDS words and its colon: no
+    // decision looks further.
     let raw: Vec<&str> = desc
         .split(|c: char| js::is_ws(c))
         .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(LABEL_WORDS + 2)
         .collect();
     let mut at = 0;
     // `CRITICAL:`, `BLOCKING:`: an alert, not the verb.
@@ -646,7 +649,8 @@ fn task_kind(desc: &str) -> TaskKind {
             .trim_end_matches('.')
             .to_lowercase()
     };
-    let words: Vec<String> = raw[at..].iter().map(|w| norm(w)).collect();
+    // The verb and the three words after it are all the checks below read.
+    let words: Vec<String> = raw[at..].iter().take(4).map(|w| norm(w)).collect();
     let Some(first) = words.first() else {
         return TaskKind::Change;
     };
@@ -871,9 +875,7 @@ pub(crate) fn paths(line: &str, base: usize, out: &mut Vec<FilePath>) {
         // A path has a folder, an extension or a well-known name (see
         // `path_of`): most words have none, and this is the reader's
         // busiest loop.
-        if !word.bytes().any(|c| c == b'/' || c == b'.')
-            && !NAMED_FILES.iter().any(|n| word.contains(n))
-        {
+        if !word.bytes().any(|c| c == b'/' || c == b'.') && !names_a_file(word) {
             continue;
         }
         let at = offset_in(line, word);
@@ -1037,12 +1039,15 @@ const ROLE_REACH: usize = 6;
 /// written.
 fn role_before(line: &str, at: usize, code: &[std::ops::Range<usize>]) -> PathRole {
     let before = &line[..at];
-    let mut words: Vec<(usize, &str)> = Vec::new();
-    for w in before.split(|c: char| js::is_ws(c)) {
-        if !w.is_empty() {
-            words.push((offset_in(before, w), w));
-        }
-    }
+    // Only the last ROLE_REACH words (and the one before `to`) matter; a
+    // line names many paths, so reading it whole for each is quadratic.
+    let mut words: Vec<(usize, &str)> = before
+        .rsplit(|c: char| js::is_ws(c))
+        .filter(|w| !w.is_empty())
+        .take(ROLE_REACH + 1)
+        .map(|w| (offset_in(before, w), w))
+        .collect();
+    words.reverse();
     let norm = |w: &str| {
         w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
             .to_ascii_lowercase()
@@ -1115,6 +1120,17 @@ const NAMED_FILES: &[&str] = &[
     "Jenkinsfile",
     "Vagrantfile",
 ];
+
+/// Whether a word with no folder and no extension holds one of
+/// [`NAMED_FILES`] (`README:`, `(Makefile)`, `Makefile:12`): its first run
+/// of letters and digits is the name.
+fn names_a_file(word: &str) -> bool {
+    let core = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let end = core
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(core.len());
+    NAMED_FILES.contains(&&core[..end])
+}
 
 /// The path `s` names, if it looks like one.
 fn path_of(s: &str, in_code: bool) -> Option<&str> {
