@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 use tower_lsp_server::ls_types::*;
@@ -128,9 +128,20 @@ fn batch(
     apply: impl Fn(Vec<(PathBuf, FsChange)>),
 ) {
     while let Ok(first) = rx.recv() {
+        if !matters(&first) {
+            continue;
+        }
         let mut raw = vec![first];
-        while let Ok(more) = rx.recv_timeout(Duration::from_millis(50)) {
-            raw.push(more);
+        let mut until = Instant::now() + QUIET;
+        while let Some(left) = until.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(more) if matters(&more) => {
+                    raw.push(more);
+                    until = Instant::now() + QUIET;
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
         }
         let rescan = raw.iter().any(|e| match e {
             Ok(e) => e.need_rescan(),
@@ -167,6 +178,21 @@ fn batch(
         }
         events.dedup();
         apply(events);
+    }
+}
+
+/// How long a batch waits for more changes after its last one.
+const QUIET: Duration = Duration::from_millis(50);
+
+/// Whether an event can change what the server knows. inotify reports
+/// every open of a watched file, and the server's own indexing opens each
+/// one: at 98,000 files those events, held until the batch ended, cost
+/// memory, and since a read went on extending the batch, a change made
+/// during indexing waited for all of it. They are dropped as they come.
+fn matters(event: &notify::Result<notify::Event>) -> bool {
+    match event {
+        Ok(e) => e.need_rescan() || !matches!(e.kind, notify::EventKind::Access(_)),
+        Err(_) => true,
     }
 }
 
@@ -313,6 +339,50 @@ mod tests {
         write(&root, ".kiro/specs/a/design.md");
         let n = settle(&batches, Duration::from_millis(500), Duration::from_secs(5));
         assert_eq!(n, 1, "one new file, {n} batches");
+    }
+
+    /// Files read without pause (an index of a large tree) must not hold
+    /// back a change made meanwhile: each open once extended the batch, so
+    /// the change waited until the reading stopped.
+    #[test]
+    fn a_change_is_seen_while_files_are_being_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        write(&root, "openspec/specs/a/spec.md");
+        let seen: Arc<Mutex<Vec<(PathBuf, FsChange)>>> = Arc::default();
+        let sink = seen.clone();
+        let _w = Fallback::start(std::slice::from_ref(&root), move |events| {
+            sink.lock().unwrap().extend(events);
+        })
+        .unwrap();
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = {
+            let stop = stop.clone();
+            let file = root.join("openspec/specs/a/spec.md");
+            std::thread::spawn(move || {
+                let start = std::time::Instant::now();
+                while !stop.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(10) {
+                    std::fs::read(&file).unwrap();
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            })
+        };
+        std::thread::sleep(Duration::from_millis(200));
+        write(&root, "openspec/specs/b/spec.md");
+        let new = root.join("openspec/specs/b/spec.md");
+        let deadline = std::time::Instant::now() + Duration::from_secs(3);
+        let found = loop {
+            if seen.lock().unwrap().iter().any(|(p, _)| *p == new) {
+                break true;
+            }
+            if std::time::Instant::now() > deadline {
+                break false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        stop.store(true, Ordering::SeqCst);
+        reader.join().unwrap();
+        assert!(found, "the new file was not announced while reads went on");
     }
 
     fn copy_tree(from: &Path, to: &Path) {
