@@ -173,3 +173,99 @@ where
         Box::pin(self.inner.call(req))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::json;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn frame(msg: serde_json::Value) -> Vec<u8> {
+        let body = msg.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    }
+
+    /// A client that declares configuration, watched-file registration and
+    /// progress but never answers the server's requests, then goes: every
+    /// task the session started ends with it. tower-lsp-server waits for an
+    /// answer for good, so a task waiting on one lived on with what it held
+    /// (the whole server state), once per session of a process serving
+    /// many (the fuzz target grew to its 4 GB limit).
+    #[test]
+    fn no_task_outlives_a_client_that_never_answered() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = dir.path().join("openspec/specs/cap/spec.md");
+        std::fs::create_dir_all(spec.parent().unwrap()).unwrap();
+        std::fs::write(&spec, "# cap\n\n## Requirements\n").unwrap();
+        let folder = format!("file://{}", dir.path().display());
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let (mut client, input) = tokio::io::duplex(1 << 16);
+            let (output, mut from_server) = tokio::io::duplex(1 << 16);
+            let server = tokio::spawn(super::serve(input, output));
+            let caps = json!({
+                "workspace": {"configuration": true,
+                    "didChangeWatchedFiles": {"dynamicRegistration": true}},
+                "window": {"workDoneProgress": true},
+            });
+            client
+                .write_all(&frame(
+                    json!({"jsonrpc": "2.0", "id": 0, "method": "initialize",
+                    "params": {"processId": null, "rootUri": folder, "capabilities": caps,
+                        "workspaceFolders": [{"uri": folder, "name": "w"}]}}),
+                ))
+                .await
+                .unwrap();
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            // Notifications before the answer to `initialize` are dropped.
+            while !String::from_utf8_lossy(&seen).contains("\"id\":0") {
+                let n = from_server.read(&mut buf).await.unwrap();
+                assert!(n > 0, "the server ended early");
+                seen.extend_from_slice(&buf[..n]);
+            }
+            client
+                .write_all(&frame(
+                    json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+                ))
+                .await
+                .unwrap();
+            let asked = [
+                "workspace/configuration",
+                "client/registerCapability",
+                "window/workDoneProgress/create",
+            ];
+            let all_asked = tokio::time::timeout(Duration::from_secs(10), async {
+                while !asked.iter().all(|m| {
+                    String::from_utf8_lossy(&seen).contains(&format!("\"method\":\"{m}\""))
+                }) {
+                    let n = from_server.read(&mut buf).await.unwrap();
+                    assert!(n > 0, "the server ended early");
+                    seen.extend_from_slice(&buf[..n]);
+                }
+            })
+            .await;
+            assert!(
+                all_asked.is_ok(),
+                "the server did not ask the client all of {asked:?}"
+            );
+            drop(client);
+            let status = tokio::time::timeout(Duration::from_secs(10), server).await;
+            assert!(status.is_ok(), "the server did not end with its input");
+            drop(from_server);
+            // Debounced work may still run briefly; nothing may wait on.
+            let metrics = tokio::runtime::Handle::current().metrics();
+            for _ in 0..50 {
+                if metrics.num_alive_tasks() == 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            assert_eq!(metrics.num_alive_tasks(), 0, "tasks outlived the session");
+        });
+    }
+}

@@ -21,16 +21,19 @@ pub struct Reporter {
 impl Reporter {
     /// Asks for the token and begins the progress with `title` and
     /// `message`, in the background.
-    pub fn start(client: Client, token: &str, title: &str, message: &str) -> Reporter {
+    pub fn start(
+        client: Client,
+        end: tokio::sync::watch::Receiver<bool>,
+        token: &str,
+        title: &str,
+        message: &str,
+    ) -> Reporter {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let token = NumberOrString::String(token.to_string());
         let (title, message) = (title.to_string(), message.to_string());
         tokio::spawn(async move {
-            if client
-                .create_work_done_progress(token.clone())
-                .await
-                .is_err()
-            {
+            let asked = client.create_work_done_progress(token.clone());
+            if !matches!(super::server::unless_ended(end, asked).await, Some(Ok(()))) {
                 return;
             }
             let p = client

@@ -44,6 +44,9 @@ pub struct Inner {
     watcher: Mutex<Option<watch::Fallback>>,
     /// Set by [`Backend::end`]: no watcher starts after it.
     ended: std::sync::atomic::AtomicBool,
+    /// Turns true at [`Backend::end`]: requests to the client still
+    /// unanswered are given up ([`unless_ended`]).
+    end: tokio::sync::watch::Sender<bool>,
     /// Roots found by opening a document before watching began: read only
     /// once it has (a file written between a read and the start of the
     /// watch would be seen by neither). `None` once watching has begun.
@@ -64,6 +67,21 @@ struct CancelOnDrop(Arc<Cancel>);
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
         self.0.request();
+    }
+}
+
+/// `request`, a request to the client, or `None` once the session has
+/// ended without its answer. tower-lsp-server waits for an answer for good,
+/// and a client that is gone never sends one: the task waiting would live
+/// on with what it holds (for most, the whole state), one per session in a
+/// process that serves many.
+pub async fn unless_ended<F: std::future::Future>(
+    mut end: tokio::sync::watch::Receiver<bool>,
+    request: F,
+) -> Option<F::Output> {
+    tokio::select! {
+        answer = request => Some(answer),
+        _ = end.wait_for(|ended| *ended) => None,
     }
 }
 
@@ -110,6 +128,7 @@ impl Backend {
             finding_roots: AtomicU64::new(0),
             watcher: Mutex::new(None),
             ended: std::sync::atomic::AtomicBool::new(false),
+            end: tokio::sync::watch::Sender::new(false),
             unwatched_roots: Mutex::new(Some(Vec::new())),
             counting: test_hooks(),
             finished: Arc::default(),
@@ -128,6 +147,7 @@ impl Backend {
     pub fn end(&self) {
         let mut w = self.0.watcher.lock().unwrap_or_else(|e| e.into_inner());
         self.0.ended.store(true, Ordering::SeqCst);
+        self.0.end.send_replace(true);
         w.take();
     }
 
@@ -394,15 +414,15 @@ impl Inner {
         }
         if refresh {
             // The client answers later; waiting here would hold the gate.
-            let client = self.client.clone();
+            let (client, end) = (self.client.clone(), self.end.subscribe());
             tokio::spawn(async move {
-                let _ = client.workspace_diagnostic_refresh().await;
+                let _ = unless_ended(end, client.workspace_diagnostic_refresh()).await;
             });
         }
         if self.with_state("code lens", code_lens::take_refresh) == Some(true) {
-            let client = self.client.clone();
+            let (client, end) = (self.client.clone(), self.end.subscribe());
             tokio::spawn(async move {
-                let _ = client.code_lens_refresh().await;
+                let _ = unless_ended(end, client.code_lens_refresh()).await;
             });
         }
         self.reparse_later(None);
@@ -464,6 +484,7 @@ impl Inner {
             let msg = "finding OpenSpec workspaces";
             super::progress::Reporter::start(
                 self.client.clone(),
+                self.end.subscribe(),
                 "specls/index",
                 "specls: indexing",
                 msg,
@@ -583,11 +604,8 @@ impl Inner {
             // slow to answer (or never answering) must not hold that up.
             let me = self.clone();
             tokio::spawn(async move {
-                if let Err(e) = me
-                    .client
-                    .register_capability(vec![watch::registration()])
-                    .await
-                {
+                let asked = me.client.register_capability(vec![watch::registration()]);
+                if let Some(Err(e)) = unless_ended(me.end.subscribe(), asked).await {
                     me.log(
                         MessageType::WARNING,
                         format!("specls: could not register file watching ({e}); watching with the file system instead"),
@@ -631,7 +649,8 @@ impl Inner {
             scope_uri: None,
             section: Some("specls".to_string()),
         }];
-        if let Ok(values) = self.client.configuration(items).await {
+        let asked = self.client.configuration(items);
+        if let Some(Ok(values)) = unless_ended(self.end.subscribe(), asked).await {
             // `null`: the client has no `specls` section (Helix answers so
             // when its settings are the initializationOptions themselves);
             // what initializationOptions said stands.
@@ -958,9 +977,9 @@ impl LanguageServer for Backend {
         })?;
         self.0.reparse_later(path_of(&uri));
         if refresh {
-            let client = self.0.client.clone();
+            let (client, end) = (self.0.client.clone(), self.0.end.subscribe());
             tokio::spawn(async move {
-                let _ = client.workspace_diagnostic_refresh().await;
+                let _ = unless_ended(end, client.workspace_diagnostic_refresh()).await;
             });
         }
         let report = match (items, result_id) {
@@ -998,9 +1017,9 @@ impl LanguageServer for Backend {
             (st.workspace_report(&params.previous_result_ids), refresh)
         })?;
         if refresh {
-            let client = self.0.client.clone();
+            let (client, end) = (self.0.client.clone(), self.0.end.subscribe());
             tokio::spawn(async move {
-                let _ = client.workspace_diagnostic_refresh().await;
+                let _ = unless_ended(end, client.workspace_diagnostic_refresh()).await;
             });
         }
         Ok(WorkspaceDiagnosticReportResult::Report(
