@@ -20,7 +20,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use replay::harness::{commit, env_usize, machine, ms, repo_root, specls_bin, stats};
-use replay::rpc::{file_uri, Incoming, Server};
+use replay::rpc::{file_uri, is_progress_end, Server};
 use replay::workload::Rng;
 use serde_json::{json, Value};
 
@@ -157,10 +157,6 @@ fn generate(root: &Path) -> Generated {
         files: CAPABILITIES + 2,
         bytes,
     }
-}
-
-fn is_progress_end(m: &Incoming) -> bool {
-    m.method() == Some("$/progress") && m.msg["params"]["value"]["kind"] == "end"
 }
 
 fn labels(v: &Value) -> Vec<&str> {

@@ -22,7 +22,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use replay::harness::{commit, env_usize, machine, repo_root, specls_bin, stats, Stats};
-use replay::rpc::{file_uri, Server};
+use replay::rpc::{file_uri, is_progress_end, pulled_codes, Server};
 use replay::workload::Rng;
 use serde_json::{json, Value};
 
@@ -40,10 +40,6 @@ fn capabilities() -> Value {
         "window": {"workDoneProgress": true},
         "workspace": {"workspaceFolders": true, "diagnostics": {"refreshSupport": true}}
     })
-}
-
-fn is_progress_end(m: &replay::rpc::Incoming) -> bool {
-    m.method() == Some("$/progress") && m.msg["params"]["value"]["kind"] == "end"
 }
 
 /// A server on `root`, indexed, ready for requests.
@@ -87,18 +83,6 @@ fn change(
             }]
         }),
     );
-}
-
-fn pulled_codes(m: &Value) -> Result<Vec<String>, String> {
-    let items = m["result"]["items"]
-        .as_array()
-        .ok_or_else(|| format!("not a full diagnostic report: {m}"))?;
-    let mut codes: Vec<String> = items
-        .iter()
-        .map(|d| d["code"].as_str().unwrap_or("?").to_string())
-        .collect();
-    codes.sort();
-    Ok(codes)
 }
 
 fn pull(s: &mut Server, uri: &str) -> Result<Vec<String>, String> {

@@ -19,7 +19,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use replay::harness::{commit, env_usize, machine, ms, repo_root, specls_bin, stats, Stats};
-use replay::rpc::{file_uri, memory_kib, Server};
+use replay::rpc::{file_uri, is_progress_end, memory_kib, pulled_codes, Server};
 use replay::workload::{self, Rng, BIG_REL};
 use serde_json::{json, Value};
 
@@ -120,23 +120,6 @@ fn push_capabilities() -> Value {
         "window": {"workDoneProgress": true},
         "workspace": {"workspaceFolders": true}
     })
-}
-
-fn is_progress_end(m: &replay::rpc::Incoming) -> bool {
-    m.method() == Some("$/progress") && m.msg["params"]["value"]["kind"] == "end"
-}
-
-/// The codes of a pull response's items, sorted.
-fn pulled_codes(m: &Value) -> Result<Vec<String>, String> {
-    let items = m["result"]["items"]
-        .as_array()
-        .ok_or_else(|| format!("not a full diagnostic report: {m}"))?;
-    let mut codes: Vec<String> = items
-        .iter()
-        .map(|d| d["code"].as_str().unwrap_or("?").to_string())
-        .collect();
-    codes.sort();
-    Ok(codes)
 }
 
 struct NavFigures {

@@ -417,3 +417,21 @@ pub fn memory_kib(pid: u32) -> Option<(u64, u64)> {
     };
     Some((field("VmRSS:")?, field("VmHWM:")?))
 }
+
+/// Whether `m` ends a work-done progress (the server's index is read).
+pub fn is_progress_end(m: &Incoming) -> bool {
+    m.method() == Some("$/progress") && m.msg["params"]["value"]["kind"] == "end"
+}
+
+/// The codes of a pull response's items, sorted.
+pub fn pulled_codes(m: &Value) -> Result<Vec<String>, String> {
+    let items = m["result"]["items"]
+        .as_array()
+        .ok_or_else(|| format!("not a full diagnostic report: {m}"))?;
+    let mut codes: Vec<String> = items
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("?").to_string())
+        .collect();
+    codes.sort();
+    Ok(codes)
+}
