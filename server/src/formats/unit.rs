@@ -151,14 +151,12 @@ impl Index {
 
 /// The shared rules over one unit's files, in file then position order.
 pub fn check_unit(files: &[UnitFile]) -> Vec<Finding> {
-    let docs: Vec<&Document> = files.iter().map(|f| f.doc).collect();
-    let ix = Index::build(&docs);
     let mut out = Vec::new();
     for (f, file) in files.iter().enumerate() {
         duplicate_tasks(f, file, &mut out);
         scenarios(f, file.doc, &mut out);
     }
-    dependencies(files, &ix, &mut out);
+    dependencies(files, &mut out);
     out.sort_by(|a, b| (a.file, a.span, a.code).cmp(&(b.file, b.span, b.code)));
     out
 }
@@ -228,7 +226,23 @@ fn scenarios(f: usize, doc: &Document, out: &mut Vec<Finding>) {
     }
 }
 
-fn dependencies(files: &[UnitFile], ix: &Index, out: &mut Vec<Finding>) {
+/// Each task id of the unit and where it is defined, the first definition
+/// winning as in [`Index`]: all the dependency rules need, borrowed from
+/// the documents, so that a keystroke's re-check copies no id.
+fn task_ids<'a>(files: &[UnitFile<'a>]) -> HashMap<&'a str, (usize, usize)> {
+    let mut ids = HashMap::default();
+    for (f, file) in files.iter().enumerate() {
+        for (k, t) in file.doc.tasks.iter().enumerate() {
+            if let (Some(id), Some(_)) = (&t.id, t.id_span) {
+                ids.entry(id.as_str()).or_insert((f, k));
+            }
+        }
+    }
+    ids
+}
+
+fn dependencies(files: &[UnitFile], out: &mut Vec<Finding>) {
+    let tasks = task_ids(files);
     // Every task of the unit numbered in file order, for the graph.
     let mut base = Vec::with_capacity(files.len());
     let mut n = 0;
@@ -241,8 +255,16 @@ fn dependencies(files: &[UnitFile], ix: &Index, out: &mut Vec<Finding>) {
         let f = base.partition_point(|&b| b <= v) - 1;
         (f, &files[f].doc.tasks[v - base[f]])
     };
-    let mut ids: Vec<&str> = ix.task_ids().collect();
-    ids.sort_unstable();
+    // The ids suggestions are drawn from, sorted so that ties go the same
+    // way every time; only an unknown dependency needs them.
+    let sorted_ids = std::cell::OnceCell::new();
+    let ids = || {
+        sorted_ids.get_or_init(|| {
+            let mut ids: Vec<&str> = tasks.keys().copied().collect();
+            ids.sort_unstable();
+            ids
+        })
+    };
     // Edges task → task, with the file and span of the reference that makes
     // them.
     let mut edges: Vec<Vec<(usize, usize, Span)>> = vec![Vec::new(); n];
@@ -250,7 +272,7 @@ fn dependencies(files: &[UnitFile], ix: &Index, out: &mut Vec<Finding>) {
         for (k, t) in file.doc.tasks.iter().enumerate() {
             let from = node((f, k));
             for d in &t.dependencies {
-                let Some(to) = ix.task(&d.id) else {
+                let Some(&to) = tasks.get(d.id.as_str()) else {
                     out.push(Finding::new(
                         Code::TasksUnknownDependency,
                         f,
@@ -263,7 +285,8 @@ fn dependencies(files: &[UnitFile], ix: &Index, out: &mut Vec<Finding>) {
                             // is not what anybody meant.
                             did_you_mean(
                                 &d.id,
-                                ids.iter()
+                                ids()
+                                    .iter()
                                     .copied()
                                     .filter(|&id| Some(id) != t.id.as_deref())
                             )
