@@ -81,6 +81,9 @@ pub enum PhaseKind {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Phase {
+    /// An id dependencies may name (OpenSpec's `## 2. Setup`): depending on
+    /// it depends on each of its tasks. Spec Kit and Kiro phases have none.
+    pub id: Option<String>,
     pub title: Span,
     pub heading: Span,
     pub kind: PhaseKind,

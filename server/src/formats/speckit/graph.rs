@@ -94,6 +94,7 @@ pub fn tasks(t: &TaskFile) -> Document {
     let mut doc = Document::default();
     for p in &t.phases {
         doc.phases.push(Phase {
+            id: None,
             title: p.title,
             heading: p.heading,
             kind: match &p.kind {
