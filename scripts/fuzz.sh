@@ -60,14 +60,14 @@ for t in "${targets[@]}"; do
   # (the opening and closing tests look for leaks instead). Its coverage varies from run to run (threads), which made
   # the entropic scheduler's rare-feature bookkeeping take 96% of the
   # time; and AddressSanitizer's allocation stacks cost a third more.
-  # Its sessions, each a whole server on a tokio runtime, then spent a
-  # quarter of their time in the comparison callbacks of trace-compares:
-  # it is built without them (in a target directory of its own, so that
-  # the other targets' builds stay as they are), and a dictionary gives it
-  # the tokens those comparisons would have taught it. Stack-use-after-return
-  # detection, which cost 7% more, is off: its code is Rust (tree-sitter's C
-  # is not instrumented), where a reference cannot outlive its frame.
-  # NEW_FUNC lines, which the filter below drops anyway, are not symbolized.
+  # A fifth of its CPU time then went to the comparison callbacks of
+  # trace-compares (each session runs a whole server): it is built without
+  # them, in a target directory of its own so that the other targets'
+  # builds stay as they are, and a dictionary gives it the tokens those
+  # comparisons taught it. Stack-use-after-return detection, which cost 7%
+  # more, is off: its code is Rust (tree-sitter's C is not instrumented),
+  # where a reference cannot outlive its frame. NEW_FUNC lines, which the
+  # filter below drops anyway, are not symbolized.
   build=()
   extra=()
   asan="${ASAN_OPTIONS:-}"
