@@ -925,7 +925,7 @@ mod tests {
     }
 
     fn ws_text(host: &Host, rel: &str) -> String {
-        host.roots()[0].ws.file(rel).unwrap().text.clone()
+        host.roots()[0].ws.file(rel).unwrap().text().to_string()
     }
 
     #[test]
@@ -1142,14 +1142,14 @@ mod tests {
 
         assert_eq!(before.version(&p), Some(1));
         assert_eq!(before.doc(&p).unwrap().doc.text(), SPEC_TEXT);
-        assert_eq!(before.ws(0).unwrap().file(SPEC).unwrap().text, SPEC_TEXT);
+        assert_eq!(before.ws(0).unwrap().file(SPEC).unwrap().text(), SPEC_TEXT);
         assert_eq!(after.version(&p), Some(2));
         assert!(after
             .ws(0)
             .unwrap()
             .file(SPEC)
             .unwrap()
-            .text
+            .text()
             .contains("Entry is taken"));
 
         // The task's acceptance link leads to the scenario in the old

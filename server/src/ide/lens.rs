@@ -513,7 +513,7 @@ mod robustness {
         ));
         let rels: Vec<String> = ws.files.iter().map(|f| f.rel.clone()).collect();
         for rel in rels.iter().map(String::as_str).chain(["", "nope.md"]) {
-            let text = ws.file(rel).map_or("", |f| f.text.as_str());
+            let text = ws.file(rel).map_or("", |f| f.text());
             let valid = |s: Span, what: &str| {
                 let t = text.get(s.range());
                 assert!(t.is_some(), "{what} {s:?} in {rel}");
