@@ -765,7 +765,8 @@ impl Host {
     /// Lets go of the text of closed files, in every root whose workspace
     /// no reader holds (a snapshot keeps what it read until it goes, and
     /// the next call lets it go): the index keeps summaries, and text is
-    /// read back when needed.
+    /// read back when needed. The other files of an open document's unit
+    /// keep theirs, or each keystroke would read them back.
     pub fn release_texts(&mut self) {
         if !self.roots.iter().any(|r| r.ws.may_hold_text()) {
             return;
@@ -778,9 +779,13 @@ impl Host {
             // Nobody but the host holds it, and it is cheap to take again.
             self.snapshot = None;
         }
-        for root in &mut self.roots {
+        for (i, root) in self.roots.iter_mut().enumerate() {
+            let open: Vec<Unit> = (self.docs.values())
+                .filter_map(|d| d.place.as_ref().filter(|p| p.root == i))
+                .map(|p| root.ws.unit_of(&p.rel))
+                .collect();
             if let Some(ws) = Arc::get_mut(&mut root.ws) {
-                ws.release_texts();
+                ws.release_texts_except(&open);
             }
         }
     }
@@ -1102,15 +1107,25 @@ mod tests {
         assert_eq!(ws.file(SPEC).unwrap().text(), SPEC_TEXT);
         drop(snap);
 
-        // An edit to the open tasks re-checks its change, reading the
-        // closed proposal back; afterwards only the open document holds
-        // its text.
+        // An edit to the open tasks re-checks its change.
         let p = path(&host, TASKS);
         host.open(p.clone(), TASKS_TEXT.to_string(), 1);
         let ch = replace(&host, &p, "1.1 Export", "1.1 Send");
         host.change(&p, 2, vec![ch]).unwrap();
+        // The change's other files stay read while one of them is open:
+        // the next keystroke checks them again. A closed spec goes.
+        let proposal = "openspec/changes/add-export/proposal.md";
+        let snap = host.snapshot();
+        for rel in [proposal, SPEC] {
+            assert!(!snap.ws(0).unwrap().file(rel).unwrap().text().is_empty());
+        }
+        drop(snap);
         host.recheck();
-        assert_eq!(holding(&host), [TASKS]);
+        assert_eq!(holding(&host), [proposal, TASKS]);
+        assert_eq!(diags(&host), diags(&held));
+        host.close(&p);
+        host.recheck();
+        assert_eq!(holding(&host), Vec::<String>::new());
         assert_eq!(diags(&host), diags(&held));
     }
 
