@@ -257,3 +257,42 @@ fn incremental_updates_equal_a_fresh_read() {
     );
     assert!(sequences >= 6 * 10, "{sequences}");
 }
+
+/// The same for Spec Kit task lists, whose summaries (the reader's, the
+/// shared shape and the headings) are spliced after an edit within a line:
+/// a spread of the Spec Kit corpus's tasks.md files.
+#[test]
+fn incremental_updates_of_speckit_task_lists_equal_a_fresh_read() {
+    let Some(corpus) = common::corpus_speckit() else {
+        return;
+    };
+    let mut lists = Vec::new();
+    let mut trees: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    trees.sort();
+    for tree in trees {
+        for e in specls::formats::speckit::root::walk(&tree) {
+            if !e.dir && e.path.ends_with("tasks.md") {
+                let bytes = std::fs::read(tree.join(&e.path)).unwrap();
+                lists.push(String::from_utf8_lossy(&bytes).into_owned());
+            }
+        }
+    }
+    assert!(lists.len() >= 100, "{} task lists", lists.len());
+    let stride = lists.len().div_ceil(40);
+    let mut edits = 0;
+    for (k, text) in lists.iter().enumerate().step_by(stride) {
+        for (v, variant) in [text.clone(), text.replace('\n', "\r\n")]
+            .iter()
+            .enumerate()
+        {
+            let seed = (k * 2 + v) as u64 + 7;
+            edits += replay("specs/001-x/tasks.md", variant, Encoding::Utf16, seed, 24);
+        }
+    }
+    assert!(edits >= 24 * 2 * 30, "{edits}");
+}

@@ -656,10 +656,11 @@ fn main() {
             });
         }
         if let Some(req) = largest_file(&tree, "requirements.md", "WHEN") {
-            let typed = typed_after(&req, ". WHEN ", 60)
-                .into_iter()
-                .map(|t| if t.is_empty() { t } else { format!("WHEN {t}") })
-                .collect();
+            // The clause is offered while its keyword is typed (a single
+            // word after the number); once a space follows, it is prose.
+            let typed = ["", "W", "WH", "WHE", "WHEN", "I", "IF", "WHI", "T", "TH"]
+                .map(String::from)
+                .to_vec();
             cases.push(Case {
                 what: "Kiro EARS clauses at a criterion",
                 file: req,

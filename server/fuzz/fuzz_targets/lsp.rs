@@ -503,8 +503,9 @@ const PROBE_ID: u64 = 1_000;
 fn probes() -> Vec<u8> {
     let mut out = Vec::new();
     // Liveness: a spec no message of the session names, opened now and
-    // outlined. It needs only the open documents, not the workspace read
-    // from disk, so the session need not wait for that.
+    // outlined. The server answers an outline once what the spec's
+    // diagnostics depend on (the main specs) is read, so this also checks
+    // that the session's read of the workspace ends.
     let probe = format!("file://{}/{PROBE}", root().display());
     let text = FILES.iter().find(|(p, _)| *p == PROBE).unwrap().1;
     send(

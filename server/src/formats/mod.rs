@@ -1,6 +1,6 @@
-//! Readers for the spec formats besides OpenSpec's own (whose reader is still
-//! `model`), and the format-neutral shape every reader hands to the shared
-//! engine.
+//! Readers for the spec formats besides OpenSpec's own (whose reader is
+//! `model`, mapped into the shape in `openspec`), and the format-neutral
+//! shape every reader hands to the shared engine.
 //!
 //! Each format has a reader that turns one file's text into a rich,
 //! format-specific summary (what its own rules and editor features need), and
@@ -13,6 +13,7 @@
 //! how a new format plugs in.
 
 pub mod kiro;
+pub mod openspec;
 pub mod shape;
 pub mod speckit;
 pub mod unit;

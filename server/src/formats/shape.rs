@@ -81,6 +81,9 @@ pub enum PhaseKind {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Phase {
+    /// An id dependencies may name (OpenSpec's `## 2. Setup`): depending on
+    /// it depends on each of its tasks. Spec Kit and Kiro phases have none.
+    pub id: Option<String>,
     pub title: Span,
     pub heading: Span,
     pub kind: PhaseKind,
@@ -147,4 +150,50 @@ pub struct Document {
     pub tasks: Vec<Task>,
     /// References outside tasks (a plan's or a checklist's citations).
     pub references: Vec<Reference>,
+}
+
+impl Document {
+    /// Moves every span that starts at or after `from` by `bytes`: what an
+    /// edit before them, within one line, does to a document whose lines
+    /// keep their numbers.
+    pub fn shift(&mut self, from: u32, bytes: i64) {
+        let sp = |s: &mut Span| {
+            if s.start >= from {
+                s.shift(bytes)
+            }
+        };
+        for r in &mut self.requirements {
+            sp(&mut r.id_span);
+            if let Some(t) = &mut r.title {
+                sp(t);
+            }
+            sp(&mut r.text);
+            sp(&mut r.span);
+        }
+        for s in &mut self.scenarios {
+            sp(&mut s.span);
+            for step in &mut s.steps {
+                sp(&mut step.keyword_span);
+                sp(&mut step.text_span);
+            }
+        }
+        for p in &mut self.phases {
+            sp(&mut p.title);
+            sp(&mut p.heading);
+        }
+        for t in &mut self.tasks {
+            if let Some(s) = &mut t.id_span {
+                sp(s);
+            }
+            sp(&mut t.checkbox);
+            sp(&mut t.span);
+            sp(&mut t.description);
+            for r in t.dependencies.iter_mut().chain(&mut t.links) {
+                sp(&mut r.span);
+            }
+        }
+        for r in &mut self.references {
+            sp(&mut r.span);
+        }
+    }
 }

@@ -151,14 +151,12 @@ impl Index {
 
 /// The shared rules over one unit's files, in file then position order.
 pub fn check_unit(files: &[UnitFile]) -> Vec<Finding> {
-    let docs: Vec<&Document> = files.iter().map(|f| f.doc).collect();
-    let ix = Index::build(&docs);
     let mut out = Vec::new();
     for (f, file) in files.iter().enumerate() {
         duplicate_tasks(f, file, &mut out);
         scenarios(f, file.doc, &mut out);
     }
-    dependencies(files, &ix, &mut out);
+    out.extend(check_dependencies(files, false));
     out.sort_by(|a, b| (a.file, a.span, a.code).cmp(&(b.file, b.span, b.code)));
     out
 }
@@ -228,7 +226,58 @@ fn scenarios(f: usize, doc: &Document, out: &mut Vec<Finding>) {
     }
 }
 
-fn dependencies(files: &[UnitFile], ix: &Index, out: &mut Vec<Finding>) {
+/// Each task id of the unit and where it is defined, the first definition
+/// winning as in [`Index`], and the ids in file order (each once): all the
+/// dependency rules need, borrowed from the documents, so that a
+/// keystroke's re-check copies no id.
+fn task_ids<'a>(files: &[UnitFile<'a>]) -> (HashMap<&'a str, (usize, usize)>, Vec<&'a str>) {
+    let mut ids = HashMap::default();
+    let mut order = Vec::new();
+    for (f, file) in files.iter().enumerate() {
+        for (k, t) in file.doc.tasks.iter().enumerate() {
+            if let (Some(id), Some(_)) = (&t.id, t.id_span) {
+                ids.entry(id.as_str()).or_insert_with(|| {
+                    order.push(id.as_str());
+                    (f, k)
+                });
+            }
+        }
+    }
+    (ids, order)
+}
+
+/// The tasks of each phase id (OpenSpec's groups), by id.
+fn group_members<'a>(files: &[UnitFile<'a>]) -> HashMap<&'a str, Vec<(usize, usize)>> {
+    let mut out: HashMap<&str, Vec<(usize, usize)>> = HashMap::default();
+    for (f, file) in files.iter().enumerate() {
+        for (k, t) in file.doc.tasks.iter().enumerate() {
+            let id = t
+                .phase
+                .and_then(|p| file.doc.phases.get(p))
+                .and_then(|p| p.id.as_deref());
+            if let Some(id) = id {
+                out.entry(id).or_default().push((f, k));
+            }
+        }
+    }
+    out
+}
+
+/// Dependencies between one unit's tasks: `tasks/unknown-dependency`,
+/// `tasks/done-before-dependency` and `tasks/dependency-cycle`, for every
+/// format (an OpenSpec task list is a unit of one file, through
+/// [`openspec::tasks`](super::openspec::tasks)). With `groups`, an id no
+/// task has may name a phase (an OpenSpec group): the task then depends on
+/// each task of it but itself.
+pub fn check_dependencies(files: &[UnitFile], groups: bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let (tasks, ids) = task_ids(files);
+    let members = if groups {
+        group_members(files)
+    } else {
+        HashMap::default()
+    };
+    let unknown = if groups { "task or group" } else { "task" };
     // Every task of the unit numbered in file order, for the graph.
     let mut base = Vec::with_capacity(files.len());
     let mut n = 0;
@@ -241,8 +290,6 @@ fn dependencies(files: &[UnitFile], ix: &Index, out: &mut Vec<Finding>) {
         let f = base.partition_point(|&b| b <= v) - 1;
         (f, &files[f].doc.tasks[v - base[f]])
     };
-    let mut ids: Vec<&str> = ix.task_ids().collect();
-    ids.sort_unstable();
     // Edges task → task, with the file and span of the reference that makes
     // them.
     let mut edges: Vec<Vec<(usize, usize, Span)>> = vec![Vec::new(); n];
@@ -250,38 +297,48 @@ fn dependencies(files: &[UnitFile], ix: &Index, out: &mut Vec<Finding>) {
         for (k, t) in file.doc.tasks.iter().enumerate() {
             let from = node((f, k));
             for d in &t.dependencies {
-                let Some(to) = ix.task(&d.id) else {
-                    out.push(Finding::new(
-                        Code::TasksUnknownDependency,
-                        f,
-                        d.span,
-                        format!(
-                            "Task {} depends on \"{}\", but no task has that id.{}",
-                            label(file, t),
-                            d.id,
-                            // Never the task's own id: depending on itself
-                            // is not what anybody meant.
-                            did_you_mean(
-                                &d.id,
-                                ids.iter()
-                                    .copied()
-                                    .filter(|&id| Some(id) != t.id.as_deref())
-                            )
-                        ),
-                    ));
-                    continue;
+                let targets: Vec<usize> = match tasks.get(d.id.as_str()) {
+                    Some(&to) => vec![node(to)],
+                    None => {
+                        match members.get(d.id.as_str()) {
+                            // A group dependency does not make a task depend
+                            // on itself.
+                            Some(m) => m.iter().map(|&x| node(x)).filter(|&v| v != from).collect(),
+                            None => {
+                                out.push(Finding::new(
+                                Code::TasksUnknownDependency,
+                                f,
+                                d.span,
+                                format!(
+                                    "Task {} depends on \"{}\", but no {unknown} has that id.{}",
+                                    label(file, t),
+                                    d.id,
+                                    // Never the task's own id: depending on
+                                    // itself is not what anybody meant.
+                                    did_you_mean(
+                                        &d.id,
+                                        ids.iter().copied().filter(|&id| Some(id) != t.id.as_deref())
+                                    )
+                                ),
+                            ));
+                                continue;
+                            }
+                        }
+                    }
                 };
-                let to_node = node(to);
-                edges[from].push((to_node, f, d.span));
-                let (tf, dep) = task_at(to_node);
-                if to_node != from && t.state == TaskState::Done && dep.state != TaskState::Done {
-                    let (a, b) = (label(file, t), label(&files[tf], dep));
-                    out.push(Finding::new(
-                        Code::TasksDoneBeforeDependency,
-                        f,
-                        d.span,
-                        format!("Task {a} is checked, but the task it depends on, {b}, is not. Uncheck {a} or finish {b} first."),
-                    ));
+                for to_node in targets {
+                    edges[from].push((to_node, f, d.span));
+                    let (tf, dep) = task_at(to_node);
+                    if to_node != from && t.state == TaskState::Done && dep.state != TaskState::Done
+                    {
+                        let (a, b) = (label(file, t), label(&files[tf], dep));
+                        out.push(Finding::new(
+                            Code::TasksDoneBeforeDependency,
+                            f,
+                            d.span,
+                            format!("Task {a} is checked, but the task it depends on, {b}, is not. Uncheck {a} or finish {b} first."),
+                        ));
+                    }
                 }
             }
         }
@@ -316,6 +373,7 @@ fn dependencies(files: &[UnitFile], ix: &Index, out: &mut Vec<Finding>) {
             }
         }
     }
+    out
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use rustc_hash::FxHashMap;
 use super::and_list;
 use super::element::{conflicting_changes, req_sites, ReqSite, Role};
 use super::shaped;
+use crate::formats::openspec;
 use crate::formats::shape::{self, RequirementKind, TaskState};
 use crate::model::tasks::TaskList;
 use crate::model::Span;
@@ -45,7 +46,7 @@ pub fn code_lenses(ws: &Workspace, rel: &str) -> Vec<Lens> {
         return Vec::new();
     };
     match (&file.kind, &file.summary) {
-        (FileKind::Tasks { .. }, Summary::Tasks(tasks)) => task_lenses(tasks),
+        (FileKind::Tasks { .. }, Summary::Tasks(tasks)) => task_lenses(tasks, file.text()),
         (FileKind::DeltaSpec { change, .. }, Summary::Delta(_)) if !change.archived => {
             coverage_lenses(ws, change, file)
         }
@@ -117,22 +118,7 @@ fn shaped_lenses(unit: &shaped::Unit, at: usize) -> Vec<Lens> {
             action: None,
         });
     }
-    let mut phases = vec![(0, 0); doc.phases.len()];
-    for t in &doc.tasks {
-        if let Some(p) = t.phase.and_then(|p| phases.get_mut(p)) {
-            p.0 += usize::from(t.state == TaskState::Done);
-            p.1 += 1;
-        }
-    }
-    for (p, (done, all)) in doc.phases.iter().zip(phases) {
-        if all > 0 {
-            out.push(Lens {
-                span: p.heading,
-                title: format!("{done}/{all} done"),
-                action: None,
-            });
-        }
-    }
+    phase_progress(doc, &mut out);
     let mut subs = vec![(0, 0); doc.tasks.len()];
     for c in &doc.tasks {
         if let Some(s) = c.parent.and_then(|p| subs.get_mut(p)) {
@@ -153,7 +139,7 @@ fn shaped_lenses(unit: &shaped::Unit, at: usize) -> Vec<Lens> {
     out
 }
 
-fn task_lenses(tasks: &TaskList) -> Vec<Lens> {
+fn task_lenses(tasks: &TaskList, text: &str) -> Vec<Lens> {
     let mut out = Vec::new();
     // The graph lens goes on the first numbered or lettered group, else on
     // the first group, else on the first heading.
@@ -171,23 +157,29 @@ fn task_lenses(tasks: &TaskList) -> Vec<Lens> {
             action: Some(LensAction::ShowTaskGraph),
         });
     }
-    let mut progress = vec![(0, 0); tasks.groups.len()];
-    for t in &tasks.tasks {
-        if let Some(g) = t.group {
-            progress[g].0 += usize::from(t.done);
-            progress[g].1 += 1;
+    phase_progress(&openspec::tasks(tasks, text), &mut out);
+    out
+}
+
+/// Above each phase (an OpenSpec group) that holds tasks, how many of them
+/// are done: the same lens for every format.
+fn phase_progress(doc: &shape::Document, out: &mut Vec<Lens>) {
+    let mut phases = vec![(0, 0); doc.phases.len()];
+    for t in &doc.tasks {
+        if let Some(p) = t.phase.and_then(|p| phases.get_mut(p)) {
+            p.0 += usize::from(t.state == TaskState::Done);
+            p.1 += 1;
         }
     }
-    for (g, (done, all)) in tasks.groups.iter().zip(progress) {
+    for (p, (done, all)) in doc.phases.iter().zip(phases) {
         if all > 0 {
             out.push(Lens {
-                span: g.heading,
+                span: p.heading,
                 title: format!("{done}/{all} done"),
                 action: None,
             });
         }
     }
-    out
 }
 
 /// The tasks file of a change.

@@ -17,20 +17,7 @@ use super::reader::{self, SectionTree};
 use super::spec::schema_requirement;
 use super::{MainSpec, Span};
 use crate::syntax::{js, Doc};
-
-/// The lines an edit changed: the same start in both texts, and the ends
-/// in the old and the new text (each just past a line feed, or the end).
-struct Region {
-    start: usize,
-    old_end: usize,
-    new_end: usize,
-}
-
-impl Region {
-    fn delta(&self) -> i64 {
-        self.new_end as i64 - self.old_end as i64
-    }
-}
+use crate::text::diff::{changed_lines, line_feeds, Region};
 
 impl MainSpec {
     /// The summary of `new`, given that `self` is the summary of `old`:
@@ -200,60 +187,6 @@ fn read_block<T>(new: &str, extent: Span, delta: i64, f: impl FnOnce(&Doc) -> T)
         doc.lines.pop();
     }
     Some(f(&doc))
-}
-
-/// The whole lines that differ between `old` and `new`, when they are
-/// separated by line feeds alone or CRLF (a lone CR also ends a line, and
-/// is left to the full reader).
-fn changed_lines(old: &str, new: &str) -> Option<Region> {
-    let (a, b) = (old.as_bytes(), new.as_bytes());
-    let prefix = common_prefix(a, b);
-    let most = a.len().min(b.len()) - prefix;
-    let suffix = common_suffix(a, b).min(most);
-    let start = memchr::memrchr(b'\n', &a[..prefix])? + 1;
-    let tail = a.len() - suffix;
-    let old_end = memchr::memchr(b'\n', &a[tail..]).map_or(a.len(), |i| tail + i + 1);
-    let new_end = old_end + b.len() - a.len();
-    let lone_cr = |t: &[u8]| memchr::memchr_iter(b'\r', t).any(|i| t.get(i + 1) != Some(&b'\n'));
-    if lone_cr(&a[start..old_end]) || lone_cr(&b[start..new_end]) {
-        return None;
-    }
-    Some(Region {
-        start,
-        old_end,
-        new_end,
-    })
-}
-
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    const CHUNK: usize = 64;
-    let n = a.len().min(b.len());
-    let mut i = 0;
-    while i + CHUNK <= n && a[i..i + CHUNK] == b[i..i + CHUNK] {
-        i += CHUNK;
-    }
-    while i < n && a[i] == b[i] {
-        i += 1;
-    }
-    i
-}
-
-fn common_suffix(a: &[u8], b: &[u8]) -> usize {
-    const CHUNK: usize = 64;
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
-    let mut i = 0;
-    while i + CHUNK <= n && a[n - i - CHUNK..n - i] == b[n - i - CHUNK..n - i] {
-        i += CHUNK;
-    }
-    while i < n && a[n - i - 1] == b[n - i - 1] {
-        i += 1;
-    }
-    i
-}
-
-fn line_feeds(s: &str) -> usize {
-    memchr::memchr_iter(b'\n', s.as_bytes()).count()
 }
 
 /// Whether none of `text`'s lines can be structure: a heading (or anything

@@ -67,7 +67,7 @@ pub fn summary(code: Code) -> &'static str {
         Code::SpeckitUnknownRequirement => "An `FR-`/`SC-` reference (tasks, checklists' `[Spec §FR-001]`, plan) naming no requirement of the feature's spec.md.",
         Code::SpeckitUncoveredRequirement => "An FR that no task cites, in a tasks.md that cites FR ids at all.",
         Code::SpeckitUnknownStory => "A `[USn]` label naming no user story of spec.md (when spec.md has per-story headings).",
-        Code::SpeckitMissingStoryLabel => "A task in a `User Story N` phase without a `[USn]` label (not when the file has no story phases, as in the old template).",
+        Code::SpeckitMissingStoryLabel => "A task in a `User Story N` phase without a `[USn]` label (not when the file has no story phases, as in the old template, nor for a gate that only runs or verifies, such as `Run the US1 tests`).",
         Code::SpeckitForbiddenStoryLabel => "A `[USn]` label in a Setup, Foundational or Polish phase.",
         Code::SpeckitStoryLabelMismatch => "`[USm]` on a task in the phase of user story n ≠ m.",
         Code::SpeckitStoryWithoutTasks => "A user story with no task labelled for it, when tasks.md exists.",

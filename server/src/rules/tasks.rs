@@ -6,10 +6,9 @@ use std::collections::HashSet;
 use rustc_hash::FxHashSet;
 
 use super::{Code, Scope, Sink};
+use crate::formats::openspec;
+use crate::formats::unit::{check_dependencies as check_dependencies_of, UnitFile};
 use crate::model::tasks::{Numbering, Task, TaskList};
-use crate::model::Span;
-use crate::text::nearest::did_you_mean;
-use crate::workspace::graph::strongly_connected;
 use crate::workspace::links::{LinkResolver, Target};
 use crate::workspace::{ChangeRef, FileKind, Summary, Workspace};
 
@@ -53,96 +52,19 @@ fn check_openspec_lints(tasks: &TaskList, path: &str, sink: &mut Sink) {
     }
 }
 
-/// Tasks a dependency id stands for: the task, or every task of a group.
-fn targets(tasks: &TaskList, id: &str) -> Vec<usize> {
-    if let Some(i) = tasks.tasks.iter().position(|t| t.id.as_deref() == Some(id)) {
-        return vec![i];
-    }
-    tasks
-        .tasks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.group.and_then(|g| tasks.groups[g].id.as_deref()) == Some(id))
-        .map(|(i, _)| i)
-        .collect()
-}
-
 fn label(t: &Task, text: &str) -> String {
     t.id.clone()
         .unwrap_or_else(|| t.description(text).chars().take(40).collect())
 }
 
+/// Dependencies and cycles are checked once for every format, over the
+/// shared shape: the task list is a unit of one file whose groups
+/// dependencies may name.
 fn check_dependencies(tasks: &TaskList, text: &str, path: &str, sink: &mut Sink) {
-    let ids: Vec<&str> = tasks.tasks.iter().filter_map(|t| t.id.as_deref()).collect();
-    // Edges task → task, with the span of the reference that makes them.
-    let mut edges: Vec<Vec<(usize, Span)>> = vec![Vec::new(); tasks.tasks.len()];
-    for (i, t) in tasks.tasks.iter().enumerate() {
-        for dep in &t.deps {
-            let to = targets(tasks, &dep.id);
-            if to.is_empty() {
-                sink.push(
-                    Code::TasksUnknownDependency,
-                    path,
-                    dep.span,
-                    format!(
-                        "Task {} depends on \"{}\", but no task or group has that id.{}",
-                        label(t, text),
-                        dep.id,
-                        // Never the task's own id: depending on itself is
-                        // not what anybody meant.
-                        did_you_mean(
-                            &dep.id,
-                            ids.iter()
-                                .copied()
-                                .filter(|&id| Some(id) != t.id.as_deref())
-                        )
-                    ),
-                );
-                continue;
-            }
-            for &j in to.iter().filter(|&&j| j != i || to.len() == 1) {
-                // A group dependency does not make a task depend on itself.
-                if j == i && tasks.tasks[i].id.as_deref() != Some(dep.id.as_str()) {
-                    continue;
-                }
-                edges[i].push((j, dep.span));
-                if t.done && !tasks.tasks[j].done && j != i {
-                    sink.push(
-                        Code::TasksDoneBeforeDependency,
-                        path,
-                        dep.span,
-                        format!("Task {} is checked, but the task it depends on, {}, is not. Uncheck {} or finish {} first.", label(t, text), label(&tasks.tasks[j], text), label(t, text), label(&tasks.tasks[j], text)),
-                    );
-                }
-            }
-        }
-    }
-    for scc in strongly_connected(edges.len(), |v, k| edges[v].get(k).map(|&(w, _)| w)) {
-        let members: HashSet<usize> = scc.iter().copied().collect();
-        let cyclic = scc.len() > 1 || edges[scc[0]].iter().any(|(j, _)| *j == scc[0]);
-        if !cyclic {
-            continue;
-        }
-        let mut order = scc.clone();
-        order.sort();
-        let names: Vec<String> = order
-            .iter()
-            .map(|&i| label(&tasks.tasks[i], text))
-            .collect();
-        let cycle = format!("{} → {}", names.join(" → "), names[0]);
-        let mut reported = HashSet::new();
-        for &i in &order {
-            for &(j, span) in &edges[i] {
-                if members.contains(&j) && reported.insert(span) {
-                    sink.push(
-                        Code::TasksDependencyCycle,
-                        path,
-                        span,
-                        format!("Dependency cycle: {cycle}. No task of the cycle can start; remove one of these dependencies."),
-                    );
-                }
-            }
-        }
+    let doc = openspec::tasks(tasks, text);
+    for f in check_dependencies_of(&[UnitFile { doc: &doc, text }], true) {
+        let code = Code::parse(f.code).expect("the shared rules report table codes");
+        sink.push(code, path, f.span, f.message);
     }
 }
 
@@ -267,6 +189,28 @@ mod tests {
             "//- openspec/changes/c/tasks.md\n## 1. A\n- [ ] 1.1 a\n- [ ] 1.2 b (requires 1)\n",
             "tasks/dependency-cycle",
         );
+    }
+
+    /// A group id names each task of the group: the same rules, through
+    /// the shared shape, as for a task id.
+    #[test]
+    fn group_dependencies_depend_on_each_task_of_the_group() {
+        let fx = r#"//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a (requires 2)
+                      ^ error tasks/dependency-cycle
+- [ ] 1.2 b
+## 2. B
+- [x] 2.1 c (requires 1.1)
+                      ^^^ error tasks/dependency-cycle
+                      ^^^ warning tasks/done-before-dependency
+- [ ] 2.2 d (requires 9.9)
+                      ^^^ error tasks/unknown-dependency
+"#;
+        check_annotated_only(fx, "tasks/");
+        assert!(messages(fx, "tasks/dependency-cycle")[0].contains("1.1 → 2.1 → 1.1"));
+        assert!(messages(fx, "tasks/unknown-dependency")[0]
+            .contains("depends on \"9.9\", but no task or group has that id."));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! reports agree on lines, columns and the byte order mark.
 
 pub mod anchor;
+pub mod diff;
 pub mod document;
 pub mod nearest;
 pub mod percent;

@@ -176,6 +176,7 @@ pub fn tasks(t: &TasksDoc, items_of: &dyn Fn(u32) -> Option<u32>) -> Document {
     let mut doc = Document::default();
     for g in &t.groups {
         doc.phases.push(Phase {
+            id: None,
             title: g.title,
             heading: g.heading,
             kind: PhaseKind::Other,

@@ -17,7 +17,7 @@
 use super::checklist::Checklist;
 use super::plan::Plan;
 use super::spec::SpecFile;
-use super::tasks::{PhaseKind as SkPhase, TaskFile};
+use super::tasks::{PhaseKind as SkPhase, Task as SkTask, TaskFile};
 use super::{IdRef, Summary};
 use crate::formats::shape::{
     Document, Phase, PhaseKind, Reference, Requirement, RequirementKind, Scenario, Target, Task,
@@ -94,6 +94,7 @@ pub fn tasks(t: &TaskFile) -> Document {
     let mut doc = Document::default();
     for p in &t.phases {
         doc.phases.push(Phase {
+            id: None,
             title: p.title,
             heading: p.heading,
             kind: match &p.kind {
@@ -108,48 +109,52 @@ pub fn tasks(t: &TaskFile) -> Document {
             line: p.line,
         });
     }
-    for task in &t.tasks {
-        let mut links: Vec<Reference> = task.requirements.iter().map(requirement_ref).collect();
-        for label in &task.stories {
-            for n in &label.numbers {
-                links.push(Reference {
-                    target: Target::Story,
-                    id: format!("US{n}"),
-                    span: label.span,
-                    from_range: false,
-                });
-            }
-        }
-        doc.tasks.push(Task {
-            id: task.id.clone(),
-            id_span: task.id_span,
-            state: if task.done {
-                TaskState::Done
-            } else {
-                TaskState::Open
-            },
-            optional: false,
-            parallel: task.parallel.is_some(),
-            checkbox: task.checkbox,
-            span: task.span,
-            description: task.description,
-            line: task.line,
-            parent: task.parent,
-            phase: task.phase,
-            dependencies: task
-                .dependencies
-                .iter()
-                .map(|d| Reference {
-                    target: Target::Task,
-                    id: d.id.clone(),
-                    span: d.span,
-                    from_range: d.from_range,
-                })
-                .collect(),
-            links,
-        });
-    }
+    doc.tasks = t.tasks.iter().map(task).collect();
     doc
+}
+
+/// One task in the shared shape: what a splice of the task list reads
+/// again for the task it changed.
+pub fn task(task: &SkTask) -> Task {
+    let mut links: Vec<Reference> = task.requirements.iter().map(requirement_ref).collect();
+    for label in &task.stories {
+        for n in &label.numbers {
+            links.push(Reference {
+                target: Target::Story,
+                id: format!("US{n}"),
+                span: label.span,
+                from_range: false,
+            });
+        }
+    }
+    Task {
+        id: task.id.clone(),
+        id_span: task.id_span,
+        state: if task.done {
+            TaskState::Done
+        } else {
+            TaskState::Open
+        },
+        optional: false,
+        parallel: task.parallel.is_some(),
+        checkbox: task.checkbox,
+        span: task.span,
+        description: task.description,
+        line: task.line,
+        parent: task.parent,
+        phase: task.phase,
+        dependencies: task
+            .dependencies
+            .iter()
+            .map(|d| Reference {
+                target: Target::Task,
+                id: d.id.clone(),
+                span: d.span,
+                from_range: d.from_range,
+            })
+            .collect(),
+        links,
+    }
 }
 
 pub fn plan(p: &Plan) -> Document {

@@ -1215,6 +1215,10 @@ const CODE_EXTENSIONS: &[&str] = &[
     "graphql", "gd", "tscn", "csproj", "sln", "props", "c", "h", "cpp", "hpp", "dart", "lua",
 ];
 
+#[path = "tasks_splice.rs"]
+mod splice;
+pub use splice::Spliced;
+
 #[cfg(test)]
 #[path = "tasks_tests.rs"]
 mod tests;

@@ -23,6 +23,7 @@
 //!   in the last wave it ends at the first in document order, and each step
 //!   back takes the first dependency (in document order) one wave earlier.
 
+use crate::formats::openspec;
 use crate::formats::shape::{self, TaskState};
 use crate::model::tasks::{Task, TaskList, DEP_WORDS};
 use crate::model::Span;
@@ -75,95 +76,31 @@ pub struct TaskGraph {
     pub unknown: Vec<Unknown>,
 }
 
+/// What orders a task list's tasks besides the dependencies written out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Implied {
+    /// Nothing (OpenSpec: the order of groups means nothing).
+    Nothing,
+    /// Spec Kit and Kiro (docs/tasks.md): phases run one after another,
+    /// and within a phase each task waits for the tasks before it, except
+    /// that tasks marked parallel (`[P]`, `(P)`) next to each other wait
+    /// only for what comes before all of them.
+    PhaseOrder,
+}
+
 impl TaskGraph {
-    pub fn build(tasks: &TaskList) -> TaskGraph {
-        let all = &tasks.tasks;
-        let top = |mut i: usize| {
-            // Parents always come before their sub-tasks, so this ends.
-            while let Some(p) = all[i].parent.filter(|&p| p < i) {
-                i = p;
-            }
-            i
-        };
-        let mut node_of = vec![usize::MAX; all.len()];
-        let mut nodes: Vec<Node> = Vec::new();
-        let mut seen_ids = std::collections::HashSet::new();
-        for (i, t) in all.iter().enumerate() {
-            let first_use = t.id.as_ref().is_some_and(|id| seen_ids.insert(id.clone()));
-            let root = top(i);
-            if root != i {
-                node_of[i] = node_of[root];
-                nodes[node_of[root]].subtasks.push(i);
-                continue;
-            }
-            let key = match &t.id {
-                Some(id) if first_use => id.clone(),
-                Some(id) => format!("{id}@{}", t.line + 1),
-                None => format!("@{}", t.line + 1),
-            };
-            node_of[i] = nodes.len();
-            nodes.push(Node {
-                task: i,
-                key,
-                subtasks: Vec::new(),
-                deps: Vec::new(),
-                wave: None,
-            });
-        }
-        let group_of = |t: &Task| t.group.and_then(|g| tasks.groups[g].id.as_deref());
-        let mut unknown = Vec::new();
-        for (i, t) in all.iter().enumerate() {
-            let me = node_of[i];
-            for dep in &t.deps {
-                let targets: Vec<usize> = match all
-                    .iter()
-                    .position(|x| x.id.as_deref() == Some(dep.id.as_str()))
-                {
-                    Some(j) if node_of[j] != me => vec![node_of[j]],
-                    // A top-level task naming itself is a cycle of one;
-                    // one part of a task naming another part is not.
-                    Some(j) if j == i && all[i].parent.is_none() => vec![me],
-                    Some(_) => continue,
-                    None => {
-                        let members: Vec<usize> = nodes
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, n)| group_of(&all[n.task]) == Some(dep.id.as_str()))
-                            .map(|(k, _)| k)
-                            .collect();
-                        if members.is_empty() {
-                            unknown.push(Unknown {
-                                node: me,
-                                id: dep.id.clone(),
-                                span: dep.span,
-                            });
-                        }
-                        members.into_iter().filter(|&k| k != me).collect()
-                    }
-                };
-                nodes[me].deps.extend(targets);
-            }
-        }
-        for n in &mut nodes {
-            n.deps.sort_unstable();
-            n.deps.dedup();
-        }
-        let mut graph = TaskGraph {
-            nodes,
-            unknown,
-            ..TaskGraph::default()
-        };
-        graph.order();
-        graph
+    /// The graph of an OpenSpec task list: only the dependencies written
+    /// out order its tasks, and a group id names each task of the group.
+    pub fn build(tasks: &TaskList, text: &str) -> TaskGraph {
+        TaskGraph::from_shape(&openspec::tasks(tasks, text), Implied::Nothing)
     }
 
-    /// The graph of a Spec Kit or Kiro task list. Besides the dependencies
-    /// written out, the order such a list implies (docs/tasks.md): phases
-    /// run one after another, and within a phase each task waits for the
-    /// tasks before it, except that tasks marked parallel (`[P]`, `(P)`)
-    /// next to each other wait only for what comes before all of them.
-    /// Sub-tasks fold into their top-level task, as in an OpenSpec list.
-    pub fn from_shape(doc: &shape::Document) -> TaskGraph {
+    /// The graph of a task list in the shared shape, for every format:
+    /// sub-tasks fold into their top-level task, and a dependency id no
+    /// task has may name a phase with that id (an OpenSpec group), standing
+    /// for each of its tasks but the depending one. `implied` says what
+    /// orders the tasks besides the dependencies written out.
+    pub fn from_shape(doc: &shape::Document, implied: Implied) -> TaskGraph {
         let all = &doc.tasks;
         let top = |mut i: usize| {
             while let Some(p) = all[i].parent.filter(|&p| p < i) {
@@ -201,7 +138,11 @@ impl TaskGraph {
         let mut base: Vec<usize> = Vec::new();
         let mut run: Vec<usize> = Vec::new();
         let mut phase = nodes.first().and_then(|n| all[n.task].phase);
-        for n in 0..nodes.len() {
+        let implied_nodes = match implied {
+            Implied::Nothing => 0,
+            Implied::PhaseOrder => nodes.len(),
+        };
+        for n in 0..implied_nodes {
             let t = &all[nodes[n].task];
             if t.phase != phase {
                 // A phase begins once everything before it is done.
@@ -231,13 +172,31 @@ impl TaskGraph {
                     .position(|x| x.id.as_deref() == Some(dep.id.as_str()))
                 {
                     Some(j) if node_of[j] != me => nodes[me].deps.push(node_of[j]),
+                    // A top-level task naming itself is a cycle of one;
+                    // one part of a task naming another part is not.
                     Some(j) if j == i && t.parent.is_none() => nodes[me].deps.push(me),
                     Some(_) => {}
-                    None => unknown.push(Unknown {
-                        node: me,
-                        id: dep.id.clone(),
-                        span: dep.span,
-                    }),
+                    None => {
+                        let group = |n: &Node| {
+                            all[n.task]
+                                .phase
+                                .and_then(|p| doc.phases.get(p))
+                                .and_then(|p| p.id.as_deref())
+                                == Some(dep.id.as_str())
+                        };
+                        let members: Vec<usize> =
+                            (0..nodes.len()).filter(|&k| group(&nodes[k])).collect();
+                        if members.is_empty() {
+                            unknown.push(Unknown {
+                                node: me,
+                                id: dep.id.clone(),
+                                span: dep.span,
+                            });
+                        }
+                        nodes[me]
+                            .deps
+                            .extend(members.into_iter().filter(|&k| k != me));
+                    }
                 }
             }
         }
@@ -392,7 +351,7 @@ pub fn for_change<'a>(ws: &'a Workspace, change: &ChangeRef) -> Option<ChangeGra
                 archived: change.archived,
                 rel: &f.rel,
                 tasks: Tasks::OpenSpec(tasks, f.text()),
-                graph: TaskGraph::build(tasks),
+                graph: TaskGraph::build(tasks, f.text()),
             }),
             _ => None,
         }
@@ -410,7 +369,7 @@ pub fn for_feature<'a>(ws: &'a Workspace, feature: &str) -> Option<ChangeGraph<'
             archived: false,
             rel: &f.rel,
             tasks: Tasks::Shaped(doc, f.text()),
-            graph: TaskGraph::from_shape(doc),
+            graph: TaskGraph::from_shape(doc, Implied::PhaseOrder),
         })
     })
 }
@@ -540,7 +499,7 @@ pub(super) mod tests {
     use crate::workspace::fixture::workspace;
 
     fn graph(text: &str) -> TaskGraph {
-        TaskGraph::build(&TaskList::parse(text))
+        TaskGraph::build(&TaskList::parse(text), text)
     }
 
     /// Node lists as keys, for comparing with lists worked out by hand.
@@ -693,7 +652,7 @@ pub(super) mod tests {
     fn shaped(fixture: &str, rel: &str) -> TaskGraph {
         let ws = workspace(fixture);
         let doc = ws.file(rel).unwrap().summary.shape().unwrap().clone();
-        TaskGraph::from_shape(&doc)
+        TaskGraph::from_shape(&doc, Implied::PhaseOrder)
     }
 
     /// Spec Kit: phases one after another; within one, a task waits for

@@ -75,7 +75,10 @@ pub fn check_tasks(tf: &TaskFile, out: &mut Vec<Finding>) {
                             ),
                         ));
                     }
-                } else if task.stories.is_empty() {
+                } else if task.stories.is_empty() && task.kind != TaskKind::Check {
+                    // A gate that only runs or verifies (`Run the US1
+                    // tests`) writes nothing of the story: its story is
+                    // the phase's.
                     out.push(finding(
                         "speckit/missing-story-label",
                         Severity::Warning,
