@@ -259,7 +259,7 @@ fn bench_rules(c: &mut Criterion, trees: &[PathBuf]) {
                 .files
                 .iter()
                 .filter(|f| f.rel.ends_with(".md"))
-                .map(|f| f.text.len() as u64)
+                .map(|f| f.text().len() as u64)
                 .sum();
             (t.clone(), ws, bytes)
         })

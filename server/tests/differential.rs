@@ -217,7 +217,7 @@ fn files() -> Vec<(String, String)> {
             let ws = Workspace::load(&root);
             for f in &ws.files {
                 if f.rel.ends_with(".md") {
-                    out.push((f.rel.clone(), f.text.clone()));
+                    out.push((f.rel.clone(), f.text().to_string()));
                 }
             }
         }

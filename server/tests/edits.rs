@@ -159,7 +159,7 @@ fn mutated(ws: &Workspace) -> Workspace {
     let files = ws
         .files
         .iter()
-        .map(|f| (f.rel.clone(), mutate(&f.rel, &f.text).into_bytes()))
+        .map(|f| (f.rel.clone(), mutate(&f.rel, f.text()).into_bytes()))
         .collect();
     Workspace::from_memory(&ws.root, files)
 }
@@ -204,7 +204,7 @@ fn every_fix_and_rename_applies_cleanly() {
                 let Some(prep) = prepare_rename(ws, &rel, at) else {
                     continue;
                 };
-                let text = &ws.file(&rel).unwrap().text;
+                let text = &ws.file(&rel).unwrap().text();
                 assert!(
                     text.get(prep.span.range()).is_some(),
                     "{rel}:{at}: prepareRename span {:?} is not a range of the text",

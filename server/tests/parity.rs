@@ -60,8 +60,8 @@ const MIRRORED: &[Code] = &[
 
 fn line_of(ws: &Workspace, path: &str, span: Span) -> u32 {
     let Some(f) = ws.file(path) else { return 1 };
-    LineIndex::new(&f.text)
-        .line_col(&f.text, span.start as usize)
+    LineIndex::new(f.text())
+        .line_col(f.text(), span.start as usize)
         .line
         + 1
 }
@@ -88,7 +88,7 @@ fn is_visible_wrong_level(ws: &Workspace, d: &specls::rules::Diagnostic) -> bool
     d.code == Code::ScenarioWrongLevel
         && ws
             .file(&d.path)
-            .and_then(|f| f.text.get(d.span.range()))
+            .and_then(|f| f.text().get(d.span.range()))
             .is_some_and(|t| t.starts_with("### "))
 }
 

@@ -117,7 +117,7 @@ fn an_edit_changes_only_the_units_dependents_names() {
         let texts: Vec<(String, String)> = ws0
             .files
             .iter()
-            .map(|f| (f.rel.clone(), f.text.clone()))
+            .map(|f| (f.rel.clone(), f.text().to_string()))
             .collect();
         for (rel, text) in &texts {
             for m in mutations(text) {
@@ -143,7 +143,7 @@ fn an_edit_changes_only_the_units_dependents_names() {
 fn memory_copy(ws: &Workspace) -> Vec<(String, Vec<u8>)> {
     ws.files
         .iter()
-        .map(|f| (f.rel.clone(), f.text.clone().into_bytes()))
+        .map(|f| (f.rel.clone(), f.text().to_string().into_bytes()))
         .collect()
 }
 
@@ -234,7 +234,7 @@ fn refresh_reads_new_and_changed_files_and_forgets_deleted_ones() {
     assert!(ws
         .file("openspec/specs/b/spec.md")
         .unwrap()
-        .text
+        .text()
         .contains("changed"));
     assert!(ws.file("openspec/specs/c/spec.md").is_none());
 }
@@ -300,7 +300,7 @@ fn rereading_a_main_spec_after_an_edit_equals_reading_it_fresh() {
                 ws.files
                     .iter()
                     .filter(|f| matches!(f.kind, specls::workspace::FileKind::MainSpec { .. }))
-                    .map(|f| f.text.clone()),
+                    .map(|f| f.text().to_string()),
             );
         }
     }

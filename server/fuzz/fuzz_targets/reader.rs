@@ -28,27 +28,27 @@ fuzz_target!(|data: &[u8]| {
         .collect();
     let ws = Workspace::from_memory(Path::new("/fuzz"), files);
     for d in check_workspace(&ws) {
-        let text = &ws.file(&d.path).expect("a diagnostic names a file").text;
+        let text = ws.file(&d.path).expect("a diagnostic names a file").text();
         assert!(text.get(d.span.range()).is_some(), "{d:?}");
     }
     for f in &ws.files {
-        let len = f.text.len();
+        let len = f.text().len();
         for offset in [0, len / 3, len / 2, len.saturating_sub(1), len, len + 1] {
             for t in ide::definition(&ws, &f.rel, offset)
                 .into_iter()
                 .chain(ide::references(&ws, &f.rel, offset, true))
             {
-                let target = &ws.file(&t.rel).expect("a target is a file").text;
+                let target = ws.file(&t.rel).expect("a target is a file").text();
                 assert!(target.get(t.full.range()).is_some());
                 assert!(target.get(t.focus.range()).is_some());
             }
             if let Some(h) = ide::hover(&ws, &f.rel, offset) {
-                assert!(f.text.get(h.span.range()).is_some());
+                assert!(f.text().get(h.span.range()).is_some());
             }
         }
         let _ = ide::document_symbols(&ws, &f.rel);
         for l in ide::document_links(&ws, &f.rel) {
-            assert!(f.text.get(l.span.range()).is_some());
+            assert!(f.text().get(l.span.range()).is_some());
         }
     }
     let _ = ide::workspace_symbols(&ws, "req", 100);

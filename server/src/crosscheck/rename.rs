@@ -24,7 +24,10 @@ fn renamed(fixture: &str, new_name: &str) -> Vec<(String, String)> {
         .files
         .iter()
         .map(|f| {
-            let t = new.get(&f.rel).cloned().unwrap_or_else(|| f.text.clone());
+            let t = new
+                .get(&f.rel)
+                .cloned()
+                .unwrap_or_else(|| f.text().to_string());
             (f.rel.clone(), t.into_bytes())
         })
         .collect();

@@ -24,7 +24,10 @@ fn renamed(fixture: &str, new_name: &str) -> (Workspace, Vec<(String, String)>) 
         .files
         .iter()
         .map(|f| {
-            let t = new.get(&f.rel).cloned().unwrap_or_else(|| f.text.clone());
+            let t = new
+                .get(&f.rel)
+                .cloned()
+                .unwrap_or_else(|| f.text().to_string());
             (f.rel.clone(), t.into_bytes())
         })
         .collect();
@@ -53,7 +56,7 @@ fn text<'a>(files: &'a [(String, String)], rel: &str) -> &'a str {
 
 /// Where `needle` (its `at`-th byte) leads in the renamed workspace.
 fn goes(ws: &Workspace, rel: &str, needle: &str, at: usize) -> Vec<String> {
-    let offset = ws.file(rel).unwrap().text.find(needle).expect(needle) + at;
+    let offset = ws.file(rel).unwrap().text().find(needle).expect(needle) + at;
     definition(ws, rel, offset)
         .iter()
         .map(|t| render(ws, t))

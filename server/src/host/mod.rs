@@ -190,6 +190,9 @@ pub struct Host {
     /// The snapshot of the current state, once one was asked for; every
     /// change that a snapshot shows drops it.
     snapshot: Option<Arc<Snapshot>>,
+    /// Places whose diagnostics an installed index changed, for the next
+    /// [`Host::recheck`] to report with its own.
+    indexed_changes: HashSet<Place>,
 }
 
 impl Default for Host {
@@ -202,6 +205,7 @@ impl Default for Host {
             steps: Default::default(),
             parser: crate::syntax::tree::block_parser(),
             snapshot: None,
+            indexed_changes: HashSet::new(),
         }
     }
 }
@@ -640,6 +644,44 @@ impl Host {
         self.reapply_overlays(i);
     }
 
+    /// Installs a root read by [`index_root`]: its diagnostics, computed
+    /// while its files' text was at hand, stand, and only what changed
+    /// since the read (open documents, files changed meanwhile) is checked
+    /// again.
+    pub fn install_indexed(&mut self, i: usize, indexed: Indexed) {
+        if self.roots[i].retired {
+            return;
+        }
+        self.snapshot = None;
+        let Indexed { ws, diags } = indexed;
+        let open = self.open_rels(i);
+        let root = &mut self.roots[i];
+        root.ws = Arc::new(ws);
+        root.status = RootStatus::Ready;
+        root.ready_units.clear();
+        let old = std::mem::replace(&mut root.diags, diags);
+        for unit in old.keys().chain(root.diags.keys()) {
+            let (before, after) = (old.get(unit), root.diags.get(unit));
+            if before != after {
+                for d in before.into_iter().chain(after).flatten() {
+                    self.indexed_changes.insert(Place {
+                        root: i,
+                        rel: d.path.clone(),
+                    });
+                }
+            }
+        }
+        root.dirty.clear();
+        root.all_dirty = false;
+        let missed = std::mem::take(&mut root.changed_while_reading);
+        if !missed.is_empty() {
+            root.ws_mut().refresh(&missed, &|rel| open.contains(rel));
+            root.all_dirty = true;
+        }
+        // Each open document marks what depends on it, as an edit would.
+        self.reapply_overlays(i);
+    }
+
     /// The paths of root `i`'s open documents.
     fn open_rels(&self, i: usize) -> HashSet<String> {
         self.docs
@@ -683,8 +725,73 @@ impl Host {
     }
 
     /// Re-runs the rules of every dirty unit that can be computed, and
-    /// returns the places whose diagnostics changed.
+    /// returns the places whose diagnostics changed. Files found changed
+    /// on disk when their text was read back are read again first, as
+    /// changed files are, and what they make dirty is checked too. The
+    /// text read back for the rules is let go afterwards.
     pub fn recheck(&mut self) -> HashSet<Place> {
+        let mut changed = std::mem::take(&mut self.indexed_changes);
+        // A file rewritten again and again could be found stale at every
+        // pass; what is still stale after a few waits for the next one.
+        for _ in 0..4 {
+            let stale = self.reread_stale();
+            changed.extend(self.check_dirty());
+            if !stale && !self.any_stale() {
+                break;
+            }
+        }
+        self.release_texts();
+        changed
+    }
+
+    /// Reads again the files found changed on disk when their text was
+    /// read back; returns whether there were any.
+    fn reread_stale(&mut self) -> bool {
+        let mut any = false;
+        for i in 0..self.roots.len() {
+            for rel in self.roots[i].ws.take_stale() {
+                any = true;
+                self.snapshot = None;
+                self.reread(&Place { root: i, rel });
+            }
+        }
+        any
+    }
+
+    fn any_stale(&self) -> bool {
+        self.roots.iter().any(|r| r.ws.has_stale())
+    }
+
+    /// Lets go of the text of closed files, in every root whose workspace
+    /// no reader holds (a snapshot keeps what it read until it goes, and
+    /// the next call lets it go): the index keeps summaries, and text is
+    /// read back when needed. The other files of an open document's unit
+    /// keep theirs, or each keystroke would read them back.
+    pub fn release_texts(&mut self) {
+        if !self.roots.iter().any(|r| r.ws.may_hold_text()) {
+            return;
+        }
+        if self
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| Arc::strong_count(s) == 1)
+        {
+            // Nobody but the host holds it, and it is cheap to take again.
+            self.snapshot = None;
+        }
+        for (i, root) in self.roots.iter_mut().enumerate() {
+            let open: Vec<Unit> = (self.docs.values())
+                .filter_map(|d| d.place.as_ref().filter(|p| p.root == i))
+                .map(|p| root.ws.unit_of(&p.rel))
+                .collect();
+            if let Some(ws) = Arc::get_mut(&mut root.ws) {
+                ws.release_texts_except(&open);
+            }
+        }
+    }
+
+    /// [`Host::recheck`] without the rereads.
+    fn check_dirty(&mut self) -> HashSet<Place> {
         let mut changed = HashSet::new();
         for (i, root) in self.roots.iter_mut().enumerate() {
             let exists: HashSet<Unit> = if root.all_dirty {
@@ -841,6 +948,31 @@ fn read_capped(path: &Path) -> Option<Vec<u8>> {
     crate::workspace::read_bytes(path).ok()
 }
 
+/// A root read for the index, with the diagnostics of each of its units.
+pub struct Indexed {
+    ws: Workspace,
+    diags: HashMap<Unit, Vec<Diagnostic>>,
+}
+
+/// Reads a root for the index and checks every unit of it while its files'
+/// text is at hand, then lets that text go: a root's text is held only
+/// while it is read, never all roots' at once.
+pub fn index_root(root: &Path) -> Indexed {
+    use rayon::prelude::*;
+    let mut ws = Workspace::load(root);
+    let diags = ws
+        .units()
+        .into_par_iter()
+        .map(|unit| {
+            let d = rules::check(&ws, &Scope::Unit(&unit));
+            (unit, d)
+        })
+        .filter(|(_, d)| !d.is_empty())
+        .collect();
+    ws.release_texts();
+    Indexed { ws, diags }
+}
+
 /// Reads the folders `dirs` of a root (and the files directly under
 /// `openspec/`), for a priority read.
 pub fn read_dirs(root: &Path, dirs: &[String]) -> Workspace {
@@ -893,6 +1025,18 @@ mod tests {
         (dir, host)
     }
 
+    /// [`setup`] as the server indexes: the root read and checked by
+    /// [`index_root`].
+    fn setup_indexed() -> (tempfile::TempDir, Host) {
+        let (dir, _) = setup();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let mut host = Host::default();
+        let (i, _) = host.add_root(root.clone(), None);
+        host.install_indexed(i, index_root(&root));
+        host.recheck();
+        (dir, host)
+    }
+
     fn path(host: &Host, rel: &str) -> PathBuf {
         host.roots()[0].path.join(rel)
     }
@@ -925,7 +1069,88 @@ mod tests {
     }
 
     fn ws_text(host: &Host, rel: &str) -> String {
-        host.roots()[0].ws.file(rel).unwrap().text.clone()
+        host.roots()[0].ws.file(rel).unwrap().text().to_string()
+    }
+
+    /// After indexing, the server holds summaries and not the text of
+    /// closed files; what needs that text reads it back, and the
+    /// diagnostics are those of a root checked with all its text at hand.
+    #[test]
+    fn closed_files_text_is_not_held_and_is_read_back_when_needed() {
+        let (_d1, held) = setup();
+        let (_d2, mut host) = setup_indexed();
+        let diags = |h: &Host| -> Vec<(String, Vec<Code>)> {
+            h.root_diagnostics(0)
+                .into_iter()
+                .map(|(rel, ds)| (rel, ds.iter().map(|d| d.code).collect()))
+                .collect()
+        };
+        assert!(!diags(&host).is_empty());
+        assert_eq!(diags(&host), diags(&held));
+        let holding = |h: &Host| -> Vec<String> {
+            let ws = &h.roots()[0].ws;
+            let held = ws.files.iter().filter(|f| f.holds_text());
+            held.map(|f| f.rel.clone()).collect()
+        };
+        assert_eq!(holding(&host), Vec::<String>::new());
+
+        // Hover on the task's link previews the scenario from the spec's
+        // text, read back from disk.
+        let snap = host.snapshot();
+        let ws = snap.ws(0).unwrap();
+        let at = TASKS_TEXT.find("[accepted]").unwrap() + 1;
+        let hover = crate::ide::hover::hover(ws, TASKS, at).unwrap();
+        assert!(
+            hover.markdown.contains("a clerk posts an entry"),
+            "{hover:?}"
+        );
+        assert_eq!(ws.file(SPEC).unwrap().text(), SPEC_TEXT);
+        drop(snap);
+
+        // An edit to the open tasks re-checks its change.
+        let p = path(&host, TASKS);
+        host.open(p.clone(), TASKS_TEXT.to_string(), 1);
+        let ch = replace(&host, &p, "1.1 Export", "1.1 Send");
+        host.change(&p, 2, vec![ch]).unwrap();
+        // The change's other files stay read while one of them is open:
+        // the next keystroke checks them again. A closed spec goes.
+        let proposal = "openspec/changes/add-export/proposal.md";
+        let snap = host.snapshot();
+        for rel in [proposal, SPEC] {
+            assert!(!snap.ws(0).unwrap().file(rel).unwrap().text().is_empty());
+        }
+        drop(snap);
+        host.recheck();
+        assert_eq!(holding(&host), [proposal, TASKS]);
+        assert_eq!(diags(&host), diags(&held));
+        host.close(&p);
+        host.recheck();
+        assert_eq!(holding(&host), Vec::<String>::new());
+        assert_eq!(diags(&host), diags(&held));
+    }
+
+    /// A closed file rewritten on disk without an event (missed by the
+    /// watcher, say) is not read back under its old summary's spans: it
+    /// reads as blanks until the next recheck reads it again as a changed
+    /// file and checks what depends on it.
+    #[test]
+    fn a_file_changed_behind_the_index_is_read_again_not_sliced() {
+        let (_dir, mut host) = setup_indexed();
+        assert!(codes(&host, SPEC).is_empty());
+        let changed = SPEC_TEXT.replace("ledger SHALL record", "ledger records");
+        std::fs::write(path(&host, SPEC), &changed).unwrap();
+
+        let snap = host.snapshot();
+        let text = snap.ws(0).unwrap().file(SPEC).unwrap().text();
+        assert_eq!(text.len(), SPEC_TEXT.len());
+        assert!(text.trim().is_empty(), "{text:?}");
+        drop(snap);
+
+        let places = host.recheck();
+        assert!(places.contains(&place(SPEC)));
+        assert_eq!(codes(&host, SPEC), vec![Code::RequirementMissingShallMust]);
+        assert_eq!(ws_text(&host, SPEC), changed);
+        assert!(host.roots()[0].ws.take_stale().is_empty());
     }
 
     #[test]
@@ -1142,14 +1367,14 @@ mod tests {
 
         assert_eq!(before.version(&p), Some(1));
         assert_eq!(before.doc(&p).unwrap().doc.text(), SPEC_TEXT);
-        assert_eq!(before.ws(0).unwrap().file(SPEC).unwrap().text, SPEC_TEXT);
+        assert_eq!(before.ws(0).unwrap().file(SPEC).unwrap().text(), SPEC_TEXT);
         assert_eq!(after.version(&p), Some(2));
         assert!(after
             .ws(0)
             .unwrap()
             .file(SPEC)
             .unwrap()
-            .text
+            .text()
             .contains("Entry is taken"));
 
         // The task's acceptance link leads to the scenario in the old

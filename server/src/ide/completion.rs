@@ -148,7 +148,7 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn new(file: &'a SourceFile, offset: usize) -> Option<Cursor<'a>> {
-        let text = file.text.as_str();
+        let text = file.text();
         if offset > text.len() || !text.is_char_boundary(offset) {
             return None;
         }
@@ -175,7 +175,7 @@ impl<'a> Cursor<'a> {
     }
 
     fn text(&self) -> &'a str {
-        self.file.text.as_str()
+        self.file.text()
     }
 
     /// The line's text after the cursor, up to its last non-blank.

@@ -144,12 +144,12 @@ mod tests {
             "{VOICE}//- openspec/changes/c/tasks.md\n- [ ] 1.1 a\n  - Acceptance: [$0a](../../specs/voice/spec.md#scenario-nobody-free) [b](../../specs/voice/spec.md#requirement-transfer)\n"
         ));
         let t = &definition(&fx.ws, &fx.rel, fx.offset)[0];
-        let text = &fx.ws.file(&t.rel).unwrap().text;
+        let text = &fx.ws.file(&t.rel).unwrap().text();
         assert_eq!(
             &text[t.full.range()],
             "#### Scenario: Nobody free\n- **WHEN** nobody is free\n- **THEN** the caller waits"
         );
-        let b = fx.ws.file(&fx.rel).unwrap().text.find("[b]").unwrap();
+        let b = fx.ws.file(&fx.rel).unwrap().text().find("[b]").unwrap();
         let t = &definition(&fx.ws, &fx.rel, b)[0];
         assert!(text[t.full.range()].starts_with("### Requirement: Transfer\n"));
         assert!(text[t.full.range()].ends_with("- **THEN** the caller waits"));
@@ -347,7 +347,7 @@ Because.
         );
         let fx = Fixture::new(fx);
         let t = &definition(&fx.ws, &fx.rel, fx.offset)[0];
-        let text = &fx.ws.file(&t.rel).unwrap().text;
+        let text = &fx.ws.file(&t.rel).unwrap().text();
         assert_eq!(
             &text[t.full.range()],
             "#### Scenario: こんにちは 🎉\r\n- **WHEN** x\r\n- **THEN** y"
@@ -363,7 +363,7 @@ Because.
             "nope.md",
             "",
         ] {
-            let len = fx.ws.file(rel).map_or(0, |f| f.text.len());
+            let len = fx.ws.file(rel).map_or(0, |f| f.text().len());
             for offset in (0..len + 3).chain([usize::MAX]) {
                 let _ = definition(&fx.ws, rel, offset);
             }

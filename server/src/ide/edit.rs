@@ -96,7 +96,7 @@ pub fn apply(ws: &Workspace, change: &SourceChange) -> Result<BTreeMap<String, S
             .iter()
             .map(|e| (e.span, e.new_text.as_str()))
             .collect();
-        let text = apply_to_text(&file.text, &edits).map_err(|e| format!("{rel}: {e}"))?;
+        let text = apply_to_text(file.text(), &edits).map_err(|e| format!("{rel}: {e}"))?;
         out.insert(rel.to_string(), text);
     }
     Ok(out)

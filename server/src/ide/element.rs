@@ -135,7 +135,7 @@ pub(crate) enum Element<'a> {
 
 pub(crate) fn element_at<'a>(ws: &'a Workspace, rel: &str, offset: usize) -> Option<Element<'a>> {
     let file = ws.file(rel)?;
-    if offset > file.text.len() {
+    if offset > file.text().len() {
         return None;
     }
     // Narrow things first: a dependency id or a link sits inside a task
@@ -155,7 +155,7 @@ pub(crate) fn element_at<'a>(ws: &'a Workspace, rel: &str, offset: usize) -> Opt
         _ => {}
     }
     if links::is_markdown(rel) {
-        if let Some(link) = links::link_at(&file.text, offset) {
+        if let Some(link) = links::link_at(file.text(), offset) {
             return Some(Element::Link { file, link });
         }
     }
@@ -451,7 +451,7 @@ pub(crate) fn heading_nav(file: &SourceFile, heading: &Heading) -> NavTarget {
 /// A whole file, with its first heading's title to select.
 pub(crate) fn file_nav(file: &SourceFile) -> NavTarget {
     let focus = file.headings().first().map_or(Span::default(), |h| h.title);
-    NavTarget::new(&file.rel, Span::new(0, file.text.len()), focus)
+    NavTarget::new(&file.rel, Span::new(0, file.text().len()), focus)
 }
 
 /// The end of the last non-blank line of a heading's section.
@@ -489,8 +489,11 @@ pub(crate) fn heading_fulls(file: &SourceFile) -> Vec<Span> {
 /// The end of the last non-blank line between `heading` and `next` (or
 /// the end of the file).
 fn body_end(file: &SourceFile, heading: &Heading, next: Option<usize>) -> u32 {
-    let next = next.unwrap_or(file.text.len());
-    let body = file.text.get(heading.span.end as usize..next).unwrap_or("");
+    let next = next.unwrap_or(file.text().len());
+    let body = file
+        .text()
+        .get(heading.span.end as usize..next)
+        .unwrap_or("");
     (heading.span.end as usize + js::trim_end(body).len()) as u32
 }
 

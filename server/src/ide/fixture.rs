@@ -38,7 +38,7 @@ impl Fixture {
 /// `path:line "text"`: the 1-based line of `span` and the text it covers.
 pub(crate) fn render_span(ws: &Workspace, rel: &str, span: Span) -> String {
     let file = ws.file(rel);
-    let text = file.map_or("", |f| f.text.as_str());
+    let text = file.map_or("", |f| f.text());
     let line = file.map_or(0, |f| f.line_col(span.start as usize).line) + 1;
     format!(
         "{rel}:{line} {:?}",

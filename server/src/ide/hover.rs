@@ -169,7 +169,7 @@ fn site_preview(site: Site) -> String {
         Site::Heading(f, h) => heading_preview(f, h),
         Site::File(f) => {
             let mut md = format!("`{}`\n\n", f.rel);
-            md.push_str(&fenced(&f.text, MAX_LINES / 2));
+            md.push_str(&fenced(f.text(), MAX_LINES / 2));
             md
         }
     }
@@ -185,7 +185,7 @@ fn capability(ws: &Workspace, change: &ChangeRef, name: &str) -> String {
             count(spec.requirements.len(), "requirement")
         );
         match spec.purpose.as_ref().filter(|p| p.text_len > 0) {
-            Some(p) => md.push_str(&quote(&p.text(&f.text))),
+            Some(p) => md.push_str(&quote(&p.text(f.text()))),
             None => md.push_str("_No Purpose._"),
         }
         return md;
@@ -206,7 +206,7 @@ fn capability(ws: &Workspace, change: &ChangeRef, name: &str) -> String {
 /// `kind` qualifies what is shown (`"current "` when the cursor is on a
 /// delta and the preview is the main spec's version).
 fn scenario_preview(s: &ScenarioSite, kind: &str) -> String {
-    let text = &s.req.file.text;
+    let text = s.req.file.text();
     let mut md = format!(
         "**Scenario: {}** · {kind}requirement *{}*\n\n`{}` line {}\n\n",
         escape(&s.scenario.name),
@@ -233,7 +233,7 @@ fn requirement_preview(r: &ReqSite, kind: &str) -> String {
         r.file.rel,
         line_no(r.file, block.header.start)
     );
-    let text = crate::model::reader::requirement_text(&r.file.text, block);
+    let text = crate::model::reader::requirement_text(r.file.text(), block);
     if text.is_empty() {
         md.push_str("_No text._");
     } else {
@@ -248,7 +248,7 @@ fn requirement_preview(r: &ReqSite, kind: &str) -> String {
 
 fn heading_preview(f: &SourceFile, h: &Heading) -> String {
     let end = super::element::section_end(f, h) as usize;
-    let section = f.text.get(h.span.start as usize..end).unwrap_or("");
+    let section = f.text().get(h.span.start as usize..end).unwrap_or("");
     format!(
         "`{}` line {}\n\n{}",
         f.rel,
@@ -267,7 +267,7 @@ fn task(file: &SourceFile, tasks: &TaskList, t: &Task) -> String {
         let _ = write!(md, " · group *{}*", escape(&g.title));
     }
     md.push_str("\n\n");
-    md.push_str(&fenced(file.text.get(t.span.range()).unwrap_or(""), 1));
+    md.push_str(&fenced(file.text().get(t.span.range()).unwrap_or(""), 1));
     if !t.deps.is_empty() {
         let deps: Vec<String> = t
             .deps
@@ -293,7 +293,7 @@ fn group(file: &SourceFile, tasks: &TaskList, g: &Group) -> String {
         format!(
             "[{}] {}",
             if t.done { "x" } else { " " },
-            t.description(&file.text)
+            t.description(file.text())
         )
     });
     bullets(&mut md, lines);
@@ -531,7 +531,7 @@ mod tests {
     fn hover_at(fixture: &str) -> Option<(String, String)> {
         let fx = Fixture::new(fixture);
         let h = hover(&fx.ws, &fx.rel, fx.offset)?;
-        let text = &fx.ws.file(&fx.rel).unwrap().text;
+        let text = &fx.ws.file(&fx.rel).unwrap().text();
         Some((text[h.span.range()].to_string(), h.markdown))
     }
 
@@ -786,7 +786,7 @@ It SHALL play.
         let (_, md) = hover_at(fx).unwrap();
         assert_eq!(md, "`openspec/changes/c/design.md` line 3\n\n```markdown\n## 決定\nline one\nline two\n```");
         let fx = Fixture::new(fx);
-        let len = fx.ws.file(&fx.rel).unwrap().text.len();
+        let len = fx.ws.file(&fx.rel).unwrap().text().len();
         for offset in (0..len + 2).chain([usize::MAX]) {
             let _ = hover(&fx.ws, &fx.rel, offset);
         }

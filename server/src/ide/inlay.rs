@@ -35,7 +35,7 @@ pub fn inlay_hints(ws: &Workspace, rel: &str, range: Span) -> Vec<InlayHint> {
             continue;
         }
         let (full, done) = match dep_target(tasks, &dep.id) {
-            Some(DepTarget::Task(t)) => (task_title(t, &file.text), t.done),
+            Some(DepTarget::Task(t)) => (task_title(t, file.text()), t.done),
             Some(DepTarget::Group(g)) => {
                 // `## 2. Voice agent` → `Voice agent`.
                 let title = match &g.id {
@@ -74,7 +74,7 @@ mod tests {
     /// the end of the range asked for (from the file's start).
     fn hints(fixture: &str) -> Vec<String> {
         let fx = Fixture::new(fixture);
-        let text = &fx.ws.file(&fx.rel).unwrap().text;
+        let text = &fx.ws.file(&fx.rel).unwrap().text();
         inlay_hints(&fx.ws, &fx.rel, Span::new(0, fx.offset))
             .iter()
             .map(|h| {

@@ -46,7 +46,7 @@ pub fn code_lenses(ws: &Workspace, rel: &str) -> Vec<Lens> {
         return Vec::new();
     };
     match (&file.kind, &file.summary) {
-        (FileKind::Tasks { .. }, Summary::Tasks(tasks)) => task_lenses(tasks, &file.text),
+        (FileKind::Tasks { .. }, Summary::Tasks(tasks)) => task_lenses(tasks, file.text()),
         (FileKind::DeltaSpec { change, .. }, Summary::Delta(_)) if !change.archived => {
             coverage_lenses(ws, change, file)
         }
@@ -505,7 +505,7 @@ mod robustness {
         ));
         let rels: Vec<String> = ws.files.iter().map(|f| f.rel.clone()).collect();
         for rel in rels.iter().map(String::as_str).chain(["", "nope.md"]) {
-            let text = ws.file(rel).map_or("", |f| f.text.as_str());
+            let text = ws.file(rel).map_or("", |f| f.text());
             let valid = |s: Span, what: &str| {
                 let t = text.get(s.range());
                 assert!(t.is_some(), "{what} {s:?} in {rel}");

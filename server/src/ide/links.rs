@@ -28,7 +28,7 @@ pub fn document_links(ws: &Workspace, rel: &str) -> Vec<DocLink> {
     let Some(file) = ws.file(rel).filter(|f| is_markdown(&f.rel)) else {
         return Vec::new();
     };
-    scan_links(&file.text)
+    scan_links(file.text())
         .into_iter()
         .filter_map(|link| {
             let target = resolve(ws, rel, &link)?;
@@ -365,7 +365,7 @@ mod tests {
             "//- openspec/changes/c/tasks.md\n## 1. A 🎉\n- [ ] 1.1 a [d](design.md) [s](specs/v/spec.md#requirement-ok) [m](../../specs/v/spec.md#nope) [r](/openspec/changes/c/design.md#why) [x](gone.md) [w](https://x.org)\n  - Acceptance: [self](#1-a-)\n//- openspec/changes/c/design.md\n# D\n\n## Why\n//- openspec/changes/c/specs/v/spec.md\n## ADDED Requirements\n### Requirement: OK\nIt SHALL.\n//- openspec/specs/v/spec.md\n# V\n",
         );
         let rel = "openspec/changes/c/tasks.md";
-        let text = &ws.file(rel).unwrap().text;
+        let text = &ws.file(rel).unwrap().text();
         let got: Vec<String> = document_links(&ws, rel)
             .into_iter()
             .map(|l| {

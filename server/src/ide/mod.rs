@@ -110,7 +110,7 @@ mod tests {
     use crate::workspace::Workspace;
 
     fn assert_span(ws: &Workspace, rel: &str, span: Span, what: &str) {
-        let text = &ws.file(rel).unwrap().text;
+        let text = &ws.file(rel).unwrap().text();
         assert!(
             text.get(span.range()).is_some(),
             "{what}: {span:?} is not a range of {rel} on character boundaries"
@@ -144,7 +144,7 @@ mod tests {
         ));
         let rels: Vec<String> = ws.files.iter().map(|f| f.rel.clone()).collect();
         for rel in rels.iter().map(String::as_str).chain(["", "nope.md"]) {
-            let len = ws.file(rel).map_or(0, |f| f.text.len());
+            let len = ws.file(rel).map_or(0, |f| f.text().len());
             for offset in (0..len + 3).chain([usize::MAX]) {
                 for t in definition(&ws, rel, offset)
                     .into_iter()

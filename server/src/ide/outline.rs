@@ -169,7 +169,7 @@ impl<'a> Headings<'a> {
     fn symbol(&self, i: usize, h: &Heading) -> Symbol {
         let file = self.file;
         let full = self.fulls[i];
-        let title = file.text.get(h.title.range()).unwrap_or("").to_string();
+        let title = file.text().get(h.title.range()).unwrap_or("").to_string();
         match self.elements.get(&h.line) {
             Some(Element::Requirement(r)) => {
                 let scenarios = r.block.map_or(0, |b| b.scenarios.len());
@@ -303,7 +303,7 @@ fn extras(file: &SourceFile) -> Vec<Symbol> {
                     crate::model::proposal::CapabilityKind::New => "new",
                     crate::model::proposal::CapabilityKind::Modified => "modified",
                 };
-                let full = line_around(&file.text, c.span);
+                let full = line_around(file.text(), c.span);
                 out.push(symbol(
                     c.name.clone(),
                     Some(detail.into()),
@@ -313,7 +313,7 @@ fn extras(file: &SourceFile) -> Vec<Symbol> {
                 ));
             }
         }
-        Summary::Tasks(t) => out.extend(task_symbols(&file.text, t)),
+        Summary::Tasks(t) => out.extend(task_symbols(file.text(), t)),
         _ => {}
     }
     if let Some(doc) = file.summary.shape() {
@@ -326,14 +326,14 @@ fn extras(file: &SourceFile) -> Vec<Symbol> {
 /// (`FR-001`, Kiro's criteria `1.2`) and tasks, each task holding its
 /// sub-tasks.
 fn shaped_extras(file: &SourceFile, doc: &shape::Document) -> Vec<Symbol> {
-    let text = |s: Span| file.text.get(s.range()).unwrap_or("").trim().to_string();
+    let text = |s: Span| file.text().get(s.range()).unwrap_or("").trim().to_string();
     let heading_lines: FxHashSet<u32> = file.headings().iter().map(|h| h.line).collect();
     let mut out: Vec<Symbol> = doc
         .requirements
         .iter()
         .filter(|r| !heading_lines.contains(&r.line))
         .map(|r| {
-            let full = line_around(&file.text, r.span);
+            let full = line_around(file.text(), r.span);
             symbol(
                 r.id.clone(),
                 Some(text(r.text)),
@@ -360,7 +360,7 @@ fn shaped_extras(file: &SourceFile, doc: &shape::Document) -> Vec<Symbol> {
                 name,
                 Some(state.into()),
                 SymbolKind::Task,
-                line_around(&file.text, t.span),
+                line_around(file.text(), t.span),
                 t.id_span.unwrap_or(t.span),
             ))
         })
@@ -473,7 +473,7 @@ mod tests {
     /// The outline as indented lines: `kind name [detail] @line "focus"`.
     fn outline(fixture: &str, rel: &str) -> Vec<String> {
         let ws = workspace(fixture);
-        let text = &ws.file(rel).unwrap().text;
+        let text = &ws.file(rel).unwrap().text();
         let mut out = Vec::new();
         fn walk(
             ws: &Workspace,
@@ -536,7 +536,7 @@ mod tests {
     fn heading_ranges_stop_before_the_next_heading_and_blank_lines() {
         let ws = workspace(VOICE);
         let rel = "openspec/specs/voice/spec.md";
-        let text = &ws.file(rel).unwrap().text;
+        let text = &ws.file(rel).unwrap().text();
         let syms = document_symbols(&ws, rel);
         let purpose = &syms[0].children[0];
         assert_eq!(
@@ -613,7 +613,7 @@ Gone.
         );
         let ws = workspace(fx);
         let rel = "openspec/changes/c/tasks.md";
-        let text = &ws.file(rel).unwrap().text;
+        let text = &ws.file(rel).unwrap().text();
         let first = &document_symbols(&ws, rel)[0].children[0].children[0];
         assert_eq!(
             &text[first.full.range()],
@@ -655,7 +655,7 @@ x
         let n = 3000;
         let long = LongSpec::new(n);
         let ws = workspace(&long.fixture);
-        let text = &ws.file(LONG_SPEC).unwrap().text;
+        let text = &ws.file(LONG_SPEC).unwrap().text();
         let syms = document_symbols(&ws, LONG_SPEC);
         let roots: Vec<(&str, SymbolKind)> =
             syms.iter().map(|s| (s.name.as_str(), s.kind)).collect();

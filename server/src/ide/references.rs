@@ -139,7 +139,7 @@ fn site_refs(ws: &Workspace, site: Site) -> (Option<NavTarget>, Vec<NavTarget>) 
 fn links_to(ws: &Workspace, wanted: impl Fn(&SourceFile, Option<u32>) -> bool) -> Vec<NavTarget> {
     let mut out = Vec::new();
     for f in ws.files.iter().filter(|f| links::is_markdown(&f.rel)) {
-        for link in scan_links(&f.text) {
+        for link in scan_links(f.text()) {
             let hit = match resolve(ws, &f.rel, &link) {
                 Some(Resolved::File(t)) => wanted(t, None),
                 Some(Resolved::Heading(t, h)) => wanted(t, Some(h.line)),
@@ -193,7 +193,7 @@ fn group_refs(file: &SourceFile, tasks: &TaskList, group: &Group) -> Vec<NavTarg
 
 /// A dependency, with its line (the task line, or a `Requires:` bullet).
 fn dep_nav(file: &SourceFile, d: &DepRef) -> NavTarget {
-    NavTarget::new(&file.rel, line_around(&file.text, d.span), d.span)
+    NavTarget::new(&file.rel, line_around(file.text(), d.span), d.span)
 }
 
 fn capability_refs(ws: &Workspace, cap: &str) -> (Option<NavTarget>, Vec<NavTarget>) {
@@ -203,7 +203,11 @@ fn capability_refs(ws: &Workspace, cap: &str) -> (Option<NavTarget>, Vec<NavTarg
         match (&f.kind, &f.summary) {
             (_, Summary::Proposal(p)) => {
                 for c in p.capabilities.iter().filter(|c| c.name == cap) {
-                    refs.push(NavTarget::new(&f.rel, line_around(&f.text, c.span), c.span));
+                    refs.push(NavTarget::new(
+                        &f.rel,
+                        line_around(f.text(), c.span),
+                        c.span,
+                    ));
                 }
             }
             (FileKind::DeltaSpec { change, capability }, _)
@@ -461,7 +465,7 @@ See [decisions](design.md#decisions), [design](design.md), [typo](design.md#deci
         for rel in ["openspec/changes/c/tasks.md", "nope.md"] {
             assert!(references(&fx.ws, rel, usize::MAX, true).is_empty());
         }
-        let text = &fx.ws.file("openspec/specs/voice/spec.md").unwrap().text;
+        let text = &fx.ws.file("openspec/specs/voice/spec.md").unwrap().text();
         let body = text.find("day and night").unwrap();
         assert!(references(&fx.ws, "openspec/specs/voice/spec.md", body, true).is_empty());
     }

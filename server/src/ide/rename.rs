@@ -196,14 +196,14 @@ fn rename_requirement(
                 return Err(RenameError(format!(
                     "\"{name}\" is already a requirement name in {} (line {}); pick another name.",
                     f.rel,
-                    line_of(&f.text, other.line_span.start)
+                    line_of(f.text(), other.line_span.start)
                 )));
             }
         }
     }
     let mut edits = Vec::new();
     for s in &family {
-        if s.file.text.get(s.focus.range()).is_none() {
+        if s.file.text().get(s.focus.range()).is_none() {
             continue;
         }
         edits.push(TextEdit::new(&s.file.rel, s.focus, &name));
@@ -243,7 +243,7 @@ fn rename_scenario(
         // A heading with no name after `Scenario:` has an empty span at
         // the end of its line: the name is inserted there.
         let new_text = if s.name_span.start == s.name_span.end
-            && !c.req.file.text[..s.name_span.start as usize].ends_with([' ', '\t'])
+            && !c.req.file.text()[..s.name_span.start as usize].ends_with([' ', '\t'])
         {
             format!(" {name}")
         } else {
@@ -472,7 +472,7 @@ fn shaped_rename(
                 return Err(RenameError(format!(
                     "{new} already exists in {} (line {}); pick another id.",
                     unit.files[f].0.rel,
-                    line_of(&unit.files[f].0.text, other.spans().0.start)
+                    line_of(unit.files[f].0.text(), other.spans().0.start)
                 )));
             }
         }
@@ -503,7 +503,7 @@ fn shaped_rename(
                 return Err(RenameError(format!(
                     "{} is written as \"{text}\" in {rel} (line {}); rename it there by hand.",
                     old.id,
-                    line_of(&unit.files[f].0.text, span.start)
+                    line_of(unit.files[f].0.text(), span.start)
                 )));
             }
         }
@@ -539,7 +539,7 @@ fn range_citation(unit: &Unit, named: &Named) -> Result<(), RenameError> {
             let range = if r.from_range {
                 Some(r.span)
             } else {
-                range_around(&file.text, r.span)
+                range_around(file.text(), r.span)
             };
             if let Some(range) = range {
                 return Err(RenameError(format!(
@@ -547,7 +547,7 @@ fn range_citation(unit: &Unit, named: &Named) -> Result<(), RenameError> {
                     named.id,
                     unit.text(f, range),
                     file.rel,
-                    line_of(&file.text, range.start)
+                    line_of(file.text(), range.start)
                 )));
             }
         }
@@ -656,7 +656,7 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
             .iter()
             .map(|e| (e.span, e.new_text.as_str()))
             .collect();
-        let Ok(new_text) = apply_to_text(&file.text, &mine) else {
+        let Ok(new_text) = apply_to_text(file.text(), &mine) else {
             continue;
         };
         // Names hold no line break, so every heading keeps its line.
@@ -673,7 +673,7 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
                         .iter()
                         .find(|(span, _)| h.span.start <= span.start && span.end <= h.span.end);
                     if let Some((span, new)) = on_line {
-                        let old = file.text[span.range()].trim();
+                        let old = file.text()[span.range()].trim();
                         if !old.is_empty() {
                             names.insert(
                                 (rel.to_string(), h.line),
@@ -693,12 +693,12 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
     let encoded = old_anchors.iter().any(|a| !a.is_ascii());
     for f in ws.files.iter().filter(|f| links::is_markdown(&f.rel)) {
         // Most files name none of the anchors: skip reading their links.
-        let mentions = old_anchors.iter().any(|a| f.text.contains(a.as_str()))
-            || (encoded && f.text.contains('%'));
+        let mentions = old_anchors.iter().any(|a| f.text().contains(a.as_str()))
+            || (encoded && f.text().contains('%'));
         if !mentions {
             continue;
         }
-        for link in scan_links(&f.text) {
+        for link in scan_links(f.text()) {
             let Some(fragment) = link.fragment.as_deref() else {
                 continue;
             };
@@ -711,7 +711,7 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
             let Some(anchor) = moved.get(&(target.rel.clone(), h.line)) else {
                 continue;
             };
-            let Some(dest) = f.text.get(link.dest.range()) else {
+            let Some(dest) = f.text().get(link.dest.range()) else {
                 continue;
             };
             let Some(hash) = dest.find('#') else { continue };
@@ -734,7 +734,7 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
 /// already covers the label.
 fn label_update(change: &mut SourceChange, f: &SourceFile, link: &MdLink, old: &str, new: &str) {
     let start = link.span.start as usize + 1;
-    let Some(label) = f.text.get(start..link.dest.start as usize) else {
+    let Some(label) = f.text().get(start..link.dest.start as usize) else {
         return;
     };
     let Some(end) = label.rfind("](") else { return };
@@ -855,12 +855,12 @@ See [the requirement](../../specs/voice/spec.md#requirement-transfer).
         ));
         let ws = &fx.ws;
         for f in &ws.files {
-            for offset in (0..f.text.len() + 2).chain([usize::MAX]) {
+            for offset in (0..f.text().len() + 2).chain([usize::MAX]) {
                 let Some(p) = prepare_rename(ws, &f.rel, offset) else {
                     assert!(rename(ws, &f.rel, offset, "x").is_err());
                     continue;
                 };
-                assert!(f.text.get(p.span.range()).is_some(), "{}:{offset}", f.rel);
+                assert!(f.text().get(p.span.range()).is_some(), "{}:{offset}", f.rel);
                 let name = if f.rel.ends_with("tasks.md") {
                     "1.7"
                 } else {
@@ -877,11 +877,11 @@ See [the requirement](../../specs/voice/spec.md#requirement-transfer).
     fn nothing_renameable_off_names_and_in_archives() {
         let fx = Fixture::new(&changes());
         let archived = "openspec/changes/archive/2025-01-01-e/specs/voice/spec.md";
-        let text = &fx.ws.file(archived).unwrap().text;
+        let text = &fx.ws.file(archived).unwrap().text();
         let at = text.find("Transfer").unwrap();
         assert!(prepare_rename(&fx.ws, archived, at).is_none());
         let body = fx.ws.file("openspec/specs/voice/spec.md").unwrap();
-        let at = body.text.find("day and night").unwrap();
+        let at = body.text().find("day and night").unwrap();
         assert!(prepare_rename(&fx.ws, &body.rel, at).is_none());
         assert!(prepare_rename(&fx.ws, "nope.md", 0).is_none());
         assert!(rename(&fx.ws, &body.rel, usize::MAX, "x").is_err());

@@ -65,7 +65,7 @@ pub fn semantic_tokens(ws: &Workspace, rel: &str) -> Vec<Token> {
             });
         }
     }
-    out.retain(|t| t.span.start < t.span.end && one_line(&file.text, t.span));
+    out.retain(|t| t.span.start < t.span.end && one_line(file.text(), t.span));
     out.sort_by_key(|t| (t.span.start, t.span.end));
     // Spans from the readers do not overlap; should two ever do, the first
     // wins, so the encoding stays valid.
@@ -97,7 +97,7 @@ fn requirements<'a>(
     reqs: impl Iterator<Item = &'a Requirement>,
     out: &mut Vec<Token>,
 ) {
-    let doc = Doc::new(&file.text);
+    let doc = Doc::new(file.text());
     let headings = file.headings();
     for r in reqs {
         // Headings are in document order.
@@ -277,7 +277,7 @@ It MUST go.
             ]
         );
         // A range: the tokens of line 3 only.
-        let text = &fx.ws.file(tasks).unwrap().text;
+        let text = &fx.ws.file(tasks).unwrap().text();
         let line3 = text.find("  - Acceptance").unwrap();
         let line4 = text.find("- [x]").unwrap();
         let some = semantic_tokens_in(&fx.ws, tasks, Span::new(line3, line4));

@@ -47,7 +47,7 @@ impl<'w> Unit<'w> {
     }
 
     pub fn text(&self, file: usize, span: Span) -> &'w str {
-        self.files[file].0.text.get(span.range()).unwrap_or("")
+        self.files[file].0.text().get(span.range()).unwrap_or("")
     }
 
     /// Where `named` is defined.

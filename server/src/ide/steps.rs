@@ -346,7 +346,7 @@ impl StepIndex {
         };
         let mut out = Vec::with_capacity(steps.len());
         for st in steps {
-            let Some(text) = f.text.get(st.text_span.range()) else {
+            let Some(text) = f.text().get(st.text_span.range()) else {
                 continue;
             };
             if text.is_empty() {

@@ -144,7 +144,7 @@ fn visit_all<'a>(
                     for task in &t.tasks {
                         f(Sym {
                             kind: SymbolKind::Task,
-                            name: task.description(&file.text),
+                            name: task.description(file.text()),
                             container: Container::Change(change),
                             rel,
                             focus: task.id_span.unwrap_or(task.span),
@@ -192,7 +192,7 @@ fn shaped_symbols<'a>(
     let (Some(doc), Some(feature)) = (file.summary.shape(), file.kind.feature()) else {
         return ControlFlow::Continue(());
     };
-    let text = |s: Span| file.text.get(s.range()).unwrap_or("").trim();
+    let text = |s: Span| file.text().get(s.range()).unwrap_or("").trim();
     let container = Container::Feature(feature.rsplit('/').next().unwrap_or(feature));
     for r in &doc.requirements {
         let name = match (r.kind, r.title) {

@@ -206,9 +206,9 @@ pub fn folding(v: &View, p: lsp::FoldingRangeParams) -> Option<Vec<lsp::FoldingR
     let tree = v.snap.tree(&super::state::path_of(&p.text_document.uri)?);
     let file = (open.place.as_ref()).and_then(|at| v.ws(at.root)?.file(&at.rel));
     let folds = match (file, tree) {
-        (Some(file), Some(tree)) => ide::folding_ranges(&file.text, file.lines(), &tree),
+        (Some(file), Some(tree)) => ide::folding_ranges(file.text(), file.lines(), &tree),
         // A document too large to keep a block tree: its headings.
-        (Some(file), None) => ide::heading_folds(&file.text),
+        (Some(file), None) => ide::heading_folds(file.text()),
         // An open document the index does not hold (outside every spec tree).
         (None, tree) => {
             let text = open.doc.text();

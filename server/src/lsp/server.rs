@@ -24,7 +24,6 @@ use super::{
 };
 use crate::config::Config;
 use crate::host::EditorSettings;
-use crate::workspace::Workspace;
 
 pub struct Inner {
     pub client: Client,
@@ -402,7 +401,10 @@ impl Inner {
                     st.caps.diagnostic_refresh && (outdated || st.pulls_outdated(&changed));
                 (Vec::new(), refresh)
             } else {
-                (st.pending_pushes(&changed), false)
+                let pushes = st.pending_pushes(&changed);
+                // Closed files' diagnostics read their text for positions.
+                st.host.release_texts();
+                (pushes, false)
             }
         }) else {
             return;
@@ -551,11 +553,11 @@ impl Inner {
     }
 
     async fn load_root(self: &Arc<Self>, i: usize, root: PathBuf) {
-        let ws = tokio::task::spawn_blocking(move || Workspace::load(&root)).await;
+        let ws = tokio::task::spawn_blocking(move || crate::host::index_root(&root)).await;
         match ws {
             Ok(ws) => {
                 self.with_state("indexing", |st| {
-                    st.host.install(i, ws);
+                    st.host.install_indexed(i, ws);
                     st.lens_stale = true;
                 });
                 self.read_done.notify_waiters();
@@ -972,6 +974,7 @@ impl LanguageServer for Backend {
             }
             let refresh = st.caps.diagnostic_refresh && st.pulls_outdated(&changed);
             let report = st.doc_report(&uri, previous.as_deref());
+            st.host.release_texts();
             st.report_timing(started);
             (report, refresh)
         })?;
@@ -1014,7 +1017,9 @@ impl LanguageServer for Backend {
         let (items, refresh) = self.0.request("workspace/diagnostic", |st| {
             let changed = st.host.recheck();
             let refresh = st.caps.diagnostic_refresh && st.pulls_outdated(&changed);
-            (st.workspace_report(&params.previous_result_ids), refresh)
+            let report = st.workspace_report(&params.previous_result_ids);
+            st.host.release_texts();
+            (report, refresh)
         })?;
         if refresh {
             let (client, end) = (self.0.client.clone(), self.0.end.subscribe());

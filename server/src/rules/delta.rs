@@ -22,10 +22,8 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
             continue;
         }
         check_file(delta, &f.rel, sink);
-        let main = ws
-            .main_spec(capability)
-            .map(|(mf, s)| (s, mf.text.as_str()));
-        check_against_main(delta, &f.text, main, capability, &f.rel, sink);
+        let main = ws.main_spec(capability).map(|(mf, s)| (s, mf.text()));
+        check_against_main(delta, f.text(), main, capability, &f.rel, sink);
     }
 }
 

@@ -9,11 +9,11 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
         if !f.not_utf8 {
             continue;
         }
-        let at = f.text.find('\u{fffd}').unwrap_or(0);
+        let at = f.text().find('\u{fffd}').unwrap_or(0);
         sink.push(
             Code::FileNotUtf8,
             &f.rel,
-            Span::new(at, at + '\u{fffd}'.len_utf8().min(f.text.len() - at)),
+            Span::new(at, at + '\u{fffd}'.len_utf8().min(f.text().len() - at)),
             "This file is not valid UTF-8; it was read with the invalid bytes replaced. Save it as UTF-8 so that OpenSpec and editors read it the same way.",
         );
     }

@@ -15,7 +15,7 @@ pub fn render(ws: &Workspace, diags: &[Diagnostic]) -> Vec<String> {
         .iter()
         .map(|d| {
             let file = ws.file(&d.path);
-            let text = file.map_or("", |f| f.text.as_str());
+            let text = file.map_or("", |f| f.text());
             let line = file.map_or(0, |f| f.line_col(d.span.start as usize).line) + 1;
             let marked = text.get(d.span.range()).unwrap_or("");
             format!("{} {}:{} `{}`", d.code.as_str(), d.path, line, marked)
@@ -122,7 +122,7 @@ pub fn assert_annotations(fx: &Annotated, expected: &[Annotation], actual: &[Ann
     }
     let show = |a: &Annotation| {
         let file = fx.ws.file(&a.path);
-        let text = file.map_or("", |f| f.text.as_str());
+        let text = file.map_or("", |f| f.text());
         let line = file.map_or(0, |f| f.line_col(a.span.start as usize).line) + 1;
         format!(
             "  {} {}{} {}:{line} {:?}",

@@ -64,7 +64,13 @@ fn shared(files: &[&SourceFile], sink: &mut Sink) {
         .iter()
         .filter_map(|f| {
             let doc = f.summary.shape()?;
-            Some((*f, UnitFile { doc, text: &f.text }))
+            Some((
+                *f,
+                UnitFile {
+                    doc,
+                    text: f.text(),
+                },
+            ))
         })
         .collect();
     let (sources, unit): (Vec<&SourceFile>, Vec<UnitFile>) = shaped.into_iter().unzip();
@@ -88,7 +94,7 @@ fn speckit_feature(files: &[&SourceFile], sink: &mut Sink) {
         let Summary::SpecKit(s) = &f.summary else {
             continue;
         };
-        let text = f.text.as_str();
+        let text = f.text();
         match &s.native {
             speckit::Summary::Spec(x) => {
                 feature.spec = Some((text, x));
@@ -136,7 +142,7 @@ fn kiro_feature(files: &[&SourceFile], sink: &mut Sink) {
         };
         if let Some(native) = &s.native {
             if matches!(native, kiro::Summary::Requirements(_)) {
-                requirements_text = Some(f.text.as_str());
+                requirements_text = Some(f.text());
             }
             spec.add(native.clone());
         }

@@ -25,7 +25,7 @@ fn first_line(text: &str) -> Span {
 }
 
 pub fn check_spec(spec: &MainSpec, file: &SourceFile, sink: &mut Sink) {
-    let (path, text) = (file.rel.as_str(), file.text.as_str());
+    let (path, text) = (file.rel.as_str(), file.text());
     // OpenSpec stops at a missing Purpose or Requirements section and reports
     // nothing else; so do the rules it has, while the extensions still run.
     let purpose = spec.purpose.as_ref().filter(|p| p.text_len > 0);
@@ -65,7 +65,7 @@ pub fn check_spec(spec: &MainSpec, file: &SourceFile, sink: &mut Sink) {
 }
 
 fn check_structure(spec: &MainSpec, file: &SourceFile, sink: &mut Sink) {
-    let (path, text) = (file.rel.as_str(), file.text.as_str());
+    let (path, text) = (file.rel.as_str(), file.text());
     let purpose = spec.purpose.as_ref().expect("checked by the caller");
     let req_heading = spec.requirements_heading.expect("checked by the caller");
     if spec.schema_requirements.is_empty() {

@@ -23,8 +23,8 @@ pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
         if ws.uses_built_in_spec_driven(change) {
             check_openspec_lints(tasks, &f.rel, sink);
         }
-        check_dependencies(tasks, &f.text, &f.rel, sink);
-        check_acceptance(ws, change, tasks, &f.text, &f.rel, sink);
+        check_dependencies(tasks, f.text(), &f.rel, sink);
+        check_acceptance(ws, change, tasks, f.text(), &f.rel, sink);
     }
 }
 

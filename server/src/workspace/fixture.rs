@@ -254,7 +254,7 @@ second
                 a("b.md", 0, 12, "info", "x/three", false),
             ]
         );
-        assert_eq!(fx.ws.file("b.md").unwrap().text, "first\nsecond\n");
+        assert_eq!(fx.ws.file("b.md").unwrap().text(), "first\nsecond\n");
         // Written back, the fixture reads as it was written.
         assert_eq!(fx.render(&fx.annotations), FX);
     }

@@ -117,7 +117,7 @@ impl<'a> LinkResolver<'a> {
             }
             None => Target::Broken(format!(
                 "#{fragment} is the heading \"{}\", which is not a requirement or a scenario.",
-                &file.text[heading.title.range()]
+                &file.text()[heading.title.range()]
             )),
         }
     }

@@ -76,7 +76,10 @@ pub fn apply_fix(fixture: &str, code: &str, which: usize) -> Applied {
         .files
         .iter()
         .map(|f| {
-            let text = new.get(&f.rel).cloned().unwrap_or_else(|| f.text.clone());
+            let text = new
+                .get(&f.rel)
+                .cloned()
+                .unwrap_or_else(|| f.text().to_string());
             (f.rel.clone(), text.into_bytes())
         })
         .collect();

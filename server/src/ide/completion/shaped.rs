@@ -272,7 +272,7 @@ fn tasks(cx: &Cursor, unit: &Unit, list: &IdList, out: &mut Completions) {
             let mut title = unit.text(f, t.description);
             if let Some(s) = t.id_span {
                 if s.end <= t.description.end && s.end >= t.description.start {
-                    title = &unit.files[f].0.text[s.end as usize..t.description.end as usize];
+                    title = &unit.files[f].0.text()[s.end as usize..t.description.end as usize];
                 }
             }
             candidates.push((id.to_string(), one_line(title), ItemKind::Task));

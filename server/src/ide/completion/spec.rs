@@ -134,7 +134,7 @@ impl StepStyle {
         file.summary
             .scenarios()
             .flat_map(|(_, s)| s.steps.first())
-            .find_map(|st| StepStyle::of(&file.text, st))
+            .find_map(|st| StepStyle::of(file.text(), st))
             .unwrap_or_else(StepStyle::openspec)
     }
 }
@@ -675,7 +675,7 @@ fn requirement_names(
             Op::Modified => {
                 // The whole current block, so that no scenario is dropped.
                 let body = main_file
-                    .text
+                    .text()
                     .get(r.header.end as usize..r.block.end as usize)
                     .unwrap_or("");
                 entry.push_str(&with_eol(body, eol));
@@ -691,7 +691,7 @@ fn requirement_names(
                 label: name.to_string(),
                 kind: ItemKind::Requirement,
                 detail: Some(detail),
-                documentation: Some(preview(&main_file.text, r)),
+                documentation: Some(preview(main_file.text(), r)),
                 edit,
                 filter: filter_for(typed, &natural),
                 insert: Snippet::text(entry),

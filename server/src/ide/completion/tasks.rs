@@ -197,7 +197,7 @@ fn task_ids(cx: &Cursor, list: &TaskList, dep: DepAt, out: &mut Completions) {
         if let Some(id) = &t.id {
             push(
                 id,
-                task_title(t.description(&cx.file.text)),
+                task_title(t.description(cx.file.text())),
                 ItemKind::Task,
                 i,
                 &mut found,

@@ -45,7 +45,7 @@ pub(crate) fn item<'a>(c: &'a Completions, label: &str) -> &'a Completion {
 /// The edit of `item` applied to the file (plain text, as a client
 /// without snippets inserts it).
 pub(crate) fn apply(ws: &Workspace, rel: &str, item: &Completion) -> String {
-    let text = &ws.file(rel).unwrap().text;
+    let text = &ws.file(rel).unwrap().text();
     let r = item.edit.range();
     format!(
         "{}{}{}",
@@ -57,14 +57,14 @@ pub(crate) fn apply(ws: &Workspace, rel: &str, item: &Completion) -> String {
 
 /// The text `item` replaces.
 fn replaced<'a>(ws: &'a Workspace, rel: &str, item: &Completion) -> &'a str {
-    &ws.file(rel).unwrap().text[item.edit.range()]
+    &ws.file(rel).unwrap().text()[item.edit.range()]
 }
 
 /// Every edit: on character boundaries, on the cursor's line, around the
 /// cursor; the filter starts with what it replaces up to the cursor, in
 /// some case; the file still reads after it.
 fn check_item(ws: &Workspace, rel: &str, offset: usize, item: &Completion) {
-    let text = &ws.file(rel).unwrap().text;
+    let text = &ws.file(rel).unwrap().text();
     let r = item.edit.range();
     assert!(
         r.start <= offset && offset <= r.end && r.end <= text.len(),
@@ -727,7 +727,7 @@ fn every_offset_gives_valid_edits() {
     let rels: Vec<String> = ws.files.iter().map(|f| f.rel.clone()).collect();
     let mut total = 0;
     for rel in &rels {
-        let len = ws.file(rel).unwrap().text.len();
+        let len = ws.file(rel).unwrap().text().len();
         for offset in 0..=len + 1 {
             for trigger in [Trigger::Invoked]
                 .into_iter()

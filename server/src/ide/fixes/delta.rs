@@ -52,12 +52,12 @@ pub(super) fn drops_scenarios(ws: &Workspace, file: &SourceFile, span: Span) -> 
     if missing.is_empty() {
         return Vec::new();
     }
-    let eol = line_ending(&file.text);
+    let eol = line_ending(file.text());
     let mut insert = String::new();
     for sc in &missing {
-        let start = line_start(&main_file.text, sc.header.start as usize);
+        let start = line_start(main_file.text(), sc.header.start as usize);
         let end = sc.body.end.max(sc.header.end) as usize;
-        let Some(block) = main_file.text.get(start..end) else {
+        let Some(block) = main_file.text().get(start..end) else {
             return Vec::new();
         };
         insert.push_str(eol);
@@ -121,7 +121,7 @@ pub(super) fn unknown_target(ws: &Workspace, file: &SourceFile, span: Span) -> V
     };
     // The span must hold the name itself (a bullet with an empty name
     // points at its whole line).
-    if file.text.get(span.range()).map(js::trim) != Some(name) || name.is_empty() {
+    if file.text().get(span.range()).map(js::trim) != Some(name) || name.is_empty() {
         return Vec::new();
     }
     let Some((_, main)) = ws.main_spec(capability) else {

@@ -55,7 +55,7 @@ pub fn fixes(ws: &Workspace, diag: &Diagnostic) -> Vec<Fix> {
     let Some(file) = ws.file(&diag.path) else {
         return Vec::new();
     };
-    if diag.span.end as usize > file.text.len() {
+    if diag.span.end as usize > file.text().len() {
         return Vec::new();
     }
     let mut out = match diag.code {
@@ -127,7 +127,7 @@ pub(crate) mod tests {
     fn any_span_of_awkward_files() {
         let ws = workspace(&awkward());
         for f in &ws.files {
-            let n = f.text.len();
+            let n = f.text().len();
             for start in 0..n + 2 {
                 for end in [start, start + 1, start + 3, n, n + 5] {
                     for &code in Code::ALL {

@@ -30,7 +30,7 @@ pub(super) fn not_a_header(file: &SourceFile, span: Span) -> Vec<Fix> {
         return Vec::new();
     };
     let line = Span::new(
-        line_start(&file.text, span.start as usize),
+        line_start(file.text(), span.start as usize),
         span.end as usize,
     );
     let mut out = Vec::new();
@@ -67,7 +67,7 @@ pub(super) fn missing_prefixes(file: &SourceFile, span: Span) -> Vec<Fix> {
     if delta.first_delta_heading() != Some(span) {
         return Vec::new();
     }
-    let doc = Doc::new(&file.text);
+    let doc = Doc::new(file.text());
     let mut edits = Vec::new();
     for section in &delta.sections {
         let Some(op) = section.op else { continue };

@@ -25,7 +25,7 @@ pub(super) fn wrong_level(file: &SourceFile, span: Span) -> Vec<Fix> {
     let heading = scenario_heading(&m.name);
     // From the start of the line: an indented heading is not a heading to
     // OpenSpec's line reader.
-    let start = line_start(&file.text, m.span.start as usize);
+    let start = line_start(file.text(), m.span.start as usize);
     let edit = TextEdit::new(&file.rel, Span::new(start, m.span.end as usize), &heading);
     vec![Fix::new(
         format!("Rewrite as \"{heading}\""),

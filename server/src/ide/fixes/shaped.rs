@@ -62,7 +62,7 @@ pub(super) fn unknown_id(ws: &Workspace, file: &SourceFile, span: Span) -> Vec<F
         return Vec::new();
     };
     // The id as written sits inside the span (a label is `[US3]`).
-    let written = &file.text[span.range()];
+    let written = &file.text()[span.range()];
     let Some(k) = written.find(r.id.as_str()) else {
         return Vec::new();
     };
@@ -129,14 +129,14 @@ pub(super) fn forbidden_story_label(file: &SourceFile, span: Span) -> Vec<Fix> {
         return Vec::new();
     }
     let start = span.start as usize;
-    let from = if file.text[..start].ends_with(' ') {
+    let from = if file.text()[..start].ends_with(' ') {
         start - 1
     } else {
         start
     };
     let edit = TextEdit::new(&file.rel, Span::new(from, span.end as usize), "");
     vec![Fix::new(
-        format!("Remove {}", &file.text[span.range()]),
+        format!("Remove {}", &file.text()[span.range()]),
         SourceChange::new(vec![edit]),
         true,
     )]

@@ -78,7 +78,7 @@ pub(super) fn broken_acceptance_link(ws: &Workspace, file: &SourceFile, span: Sp
         return Vec::new();
     };
     // The anchor as written: after the last `#` of the link's target.
-    let written = &file.text[span.range()];
+    let written = &file.text()[span.range()];
     let Some(hash) = written.rfind('#') else {
         return Vec::new();
     };
@@ -275,9 +275,9 @@ pub(super) fn unlinked_acceptance(ws: &Workspace, file: &SourceFile, span: Span)
     let Some((task, item)) = found else {
         return Vec::new();
     };
-    let mut criterion = words(&criterion_text(&file.text, item.span));
+    let mut criterion = words(&criterion_text(file.text(), item.span));
     if criterion.is_empty() {
-        let all = task.description(&file.text);
+        let all = task.description(file.text());
         let description = all.strip_prefix(task.id.as_deref().unwrap_or(""));
         criterion = words(description.unwrap_or(all));
     }
@@ -285,7 +285,7 @@ pub(super) fn unlinked_acceptance(ws: &Workspace, file: &SourceFile, span: Span)
     let mut scored: Vec<(usize, usize, &Candidate)> = all
         .iter()
         .enumerate()
-        .map(|(k, c)| (score(&c.file.text, c, &criterion), k, c))
+        .map(|(k, c)| (score(c.file.text(), c, &criterion), k, c))
         .filter(|(s, _, _)| *s > 0)
         .collect();
     scored.sort_by_key(|&(s, k, c)| (!c.in_change, std::cmp::Reverse(s), k));
@@ -375,7 +375,7 @@ pub(super) fn uncovered_scenario(ws: &Workspace, file: &SourceFile, span: Span) 
     };
     let group = pick_group(ws, &tasks_rel, list, &target);
     let id = fresh_id(list, group.map(|g| &list.groups[g]));
-    let text = &tasks_file.text;
+    let text = tasks_file.text();
     let eol = line_ending(text);
     let doc = Doc::new(text);
     // The end of the group's last non-blank line (the file's, without one).

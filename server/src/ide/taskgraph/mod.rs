@@ -350,8 +350,8 @@ pub fn for_change<'a>(ws: &'a Workspace, change: &ChangeRef) -> Option<ChangeGra
                 name: change.id.clone(),
                 archived: change.archived,
                 rel: &f.rel,
-                tasks: Tasks::OpenSpec(tasks, &f.text),
-                graph: TaskGraph::build(tasks, &f.text),
+                tasks: Tasks::OpenSpec(tasks, f.text()),
+                graph: TaskGraph::build(tasks, f.text()),
             }),
             _ => None,
         }
@@ -368,7 +368,7 @@ pub fn for_feature<'a>(ws: &'a Workspace, feature: &str) -> Option<ChangeGraph<'
             name: feature.rsplit('/').next().unwrap_or(feature).to_string(),
             archived: false,
             rel: &f.rel,
-            tasks: Tasks::Shaped(doc, &f.text),
+            tasks: Tasks::Shaped(doc, f.text()),
             graph: TaskGraph::from_shape(doc, Implied::PhaseOrder),
         })
     })
