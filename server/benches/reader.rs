@@ -219,7 +219,7 @@ fn bench_workspace(c: &mut Criterion, trees: &[PathBuf]) {
         .files
         .iter()
         .filter(|f| f.wanted)
-        .map(|f| largest.join(&f.rel))
+        .map(|f| largest.join(&*f.rel))
         .collect();
     g.bench_function(format!("read/{LARGEST_TREE}"), |b| {
         b.iter(|| {

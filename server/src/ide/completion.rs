@@ -114,7 +114,7 @@ pub fn completion(
         }
         FileKind::DeltaSpec { capability, .. } => {
             let delta = match &file.summary {
-                Summary::Delta(d) => Some(d),
+                Summary::Delta(d) => Some(&**d),
                 _ => None,
             };
             spec::spec(&cx, ws, steps, capability, delta, trigger, &mut out)

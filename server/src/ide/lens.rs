@@ -187,7 +187,7 @@ fn tasks_of<'a>(ws: &'a Workspace, change: &ChangeRef) -> Option<(&'a SourceFile
     ws.changes.get(change)?.files.iter().find_map(|&i| {
         let f = ws.files.get(i)?;
         match &f.summary {
-            Summary::Tasks(t) if matches!(f.kind, FileKind::Tasks { .. }) => Some((f, t)),
+            Summary::Tasks(t) if matches!(f.kind, FileKind::Tasks { .. }) => Some((f, &**t)),
             _ => None,
         }
     })

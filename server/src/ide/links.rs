@@ -102,9 +102,9 @@ fn resolve_file<'a>(ws: &'a Workspace, from: &str, path: &str) -> Option<&'a Sou
 /// as written, and an editor may also have percent-encoded a non-ASCII one.
 fn find_anchor<'a>(file: &'a SourceFile, fragment: &str) -> Option<&'a Heading> {
     let heads = file.headings();
-    heads.iter().find(|h| h.anchor == fragment).or_else(|| {
+    heads.iter().find(|h| h.anchor.is(fragment)).or_else(|| {
         let decoded = percent_decode(fragment);
-        heads.iter().find(|h| h.anchor == decoded)
+        heads.iter().find(|h| h.anchor.is(&decoded))
     })
 }
 

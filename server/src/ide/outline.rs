@@ -403,7 +403,7 @@ fn task_symbols(text: &str, tasks: &TaskList) -> Vec<Symbol> {
                 if js::trim(line).is_empty() {
                     continue;
                 }
-                if crate::model::tasks::indent_columns(line) <= t.indent {
+                if crate::model::tasks::indent_columns(line) <= t.indent as usize {
                     break;
                 }
                 last = j;

@@ -36,8 +36,9 @@ use super::links::{self, resolve, scan_links, MdLink, Resolved};
 use super::shaped::{at_cursor, Def, Named, Unit};
 use crate::formats::shape::{PhaseKind, RequirementKind, Target};
 use crate::model::tasks::{task_id, Task, TaskList};
-use crate::model::{headings, Span};
+use crate::model::{anchor_names, headings, Span};
 use crate::syntax::Doc;
+use crate::text::anchor::AnchorId;
 use crate::text::percent::percent_decode;
 use crate::workspace::{FileKind, SourceFile, Workspace};
 
@@ -660,15 +661,19 @@ fn with_anchor_updates(ws: &Workspace, edits: Vec<TextEdit>) -> SourceChange {
             continue;
         };
         // Names hold no line break, so every heading keeps its line.
-        let after: HashMap<u32, String> = headings(&Doc::new(&new_text))
-            .into_iter()
-            .map(|h| (h.line, h.anchor))
+        let new_heads = headings(&Doc::new(&new_text));
+        let new_names = anchor_names(&new_heads, &new_text);
+        let after: HashMap<u32, (AnchorId, &str)> = new_heads
+            .iter()
+            .zip(&new_names)
+            .map(|(h, name)| (h.line, (h.anchor, name.as_str())))
             .collect();
-        for h in file.headings() {
+        let old_names = file.anchors();
+        for (h, old_name) in file.headings().iter().zip(&old_names) {
             match after.get(&h.line) {
-                Some(a) if *a != h.anchor => {
-                    moved.insert((rel.to_string(), h.line), a.clone());
-                    old_anchors.insert(h.anchor.clone());
+                Some(&(a, name)) if a != h.anchor => {
+                    moved.insert((rel.to_string(), h.line), name.to_string());
+                    old_anchors.insert(old_name.clone());
                     let on_line = mine
                         .iter()
                         .find(|(span, _)| h.span.start <= span.start && span.end <= h.span.end);

@@ -82,6 +82,13 @@ fn give_back() {
     });
 }
 
+/// Gives back what reading every root left free: each root's text was
+/// read, summarised and dropped on the reader pool's threads.
+pub fn after_index() {
+    rayon::broadcast(|_| collect());
+    everywhere();
+}
+
 /// Collects on this thread and has the others collect soon: runtime
 /// workers when they park ([`on_park`]), blocking threads through short
 /// tasks that keep one thread each busy for a while (so that they land on

@@ -547,6 +547,7 @@ impl Inner {
             }
             self.load_root(i, root).await;
         }
+        let _ = tokio::task::spawn_blocking(super::memory::after_index).await;
         if let Some(p) = progress {
             p.finish("done");
         }

@@ -218,7 +218,7 @@ fn rewatch(shared: &Mutex<Shared>, root: &Path, spec: &Path, out: &mut Vec<(Path
         listing
             .files
             .into_iter()
-            .map(|f| (root.join(&f.rel), FsChange::Created)),
+            .map(|f| (root.join(&*f.rel), FsChange::Created)),
     );
 }
 
@@ -575,7 +575,7 @@ mod tests {
         for _ in 0..3 {
             let listing = crate::workspace::discover::list(&root);
             for f in &listing.files {
-                std::fs::read(root.join(&f.rel)).unwrap();
+                std::fs::read(root.join(&*f.rel)).unwrap();
             }
         }
         let n = settle(&batches, Duration::from_millis(500), Duration::from_secs(5));
@@ -651,7 +651,7 @@ mod tests {
         for _ in 0..3 {
             let listing = crate::workspace::discover::list(&root);
             for f in &listing.files {
-                std::fs::read(root.join(&f.rel)).unwrap();
+                std::fs::read(root.join(&*f.rel)).unwrap();
             }
         }
         let got = rx.recv_timeout(Duration::from_millis(300));

@@ -3,6 +3,7 @@
 use super::reader;
 use super::{headings, Heading, Requirement, Span};
 use crate::syntax::{js, Doc};
+use thin_vec::ThinVec;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Op {
@@ -134,14 +135,16 @@ pub struct DeltaSpec {
     pub sections: Vec<Section>,
     pub added: Vec<Requirement>,
     pub modified: Vec<Requirement>,
-    pub removed: Vec<NameRef>,
+    // The rest is rare, and thin (a pointer, no allocation while empty):
+    // a delta spec is kept for every change of a tree.
+    pub removed: ThinVec<NameRef>,
     /// REMOVED entries written as full blocks, for navigation.
-    pub removed_blocks: Vec<Requirement>,
-    pub renamed: Vec<Rename>,
-    pub unpaired: Vec<Unpaired>,
-    pub skipped_headers: Vec<SkippedHeader>,
-    pub orphans: Vec<Orphan>,
-    pub misplaced_scenarios: Vec<MisplacedScenario>,
+    pub removed_blocks: ThinVec<Requirement>,
+    pub renamed: ThinVec<Rename>,
+    pub unpaired: ThinVec<Unpaired>,
+    pub skipped_headers: ThinVec<SkippedHeader>,
+    pub orphans: ThinVec<Orphan>,
+    pub misplaced_scenarios: ThinVec<MisplacedScenario>,
 }
 
 impl DeltaSpec {
@@ -158,13 +161,13 @@ impl DeltaSpec {
             sections: Vec::new(),
             added: Vec::new(),
             modified: Vec::new(),
-            removed: Vec::new(),
-            removed_blocks: Vec::new(),
-            renamed: Vec::new(),
-            unpaired: Vec::new(),
-            skipped_headers: Vec::new(),
-            orphans: Vec::new(),
-            misplaced_scenarios: Vec::new(),
+            removed: ThinVec::new(),
+            removed_blocks: ThinVec::new(),
+            renamed: ThinVec::new(),
+            unpaired: ThinVec::new(),
+            skipped_headers: ThinVec::new(),
+            orphans: ThinVec::new(),
+            misplaced_scenarios: ThinVec::new(),
         };
         let mut first_title = [None::<String>, None, None, None];
         for (k, &(h, title)) in heads.iter().enumerate() {
@@ -211,7 +214,7 @@ impl DeltaSpec {
                     .extend(misplaced_scenarios(&doc, h + 1, end));
             }
         }
-        out.orphans = orphans(&doc);
+        out.orphans = orphans(&doc).into();
         out
     }
 
@@ -340,8 +343,8 @@ fn read_renames(
     doc: &Doc,
     from: usize,
     to: usize,
-    pairs: &mut Vec<Rename>,
-    unpaired: &mut Vec<Unpaired>,
+    pairs: &mut ThinVec<Rename>,
+    unpaired: &mut ThinVec<Unpaired>,
 ) {
     let mut pending: Option<NameRef> = None;
     for i in from..to {

@@ -60,7 +60,9 @@ pub struct Heading {
     /// The whole heading line, trimmed.
     pub span: Span,
     pub line: u32,
-    pub anchor: String,
+    /// Its GitHub anchor, unique in the file; the text of it is
+    /// [`anchor_names`].
+    pub anchor: anchor::AnchorId,
 }
 
 /// Every unmasked ATX heading of a document, with unique anchors.
@@ -71,7 +73,7 @@ pub fn headings(doc: &Doc) -> Vec<Heading> {
         let Some(atx) = doc.atx(i) else { continue };
         let line = doc.line(i);
         let title = js::strip_closing_hashes(&line[atx.level as usize..]);
-        let anchor = anchors.unique(anchor::slug(title));
+        let anchor = anchor::AnchorId::of(&anchors.unique(anchor::slug(title)));
         let at = doc.lines[i].start as usize + (title.as_ptr() as usize - line.as_ptr() as usize);
         out.push(Heading {
             level: atx.level,
@@ -82,6 +84,16 @@ pub fn headings(doc: &Doc) -> Vec<Heading> {
         });
     }
     out
+}
+
+/// The anchors of `headings` (every heading of `text`, as [`headings`] read
+/// them), in order: the same names the reading hashed.
+pub fn anchor_names(headings: &[Heading], text: &str) -> Vec<String> {
+    let mut anchors = anchor::AnchorSet::default();
+    headings
+        .iter()
+        .map(|h| anchors.unique(anchor::slug(text.get(h.title.range()).unwrap_or(""))))
+        .collect()
 }
 
 /// A scenario: a level-4 heading inside a requirement block.
@@ -95,7 +107,9 @@ pub struct Scenario {
     /// Whether any text follows the header before the next heading of level
     /// 1–4. OpenSpec does not count a scenario without a body.
     pub has_body: bool,
-    pub steps: Vec<steps::Step>,
+    /// A boxed slice: never added to once read, and a third of a million
+    /// scenarios in a large tree each saved the vector's capacity word.
+    pub steps: Box<[steps::Step]>,
     /// The body, from the end of the header line to the end of the scenario.
     pub body: Span,
 }
@@ -120,7 +134,7 @@ pub struct Requirement {
     pub shall_or_must: bool,
     pub scenarios: Vec<Scenario>,
     /// Level-4 headings with no body under them.
-    pub empty_scenarios: usize,
+    pub empty_scenarios: u32,
     /// From the header to the last line of the block.
     pub block: Span,
     /// The lines the block reader gave it: from the header to the start of
@@ -128,7 +142,8 @@ pub struct Requirement {
     /// lines again gives the same requirement, shifted.
     pub extent: Span,
     /// Lowercase must/shall/should/may used in the body.
-    pub lowercase_keywords: Vec<(Span, String)>,
+    /// Thin: almost no requirement has any.
+    pub lowercase_keywords: thin_vec::ThinVec<(Span, String)>,
 }
 
 impl Requirement {
@@ -185,6 +200,13 @@ impl<T: Shrink> Shrink for Vec<T> {
     }
 }
 
+impl<T: Shrink> Shrink for thin_vec::ThinVec<T> {
+    fn shrink(&mut self) {
+        self.iter_mut().for_each(Shrink::shrink);
+        self.shrink_to_fit();
+    }
+}
+
 impl<T: Shrink> Shrink for Option<T> {
     fn shrink(&mut self) {
         if let Some(t) = self {
@@ -221,9 +243,7 @@ flat!(
 );
 
 impl Shrink for Scenario {
-    fn shrink(&mut self) {
-        self.steps.shrink();
-    }
+    fn shrink(&mut self) {}
 }
 
 impl Shrink for Requirement {

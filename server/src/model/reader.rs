@@ -302,10 +302,10 @@ pub fn read_requirement(doc: &Doc, h: usize, end: usize) -> Requirement {
         has_text: !text.is_empty(),
         shall_or_must: js::contains_shall_or_must(&text),
         scenarios,
-        empty_scenarios,
+        empty_scenarios: empty_scenarios as u32,
         block: Span::new(base, doc.lines[last].end as usize),
         extent: Span::new(base, extent_end(doc, end)),
-        lowercase_keywords,
+        lowercase_keywords: lowercase_keywords.into(),
     }
 }
 
@@ -391,7 +391,7 @@ fn read_scenarios(doc: &Doc, from: usize, to: usize) -> (Vec<Scenario>, usize) {
             name_span: Span::new(base + at, base + at + name.len()),
             line: h as u32,
             has_body,
-            steps,
+            steps: steps.into_boxed_slice(),
             body: Span::new(
                 doc.next_start(h).min(doc.lines[last].end as usize),
                 doc.lines[last].end as usize,

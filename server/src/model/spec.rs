@@ -70,11 +70,13 @@ pub struct MainSpec {
     /// `### Requirement:` blocks inside the first `## Requirements` section.
     pub requirements: Vec<Requirement>,
     /// `## ADDED|MODIFIED|REMOVED|RENAMED Requirements` lines.
-    pub delta_headers: Vec<(Span, String)>,
+    // This and the next two are rare, and thin (a pointer, no allocation
+    // while empty): a main spec is kept for every capability of a tree.
+    pub delta_headers: thin_vec::ThinVec<(Span, String)>,
     /// `### Requirement:` headers outside the `## Requirements` section.
-    pub outside_requirements: Vec<(Span, String)>,
+    pub outside_requirements: thin_vec::ThinVec<(Span, String)>,
     /// Things meant as scenarios that OpenSpec cannot see.
-    pub misplaced_scenarios: Vec<super::delta::MisplacedScenario>,
+    pub misplaced_scenarios: thin_vec::ThinVec<super::delta::MisplacedScenario>,
 }
 
 impl MainSpec {
@@ -166,8 +168,8 @@ impl MainSpec {
             })
             .unwrap_or_default();
 
-        let mut delta_headers = Vec::new();
-        let mut outside_requirements = Vec::new();
+        let mut delta_headers = thin_vec::ThinVec::new();
+        let mut outside_requirements = thin_vec::ThinVec::new();
         for i in 0..doc.len() {
             if doc.masked(i) {
                 continue;
@@ -194,7 +196,7 @@ impl MainSpec {
             requirements,
             delta_headers,
             outside_requirements,
-            misplaced_scenarios: super::delta::misplaced_scenarios(&doc, 0, doc.len()),
+            misplaced_scenarios: super::delta::misplaced_scenarios(&doc, 0, doc.len()).into(),
         }
     }
 

@@ -3,6 +3,7 @@
 
 use super::{headings, Heading, Span};
 use crate::syntax::{js, Doc};
+use thin_vec::ThinVec;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Group {
@@ -51,12 +52,15 @@ pub struct Task {
     /// [`Task::description`]).
     pub description: Span,
     pub line: u32,
-    pub indent: usize,
+    pub indent: u32,
     pub group: Option<usize>,
     /// The task this one is a sub-task of.
     pub parent: Option<usize>,
-    pub deps: Vec<DepRef>,
-    pub acceptance: Vec<Acceptance>,
+    /// Thin (one pointer, and no allocation while empty): most tasks have
+    /// neither dependencies nor acceptance criteria, and a task list is
+    /// kept for every change of a tree.
+    pub deps: ThinVec<DepRef>,
+    pub acceptance: ThinVec<Acceptance>,
 }
 
 impl Task {
@@ -139,7 +143,10 @@ impl TaskList {
             if js::trim(line).is_empty() {
                 continue;
             }
-            while stack.last().is_some_and(|&t| tasks[t].indent >= indent) {
+            while stack
+                .last()
+                .is_some_and(|&t| tasks[t].indent as usize >= indent)
+            {
                 stack.pop();
             }
             if open_acceptance.is_some_and(|(_, ai)| indent <= ai) {
@@ -169,11 +176,11 @@ impl TaskList {
                         Span::new(at, at + description.len())
                     },
                     line: i as u32,
-                    indent,
+                    indent: indent as u32,
                     group: groups.len().checked_sub(1),
                     parent: stack.last().copied(),
-                    deps,
-                    acceptance: Vec::new(),
+                    deps: deps.into(),
+                    acceptance: ThinVec::new(),
                 });
                 stack.push(tasks.len() - 1);
                 open_acceptance = None;

@@ -34,6 +34,30 @@ pub fn slug(title: &str) -> String {
     out
 }
 
+/// A heading's anchor as a hash. Every Markdown file's headings are kept for
+/// as long as the workspace is, and their anchors as strings were a fifth of
+/// what the server held for a large tree; a link only needs to know whether
+/// its fragment is one of them. Where the anchors' text is shown (a
+/// suggestion, a completion, a rename's edits) it is computed again from the
+/// file's text ([`crate::model::anchor_names`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AnchorId(u64);
+
+impl AnchorId {
+    pub fn of(anchor: &str) -> AnchorId {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        // SipHash with fixed keys: a stable, well-spread 64 bits, so two of
+        // a file's anchors never meet by chance (FxHash is not made for that).
+        let sip = BuildHasherDefault::<std::hash::DefaultHasher>::default();
+        AnchorId(sip.hash_one(anchor))
+    }
+
+    /// Whether this is the anchor `anchor`.
+    pub fn is(self, anchor: &str) -> bool {
+        self == AnchorId::of(anchor)
+    }
+}
+
 /// Hands out anchors in document order, suffixing repeats with `-1`, `-2`…
 #[derive(Default)]
 pub struct AnchorSet {
@@ -73,6 +97,13 @@ mod tests {
         );
         assert_eq!(slug("Ünïcode ok_1"), "ünïcode-ok_1");
         assert_eq!(slug("a  b"), "a--b");
+    }
+
+    #[test]
+    fn anchor_ids_tell_anchors_apart() {
+        assert!(AnchorId::of("scenario-a").is("scenario-a"));
+        assert!(!AnchorId::of("scenario-a").is("scenario-a-1"));
+        assert_ne!(AnchorId::of(""), AnchorId::of("-"));
     }
 
     #[test]

@@ -191,9 +191,11 @@ pub fn root_above(start: &Path) -> Option<PathBuf> {
 
 #[derive(Clone, Debug)]
 pub struct ListedFile {
-    /// Relative to the root, starting with `openspec/`.
-    pub rel: String,
-    pub kind: FileKind,
+    /// Relative to the root, starting with `openspec/`. A workspace keeps
+    /// its listing for as long as it lives, one entry for every file of a
+    /// tree, so an entry holds no more than this and the next field (the
+    /// file's kind is known again from the path).
+    pub rel: Box<str>,
     /// Whether the file is read (Markdown and change metadata).
     pub wanted: bool,
 }
@@ -347,7 +349,10 @@ pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
                                 ..
                             }
                         );
-                    out.files.push(ListedFile { rel, kind, wanted });
+                    out.files.push(ListedFile {
+                        rel: rel.into_boxed_str(),
+                        wanted,
+                    });
                 }
                 continue;
             };
@@ -362,7 +367,10 @@ pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
             let kind = FileKind::classify(&inner);
             let wanted = inner.to_lowercase().ends_with(".md")
                 || matches!(kind, FileKind::ChangeMeta { .. } | FileKind::ProjectConfig);
-            out.files.push(ListedFile { rel, kind, wanted });
+            out.files.push(ListedFile {
+                rel: rel.into_boxed_str(),
+                wanted,
+            });
         }
         subdirs.sort();
         for d in subdirs.into_iter().rev() {
@@ -543,7 +551,7 @@ mod tests {
         );
         write(root, "openspec/.hidden/spec.md", "x");
         let l = list(root);
-        let rels: Vec<&str> = l.files.iter().map(|f| f.rel.as_str()).collect();
+        let rels: Vec<&str> = l.files.iter().map(|f| &*f.rel).collect();
         assert_eq!(
             rels,
             [
@@ -577,7 +585,7 @@ mod tests {
         )
         .unwrap();
         let l = list(root);
-        let rels: Vec<&str> = l.files.iter().map(|f| f.rel.as_str()).collect();
+        let rels: Vec<&str> = l.files.iter().map(|f| &*f.rel).collect();
         assert_eq!(rels, ["openspec/specs/a/in.md", "openspec/specs/a/spec.md"]);
         assert_eq!(l.problems.len(), 1);
         assert_eq!(l.problems[0].rel, "openspec/specs/a/out.md");
@@ -604,7 +612,7 @@ mod tests {
         let f = formats(root);
         assert!(f.openspec && f.speckit && f.kiro);
         let l = list(root);
-        let rels: Vec<(&str, bool)> = l.files.iter().map(|f| (f.rel.as_str(), f.wanted)).collect();
+        let rels: Vec<(&str, bool)> = l.files.iter().map(|f| (&*f.rel, f.wanted)).collect();
         assert_eq!(
             rels,
             [
@@ -638,7 +646,7 @@ mod tests {
         write(root, "memory/constitution.md", "x");
         let f = formats(root);
         assert!(f.speckit && !f.openspec && !f.kiro);
-        let rels: Vec<String> = list(root).files.into_iter().map(|f| f.rel).collect();
+        let rels: Vec<String> = list(root).files.into_iter().map(|f| f.rel.into()).collect();
         assert_eq!(rels, ["memory/constitution.md", "specs/001-a/spec.md"]);
     }
 
@@ -679,7 +687,7 @@ mod tests {
             .files
             .into_iter()
             .filter(|f| f.wanted && f.rel.starts_with("specs/"))
-            .map(|f| f.rel)
+            .map(|f| f.rel.into())
             .collect();
         assert_eq!(
             rels,

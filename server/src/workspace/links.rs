@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 use super::{SourceFile, Workspace};
 use crate::model::tasks::Link;
 use crate::model::{Heading, Requirement, Scenario};
+use crate::text::anchor::AnchorId;
 use crate::text::nearest::did_you_mean;
 use crate::text::percent::percent_decode;
 
@@ -46,7 +47,7 @@ pub fn link_target_path(from: &str, link: &Link) -> Option<String> {
 
 /// The headings and requirement elements of one file, by anchor and line.
 struct FileTargets<'a> {
-    anchors: FxHashMap<&'a str, &'a Heading>,
+    anchors: FxHashMap<AnchorId, &'a Heading>,
     lines: FxHashMap<u32, (&'a Requirement, Option<&'a Scenario>)>,
 }
 
@@ -71,7 +72,7 @@ impl<'a> LinkResolver<'a> {
             let mut anchors = FxHashMap::default();
             // The first heading with an anchor wins, as a browser does.
             for h in file.headings() {
-                anchors.entry(h.anchor.as_str()).or_insert(h);
+                anchors.entry(h.anchor).or_insert(h);
             }
             let mut lines = FxHashMap::default();
             for r in file.summary.requirement_blocks() {
@@ -97,8 +98,9 @@ impl<'a> LinkResolver<'a> {
             return Target::Broken(format!("\"{}\" has no #anchor: link to a scenario or requirement heading, e.g. {}#scenario-<name>.", link.path, link.path));
         };
         let targets = self.targets(file);
-        let Some(heading) = targets.anchors.get(fragment).copied() else {
-            let anchors = file.headings().iter().map(|h| h.anchor.as_str());
+        let Some(heading) = targets.anchors.get(&AnchorId::of(fragment)).copied() else {
+            let names = file.anchors();
+            let anchors = names.iter().map(String::as_str);
             return Target::Broken(format!(
                 "No heading of {} has the anchor #{fragment}.{}",
                 file.rel,

@@ -19,7 +19,7 @@ pub(super) fn take(summary: &mut Summary, old: &str, new: &str) -> Option<Summar
             let Summary::Main(s) = std::mem::replace(summary, Summary::None) else {
                 unreachable!("matched above")
             };
-            Some(Summary::Main(s.splice(old, new)))
+            Some(Summary::Main(Box::new((*s).splice(old, new))))
         }
         Summary::SpecKit(s) => {
             let speckit::Summary::Tasks(tasks) = &mut s.native else {

@@ -93,7 +93,7 @@ fn dependency_context(cx: &Cursor, list: &TaskList) -> Option<DepAt> {
         let owner = list
             .tasks
             .iter()
-            .rposition(|t| (t.line as usize) < cx.line && t.indent < indent);
+            .rposition(|t| (t.line as usize) < cx.line && (t.indent as usize) < indent);
         (b.len() - rest.len(), Some(owner?))
     };
     let ids = b[list_start..].trim_start_matches(':');
@@ -262,7 +262,7 @@ struct LinkTarget<'a> {
     target_rel: &'a str,
     /// Shared by the scenarios of one file.
     path: Rc<str>,
-    anchor: &'a str,
+    anchor: String,
     own: bool,
 }
 
@@ -276,7 +276,7 @@ impl LinkTarget<'_> {
     fn write_target(&self, out: &mut String) {
         out.push_str(&self.path);
         out.push('#');
-        out.push_str(self.anchor);
+        out.push_str(&self.anchor);
     }
 }
 
@@ -303,18 +303,19 @@ fn link_targets<'a>(ws: &'a Workspace, from: &'a SourceFile) -> Vec<LinkTarget<'
     for (f, own) in files {
         let path: Rc<str> = relative_path(&from.rel, &f.rel).into();
         let headings = f.headings();
+        let mut names: Option<Vec<String>> = None;
         for (r, s) in f.summary.scenarios() {
             // Headings are in document order.
             let Ok(h) = headings.binary_search_by_key(&s.line, |h| h.line) else {
                 continue;
             };
-            let h = &headings[h];
+            let names = names.get_or_insert_with(|| f.anchors());
             out.push(LinkTarget {
                 scenario: &s.name,
                 requirement: &r.name,
                 target_rel: &f.rel,
                 path: Rc::clone(&path),
-                anchor: &h.anchor,
+                anchor: names[h].clone(),
                 own,
             });
         }
@@ -389,7 +390,7 @@ fn ranked<'a>(
             buf.clear();
             buf.push_str(t.target_rel);
             buf.push('#');
-            buf.push_str(t.anchor);
+            buf.push_str(&t.anchor);
             linked.contains(buf.as_str())
         };
         scored.push((t.own, done, s, i, t));

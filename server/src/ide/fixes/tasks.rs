@@ -70,10 +70,11 @@ pub(super) fn broken_acceptance_link(ws: &Workspace, file: &SourceFile, span: Sp
     ) else {
         return Vec::new();
     };
-    let anchors = target.headings().iter().map(|h| h.anchor.as_str());
-    if target.headings().iter().any(|h| h.anchor == fragment) {
+    if target.headings().iter().any(|h| h.anchor.is(fragment)) {
         return Vec::new();
     }
+    let names = target.anchors();
+    let anchors = names.iter().map(String::as_str);
     let Some(near) = nearest(fragment, anchors) else {
         return Vec::new();
     };
@@ -91,7 +92,7 @@ struct Candidate<'a> {
     file: &'a SourceFile,
     req: &'a Requirement,
     scenario: &'a Scenario,
-    anchor: &'a str,
+    anchor: String,
     /// In one of the change's own delta specs (searched before main specs).
     in_change: bool,
 }
@@ -111,16 +112,19 @@ impl Candidate<'_> {
 /// requirements, with their anchors.
 fn scenarios_of(file: &SourceFile, in_change: bool) -> Vec<Candidate<'_>> {
     let heads = file.headings();
+    let mut names: Option<Vec<String>> = None;
     let mut out = Vec::new();
     for (req, scenario) in file.summary.scenarios().filter(|(_, s)| s.has_body) {
-        let Some(h) = heads.iter().find(|h| h.line == scenario.line) else {
+        let Some(h) = heads.iter().position(|h| h.line == scenario.line) else {
             continue;
         };
+        // Only files with scenarios need their anchors' text.
+        let names = names.get_or_insert_with(|| file.anchors());
         out.push(Candidate {
             file,
             req,
             scenario,
-            anchor: &h.anchor,
+            anchor: names[h].clone(),
             in_change,
         });
     }
