@@ -427,17 +427,6 @@ pub(crate) fn dep_target<'a>(tasks: &'a TaskList, id: &str) -> Option<DepTarget<
         .map(DepTarget::Group)
 }
 
-pub(crate) fn task_nav(file: &SourceFile, task: &Task) -> NavTarget {
-    NavTarget::new(&file.rel, task.span, task.id_span.unwrap_or(task.span))
-}
-
-pub(crate) fn group_nav(file: &SourceFile, group: &Group) -> NavTarget {
-    match file.headings().iter().find(|h| h.line == group.line) {
-        Some(h) => heading_nav(file, h),
-        None => NavTarget::new(&file.rel, group.heading, group.heading),
-    }
-}
-
 /// A heading: its section (to the last non-blank line before the next
 /// heading of the same or a higher level) and its title.
 pub(crate) fn heading_nav(file: &SourceFile, heading: &Heading) -> NavTarget {

@@ -27,7 +27,7 @@ use super::element::{
     requirement_family, DepTarget, Element, LinkTarget, ReqSite, Role, ScenarioSite, Site,
 };
 use super::shaped;
-use crate::formats::shape::{RequirementKind, Target, TaskState};
+use crate::formats::shape::{Phase, RequirementKind, Target, TaskState};
 use crate::model::tasks::{Group, Task, TaskList};
 use crate::model::{Heading, Span};
 use crate::syntax::js;
@@ -388,6 +388,7 @@ fn shaped_hover(unit: &shaped::Unit, at: usize, offset: usize) -> Option<Hover> 
             );
             md.push_str(&fenced(unit.text(f, t.span), 1));
         }
+        shaped::Def::Phase(f, k, p) => md.push_str(&phase(unit, f, k, p)),
     }
     let cited = unit.citations(&cursor.named).len();
     let _ = write!(
@@ -405,6 +406,28 @@ Cited {}.",
         markdown: md,
         span: cursor.span,
     })
+}
+
+/// A phase with its progress and its tasks, one line each.
+fn phase(unit: &shaped::Unit, f: usize, k: usize, p: &Phase) -> String {
+    let tasks: Vec<_> = unit.files[f]
+        .1
+        .tasks
+        .iter()
+        .filter(|t| t.phase == Some(k))
+        .collect();
+    let done = tasks.iter().filter(|t| t.state == TaskState::Done).count();
+    let mut md = format!(
+        "**Group {}** · {done} of {} done\n\n",
+        escape(unit.text(f, p.title)),
+        tasks.len()
+    );
+    let lines = tasks.iter().map(|t| {
+        let mark = if t.state == TaskState::Done { "x" } else { " " };
+        format!("[{mark}] {}", unit.text(f, t.description))
+    });
+    bullets(&mut md, lines);
+    md
 }
 
 fn not_found(message: &str) -> String {

@@ -307,12 +307,19 @@ fn shaped_subject(unit: &Unit, at: usize, offset: usize) -> Option<(Named, Span)
 
 fn shaped_prepare(unit: &Unit, at: usize, offset: usize) -> Option<Renameable> {
     let (named, span) = shaped_subject(unit, at, offset)?;
-    // A citation of nothing has nothing to rename with it.
-    unit.definition(&named)?;
+    // A citation of nothing has nothing to rename with it; a group's id is
+    // its heading's number, renumbered by hand.
+    if let Def::Phase(..) = unit.definition(&named)? {
+        return None;
+    }
     Some(Renameable {
         span,
         placeholder: unit.text(at, span).to_string(),
     })
+}
+
+fn group_id(id: &str) -> String {
+    format!("{id} names a group: renumber the group's heading and its tasks by hand.")
 }
 
 /// Where `id` stands in `text` as a whole word.
@@ -428,6 +435,7 @@ fn shaped_rename(
     let kind = match def {
         Def::Requirement(_, r) => Some(r.kind),
         Def::Task(..) => None,
+        Def::Phase(..) => return Err(RenameError(group_id(&named.id))),
     };
     let new = new_id(&named.id, kind, new_name)?;
     // The id and the ids nested below it (a task's sub-tasks, a Kiro
@@ -436,7 +444,7 @@ fn shaped_rename(
     let nested = format!("{}.", named.id);
     for (_, doc) in &unit.files {
         let ids: Vec<(&str, Target)> = match def {
-            Def::Task(..) => doc
+            Def::Task(..) | Def::Phase(..) => doc
                 .tasks
                 .iter()
                 .filter_map(|t| Some((t.id.as_deref()?, Target::Task)))
