@@ -45,8 +45,6 @@ pub fn definition(ws: &Workspace, rel: &str, offset: usize) -> Vec<NavTarget> {
         return Vec::new();
     };
     let target = match el {
-        // Answered over the shared shape above.
-        Element::Dep { .. } | Element::Task { .. } | Element::Group { .. } => None,
         Element::Link { file, link } => match link_target(ws, &file.rel, &link) {
             Some(LinkTarget::Site(site)) => Some(site.nav()),
             Some(LinkTarget::MissingAnchor(f, _)) => Some(file_nav(f)),

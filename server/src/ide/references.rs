@@ -72,8 +72,6 @@ pub fn references(
         return Vec::new();
     };
     let (decl, mut refs) = match el {
-        // Answered over the shared shape above.
-        Element::Dep { .. } | Element::Task { .. } | Element::Group { .. } => return Vec::new(),
         Element::Link { file, link } => match link_target(ws, &file.rel, &link) {
             Some(LinkTarget::Site(site)) => site_refs(ws, site),
             _ => return Vec::new(),

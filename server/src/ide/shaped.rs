@@ -308,7 +308,8 @@ pub struct AtCursor {
 /// What definition and references are about at a cursor: an id (cited or
 /// defined there), or the task or phase whose line it is on.
 pub enum Subject<'w> {
-    Id(Named),
+    /// An id, with where it is written.
+    Id(AtCursor),
     Def(Def<'w>),
 }
 
@@ -326,7 +327,7 @@ pub fn subject_at<'w>(unit: &Unit<'w>, at: usize, offset: usize) -> Option<Subje
             .iter()
             .any(|t| t.id_span == Some(c.span) && c.named.target == Target::Task);
         if !own {
-            return Some(Subject::Id(c.named));
+            return Some(Subject::Id(c));
         }
     }
     if links::is_markdown(&file.rel) && links::link_at(file.text(), offset).is_some() {
@@ -347,7 +348,7 @@ impl<'w> Unit<'w> {
     /// What `subject` stands for, where it is defined.
     pub fn resolve(&self, subject: Subject<'w>) -> Option<Def<'w>> {
         match subject {
-            Subject::Id(named) => self.definition(&named),
+            Subject::Id(c) => self.definition(&c.named),
             Subject::Def(def) => Some(def),
         }
     }
