@@ -508,6 +508,37 @@ mod tests {
         );
     }
 
+    /// The cursor rule is OpenSpec's for every format: a task's line and a
+    /// phase's heading stand for themselves, and an id nothing defines has
+    /// neither a definition nor references.
+    #[test]
+    fn spec_kit_task_lines_and_phase_headings_stand_for_themselves() {
+        let with = |tasks: &str| format!("{SPEC}{tasks}");
+        let on_line = TASKS.replace("Show notes in", "Show no$0tes in");
+        assert_eq!(
+            go(&with(&on_line)),
+            [r#"specs/001-notes/tasks.md:6 "T002""#]
+        );
+        assert_eq!(
+            refs(
+                &with(&TASKS.replace("Store notes in", "Store no$0tes in")),
+                false
+            ),
+            [
+                r#"specs/001-notes/tasks.md:6 "T001""#,
+                r#"specs/001-notes/tasks.md:10 "T001""#
+            ]
+        );
+        let on_phase = TASKS.replace("## Phase 4: User", "## Phase 4: Us$0er");
+        assert_eq!(
+            go(&with(&on_phase)),
+            [r#"specs/001-notes/tasks.md:8 "Phase 4: User Story 2 - Sort notes""#]
+        );
+        assert!(refs(&with(&on_phase), false).is_empty());
+        let unknown = TASKS.replace("(FR-002)", "(FR-0$009)");
+        assert!(refs(&with(&unknown), true).is_empty());
+    }
+
     #[test]
     fn spec_kit_hover_shows_the_definition_and_its_citations() {
         let f = Fixture::new(&format!(
