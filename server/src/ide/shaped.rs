@@ -157,6 +157,24 @@ impl<'w> Unit<'w> {
         out
     }
 
+    /// What a dependency may name, in the order completion offers it:
+    /// every task with an id, file by file, then every phase with one (an
+    /// OpenSpec group). A task id that a phase shares names the task.
+    pub fn dependable(&self) -> impl Iterator<Item = (&'w str, Def<'w>)> + '_ {
+        let tasks = self.files.iter().enumerate().flat_map(|(f, (_, d))| {
+            d.tasks
+                .iter()
+                .filter_map(move |t| Some((t.id.as_deref()?, Def::Task(f, t))))
+        });
+        let phases = self.files.iter().enumerate().flat_map(|(f, (_, d))| {
+            d.phases
+                .iter()
+                .enumerate()
+                .filter_map(move |(k, p)| Some((p.id.as_deref()?, Def::Phase(f, k, p))))
+        });
+        tasks.chain(phases)
+    }
+
     /// Where a definition is: a phase as its heading's section, a task or a
     /// requirement as its line with its id to select.
     pub fn def_nav(&self, def: &Def) -> NavTarget {
