@@ -64,8 +64,8 @@ pub fn tasks(t: &TaskList, text: &str) -> Document {
 }
 
 /// Where `title` sits in the heading `heading`. A title is the heading's
-/// text, so it is found there; an empty one (a bare `##`) is empty at the
-/// heading's end, so that what the title span holds is always the title.
+/// text, so it is found there; an empty one (`## ` and nothing else) is
+/// empty at the heading's end, so that the span always holds the title.
 fn title_span(text: &str, heading: Span, title: &str) -> Span {
     text.get(heading.range())
         .and_then(|h| h.rfind(title))

@@ -610,6 +610,19 @@ mod tests {
         assert_eq!(md, "**Not found:** No task or group `7.7` in this file.");
     }
 
+    /// `## ` with nothing after it opens a group with an empty title, and
+    /// its task says so.
+    #[test]
+    fn a_group_without_a_title_is_named_empty() {
+        let (span, md) =
+            hover_at("//- openspec/changes/c/tasks.md\n## \n- [ ] 1.$01 Lone\n").unwrap();
+        assert_eq!(span, "1.1");
+        assert_eq!(
+            md,
+            "**Task 1.1** · open · group **\n\n```markdown\n- [ ] 1.1 Lone\n```"
+        );
+    }
+
     #[test]
     fn a_task_id_shows_what_it_depends_on() {
         let (span, md) = tasks_at("- [ ] 2.1 Answer", "- [ ] 2.$01 Answer").unwrap();
