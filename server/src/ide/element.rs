@@ -1,6 +1,8 @@
 //! What the cursor is on, and the places definition, references and hover
 //! move between: requirement and scenario "sites" in main and delta specs,
-//! tasks and groups, headings and files.
+//! headings and files. A task list's ids, tasks and groups are read in the
+//! shared shape instead (`shaped::subject_at`), as Spec Kit's and Kiro's
+//! are.
 //!
 //! A requirement has one identity across files: the main spec's requirement
 //! of a capability, and every delta entry of that capability that changes it

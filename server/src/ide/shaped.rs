@@ -2,8 +2,9 @@
 //! file belongs to (a Spec Kit or Kiro feature folder; an OpenSpec task
 //! list, whose ids resolve within the file) and what sits under a cursor
 //! there. Every feature that has moved onto the shape (definition,
-//! references, hover, outline, lens, symbols for Spec Kit and Kiro; task
-//! navigation for OpenSpec too) asks this module rather than a format's own
+//! references, hover, rename, outline, lens, symbols and completion for
+//! Spec Kit and Kiro; for OpenSpec task lists, what the cursor is on and
+//! what a dependency may name) asks this module rather than a format's own
 //! summaries, so a new format arrives with its reader and nothing here
 //! changes.
 //!
