@@ -160,7 +160,8 @@ impl<'w> Unit<'w> {
 
     /// What a dependency may name, in the order completion offers it:
     /// every task with an id, file by file, then every phase with one (an
-    /// OpenSpec group). A task id that a phase shares names the task.
+    /// OpenSpec group). A task and a phase sharing an id both come, though
+    /// a dependency on that id names the task ([`Unit::definition`]).
     pub fn dependable(&self) -> impl Iterator<Item = (&'w str, Def<'w>)> + '_ {
         let tasks = self.files.iter().enumerate().flat_map(|(f, (_, d))| {
             d.tasks
