@@ -63,14 +63,18 @@ pub fn tasks(t: &TaskList, text: &str) -> Document {
     }
 }
 
-/// Where `title` sits in the heading `heading`, or the whole heading when
-/// it is not found there verbatim.
+/// Where `title` sits in the heading `heading`. A title is the heading's
+/// text, so it is found there; an empty one (`## ` and nothing else) is
+/// empty at the heading's end, so that the span always holds the title.
 fn title_span(text: &str, heading: Span, title: &str) -> Span {
     text.get(heading.range())
         .and_then(|h| h.rfind(title))
         .filter(|_| !title.is_empty())
-        .map_or(heading, |at| {
-            let start = heading.start as usize + at;
-            Span::new(start, start + title.len())
-        })
+        .map_or(
+            Span::new(heading.end as usize, heading.end as usize),
+            |at| {
+                let start = heading.start as usize + at;
+                Span::new(start, start + title.len())
+            },
+        )
 }

@@ -12,38 +12,39 @@
 //! headings) go to themselves, the convention that lets an editor offer
 //! "find references" when definition is invoked on a definition.
 
-use super::element::{
-    self, dep_target, element_at, file_nav, group_nav, link_target, task_nav, DepTarget, Element,
-    LinkTarget, Role, Site,
-};
+use super::element::{self, element_at, file_nav, link_target, Element, LinkTarget, Role, Site};
 use super::shaped;
 use super::NavTarget;
 use crate::workspace::Workspace;
 
-/// Spec Kit and Kiro: an id goes to where its unit defines it (a definition
-/// to itself).
-fn shaped_definition(unit: &shaped::Unit, at: usize, offset: usize) -> Option<NavTarget> {
-    let cursor = shaped::at_cursor(unit, at, offset)?;
-    let def = unit.definition(&cursor.named)?;
-    let (full, focus) = def.spans();
-    Some(unit.nav(def.file(), full, focus))
+/// Over the shared shape: an id goes to where its unit defines it, a
+/// definition (a task's line, a phase's heading) to itself. `None` when
+/// the cursor is on none of those.
+fn shaped_definition(unit: &shaped::Unit, at: usize, offset: usize) -> Option<Vec<NavTarget>> {
+    let subject = shaped::subject_at(unit, at, offset)?;
+    Some(
+        unit.resolve(subject)
+            .map(|d| unit.def_nav(&d))
+            .into_iter()
+            .collect(),
+    )
 }
 
 pub fn definition(ws: &Workspace, rel: &str, offset: usize) -> Vec<NavTarget> {
     if let Some((unit, at)) = shaped::Unit::of(ws, rel) {
-        return shaped_definition(&unit, at, offset).into_iter().collect();
+        return shaped_definition(&unit, at, offset).unwrap_or_default();
+    }
+    // An OpenSpec task list: its tasks and groups over the shared shape,
+    // its links and other headings as in any OpenSpec file.
+    if let Some((file, doc)) = shaped::openspec_tasks(ws, rel) {
+        if let Some(out) = shaped_definition(&shaped::Unit::single(file, &doc), 0, offset) {
+            return out;
+        }
     }
     let Some(el) = element_at(ws, rel, offset) else {
         return Vec::new();
     };
     let target = match el {
-        Element::Dep { file, tasks, dep } => match dep_target(tasks, &dep.id) {
-            Some(DepTarget::Task(t)) => Some(task_nav(file, t)),
-            Some(DepTarget::Group(g)) => Some(group_nav(file, g)),
-            None => None,
-        },
-        Element::Task { file, task, .. } => Some(task_nav(file, task)),
-        Element::Group { file, group, .. } => Some(group_nav(file, group)),
         Element::Link { file, link } => match link_target(ws, &file.rel, &link) {
             Some(LinkTarget::Site(site)) => Some(site.nav()),
             Some(LinkTarget::MissingAnchor(f, _)) => Some(file_nav(f)),

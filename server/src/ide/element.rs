@@ -1,6 +1,8 @@
 //! What the cursor is on, and the places definition, references and hover
 //! move between: requirement and scenario "sites" in main and delta specs,
-//! tasks and groups, headings and files.
+//! headings and files. A task list's ids, tasks and groups are read in the
+//! shared shape instead (`shaped::subject_at`), as Spec Kit's and Kiro's
+//! are.
 //!
 //! A requirement has one identity across files: the main spec's requirement
 //! of a capability, and every delta entry of that capability that changes it
@@ -10,7 +12,6 @@
 use super::links::{self, MdLink, Resolved};
 use super::{hit, NavTarget};
 use crate::model::proposal::CapabilityRef;
-use crate::model::tasks::{DepRef, Group, Task, TaskList};
 use crate::model::{Heading, Requirement, Scenario, Span};
 use crate::syntax::js;
 use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
@@ -104,24 +105,9 @@ impl<'a> Site<'a> {
     }
 }
 
-/// What the cursor is on.
+/// What the cursor is on, outside what the shared shape answers (a task
+/// list's ids, tasks and groups: `shaped::subject_at`).
 pub(crate) enum Element<'a> {
-    Dep {
-        file: &'a SourceFile,
-        tasks: &'a TaskList,
-        dep: &'a DepRef,
-    },
-    Task {
-        file: &'a SourceFile,
-        tasks: &'a TaskList,
-        task: &'a Task,
-        on_id: bool,
-    },
-    Group {
-        file: &'a SourceFile,
-        tasks: &'a TaskList,
-        group: &'a Group,
-    },
     Link {
         file: &'a SourceFile,
         link: MdLink,
@@ -138,39 +124,15 @@ pub(crate) fn element_at<'a>(ws: &'a Workspace, rel: &str, offset: usize) -> Opt
     if offset > file.text().len() {
         return None;
     }
-    // Narrow things first: a dependency id or a link sits inside a task
-    // line, a link may sit inside a heading.
-    match (&file.kind, &file.summary) {
-        (_, Summary::Tasks(tasks)) => {
-            let deps = tasks.tasks.iter().flat_map(|t| &t.deps);
-            if let Some(dep) = deps.into_iter().find(|d| hit(d.span, offset)) {
-                return Some(Element::Dep { file, tasks, dep });
-            }
+    // Narrow things first: a link may sit inside a heading.
+    if let (FileKind::Proposal { change }, Summary::Proposal(p)) = (&file.kind, &file.summary) {
+        if let Some(cap) = p.capabilities.iter().find(|c| hit(c.span, offset)) {
+            return Some(Element::Capability { change, cap });
         }
-        (FileKind::Proposal { change }, Summary::Proposal(p)) => {
-            if let Some(cap) = p.capabilities.iter().find(|c| hit(c.span, offset)) {
-                return Some(Element::Capability { change, cap });
-            }
-        }
-        _ => {}
     }
     if links::is_markdown(rel) {
         if let Some(link) = links::link_at(file.text(), offset) {
             return Some(Element::Link { file, link });
-        }
-    }
-    if let Summary::Tasks(tasks) = &file.summary {
-        if let Some(task) = tasks.tasks.iter().find(|t| hit(t.span, offset)) {
-            let on_id = task.id_span.is_some_and(|s| hit(s, offset));
-            return Some(Element::Task {
-                file,
-                tasks,
-                task,
-                on_id,
-            });
-        }
-        if let Some(group) = tasks.groups.iter().find(|g| hit(g.heading, offset)) {
-            return Some(Element::Group { file, tasks, group });
         }
     }
     let reqs = req_sites(file);
@@ -408,34 +370,6 @@ pub(crate) fn link_target<'a>(
             LinkTarget::MissingAnchor(f, link.fragment.clone().unwrap_or_default())
         }
     })
-}
-
-/// What a dependency id names: a task, else a group (dialect 3.3).
-pub(crate) enum DepTarget<'a> {
-    Task(&'a Task),
-    Group(&'a Group),
-}
-
-pub(crate) fn dep_target<'a>(tasks: &'a TaskList, id: &str) -> Option<DepTarget<'a>> {
-    if let Some(t) = tasks.task(id) {
-        return Some(DepTarget::Task(t));
-    }
-    tasks
-        .groups
-        .iter()
-        .find(|g| g.id.as_deref() == Some(id))
-        .map(DepTarget::Group)
-}
-
-pub(crate) fn task_nav(file: &SourceFile, task: &Task) -> NavTarget {
-    NavTarget::new(&file.rel, task.span, task.id_span.unwrap_or(task.span))
-}
-
-pub(crate) fn group_nav(file: &SourceFile, group: &Group) -> NavTarget {
-    match file.headings().iter().find(|h| h.line == group.line) {
-        Some(h) => heading_nav(file, h),
-        None => NavTarget::new(&file.rel, group.heading, group.heading),
-    }
 }
 
 /// A heading: its section (to the last non-blank line before the next

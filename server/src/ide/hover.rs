@@ -23,12 +23,11 @@ use std::fmt::Write;
 
 use super::and_list;
 use super::element::{
-    conflicting_changes, dep_target, element_at, link_target, main_requirement, overlapping,
-    requirement_family, DepTarget, Element, LinkTarget, ReqSite, Role, ScenarioSite, Site,
+    conflicting_changes, element_at, link_target, main_requirement, overlapping,
+    requirement_family, Element, LinkTarget, ReqSite, Role, ScenarioSite, Site,
 };
 use super::shaped;
-use crate::formats::shape::{RequirementKind, Target, TaskState};
-use crate::model::tasks::{Group, Task, TaskList};
+use crate::formats::shape::{Phase, RequirementKind, Target, Task as ShapeTask, TaskState};
 use crate::model::{Heading, Span};
 use crate::syntax::js;
 use crate::workspace::{ChangeRef, SourceFile, Summary, Workspace};
@@ -47,27 +46,14 @@ pub fn hover(ws: &Workspace, rel: &str, offset: usize) -> Option<Hover> {
     if let Some((unit, at)) = shaped::Unit::of(ws, rel) {
         return shaped_hover(&unit, at, offset);
     }
-    let (markdown, span) = match element_at(ws, rel, offset)? {
-        Element::Dep { file, tasks, dep } => {
-            let md = match dep_target(tasks, &dep.id) {
-                Some(DepTarget::Task(t)) => task(file, tasks, t),
-                Some(DepTarget::Group(g)) => group(file, tasks, g),
-                None => not_found(&format!("No task or group `{}` in this file.", dep.id)),
-            };
-            (md, dep.span)
+    // An OpenSpec task list: its tasks and groups over the shared shape,
+    // its links as in any OpenSpec file.
+    if let Some((file, doc)) = shaped::openspec_tasks(ws, rel) {
+        if let Some(h) = task_list_hover(&shaped::Unit::single(file, &doc), offset) {
+            return h;
         }
-        Element::Task {
-            file,
-            tasks,
-            task: t,
-            on_id: true,
-        } => (task(file, tasks, t), t.id_span.unwrap_or(t.span)),
-        Element::Task { .. } => return None,
-        Element::Group {
-            file,
-            tasks,
-            group: g,
-        } => (group(file, tasks, g), g.heading),
+    }
+    let (markdown, span) = match element_at(ws, rel, offset)? {
         Element::Link { file, link } => {
             let md = match link_target(ws, &file.rel, &link) {
                 Some(LinkTarget::Site(site)) => site_preview(site),
@@ -257,28 +243,69 @@ fn heading_preview(f: &SourceFile, h: &Heading) -> String {
     )
 }
 
-fn task(file: &SourceFile, tasks: &TaskList, t: &Task) -> String {
+/// An OpenSpec task list, in its own words: a task with its group and the
+/// state of what it depends on, a group with its progress. Spec Kit and
+/// Kiro name the defining file and count citations instead
+/// ([`shaped_hover`]). `None` when the cursor is on none of its ids, tasks
+/// or groups; `Some(None)` on a task's line off its id.
+fn task_list_hover(unit: &shaped::Unit, offset: usize) -> Option<Option<Hover>> {
+    use shaped::{Def, Subject};
+    Some(match shaped::subject_at(unit, 0, offset)? {
+        Subject::Id(c) => {
+            let markdown = match unit.definition(&c.named) {
+                Some(Def::Task(f, t)) => task(unit, f, t),
+                Some(Def::Phase(f, k, p)) => phase(unit, f, k, p),
+                _ => not_found(&format!("No task or group `{}` in this file.", c.named.id)),
+            };
+            Some(Hover {
+                markdown,
+                span: c.span,
+            })
+        }
+        Subject::Def(Def::Task(f, t)) => {
+            t.id_span
+                .filter(|s| super::hit(*s, offset))
+                .map(|span| Hover {
+                    markdown: task(unit, f, t),
+                    span,
+                })
+        }
+        Subject::Def(Def::Phase(f, k, p)) => Some(Hover {
+            markdown: phase(unit, f, k, p),
+            span: p.heading,
+        }),
+        Subject::Def(Def::Requirement(..)) => None,
+    })
+}
+
+fn task(unit: &shaped::Unit, f: usize, t: &ShapeTask) -> String {
     let mut md = format!(
         "**Task {}** · {}",
         t.id.as_deref().unwrap_or("(no id)"),
         state(t)
     );
-    if let Some(g) = t.group.and_then(|g| tasks.groups.get(g)) {
-        let _ = write!(md, " · group *{}*", escape(&g.title));
+    if let Some(p) = t.phase.and_then(|p| unit.files[f].1.phases.get(p)) {
+        let _ = write!(md, " · group *{}*", escape(unit.text(f, p.title)));
     }
     md.push_str("\n\n");
-    md.push_str(&fenced(file.text().get(t.span.range()).unwrap_or(""), 1));
-    if !t.deps.is_empty() {
+    md.push_str(&fenced(unit.text(f, t.span), 1));
+    if !t.dependencies.is_empty() {
         let deps: Vec<String> = t
-            .deps
+            .dependencies
             .iter()
-            .map(|d| match dep_target(tasks, &d.id) {
-                Some(DepTarget::Task(x)) => format!("{} ({})", d.id, state(x)),
-                Some(DepTarget::Group(g)) => {
-                    let (done, all) = progress(tasks, g);
-                    format!("group {} ({done}/{all} done)", d.id)
+            .map(|d| {
+                let named = shaped::Named {
+                    target: Target::Task,
+                    id: d.id.clone(),
+                };
+                match unit.definition(&named) {
+                    Some(shaped::Def::Task(_, x)) => format!("{} ({})", d.id, state(x)),
+                    Some(shaped::Def::Phase(pf, k, _)) => {
+                        let (done, all) = progress(unit, pf, k);
+                        format!("group {} ({done}/{all} done)", d.id)
+                    }
+                    _ => format!("{} (unknown)", d.id),
                 }
-                None => format!("{} (unknown)", d.id),
             })
             .collect();
         let _ = write!(md, "\n\nDepends on {}.", deps.join(", "));
@@ -286,36 +313,44 @@ fn task(file: &SourceFile, tasks: &TaskList, t: &Task) -> String {
     md
 }
 
-fn group(file: &SourceFile, tasks: &TaskList, g: &Group) -> String {
-    let (done, all) = progress(tasks, g);
-    let mut md = format!("**Group {}** · {done} of {all} done\n\n", escape(&g.title));
-    let lines = group_tasks(tasks, g).map(|t| {
-        format!(
-            "[{}] {}",
-            if t.done { "x" } else { " " },
-            t.description(file.text())
-        )
+/// A phase with its progress and its tasks, one line each.
+fn phase(unit: &shaped::Unit, f: usize, k: usize, p: &Phase) -> String {
+    let (done, all) = progress(unit, f, k);
+    let mut md = format!(
+        "**Group {}** · {done} of {all} done\n\n",
+        escape(unit.text(f, p.title))
+    );
+    let lines = phase_tasks(unit, f, k).map(|t| {
+        let mark = if t.state == TaskState::Done { "x" } else { " " };
+        format!("[{mark}] {}", unit.text(f, t.description))
     });
     bullets(&mut md, lines);
     md
 }
 
-fn group_tasks<'a>(tasks: &'a TaskList, g: &'a Group) -> impl Iterator<Item = &'a Task> + 'a {
-    tasks
+fn phase_tasks<'u>(
+    unit: &'u shaped::Unit,
+    f: usize,
+    k: usize,
+) -> impl Iterator<Item = &'u ShapeTask> + 'u {
+    unit.files[f]
+        .1
         .tasks
         .iter()
-        .filter(move |t| t.group.is_some_and(|i| tasks.groups[i].line == g.line))
+        .filter(move |t| t.phase == Some(k))
 }
 
-fn progress(tasks: &TaskList, g: &Group) -> (usize, usize) {
-    group_tasks(tasks, g).fold((0, 0), |(d, a), t| (d + usize::from(t.done), a + 1))
+fn progress(unit: &shaped::Unit, f: usize, k: usize) -> (usize, usize) {
+    phase_tasks(unit, f, k).fold((0, 0), |(d, a), t| {
+        (d + usize::from(t.state == TaskState::Done), a + 1)
+    })
 }
 
-fn state(t: &Task) -> &'static str {
-    if t.done {
-        "done"
-    } else {
-        "open"
+fn state(t: &ShapeTask) -> &'static str {
+    match t.state {
+        TaskState::Done => "done",
+        TaskState::Open => "open",
+        TaskState::InProgress => "in progress",
     }
 }
 
@@ -374,13 +409,14 @@ fn shaped_hover(unit: &shaped::Unit, at: usize, offset: usize) -> Option<Hover> 
             md.push_str(&fenced(body, 1));
         }
         shaped::Def::Task(f, t) => {
-            let state = match t.state {
-                TaskState::Done => "done",
-                TaskState::Open => "open",
-                TaskState::InProgress => "in progress",
-            };
             let id = t.id.as_deref().unwrap_or("(no id)");
-            let _ = write!(md, "**Task {}** · {state} · {}", escape(id), escape(name));
+            let _ = write!(
+                md,
+                "**Task {}** · {} · {}",
+                escape(id),
+                state(t),
+                escape(name)
+            );
             md.push_str(
                 "
 
@@ -388,6 +424,7 @@ fn shaped_hover(unit: &shaped::Unit, at: usize, offset: usize) -> Option<Hover> 
             );
             md.push_str(&fenced(unit.text(f, t.span), 1));
         }
+        shaped::Def::Phase(f, k, p) => md.push_str(&phase(unit, f, k, p)),
     }
     let cited = unit.citations(&cursor.named).len();
     let _ = write!(
@@ -571,6 +608,19 @@ mod tests {
         let (span, md) = tasks_at("7.7", "7.$07").unwrap();
         assert_eq!(span, "7.7");
         assert_eq!(md, "**Not found:** No task or group `7.7` in this file.");
+    }
+
+    /// `## ` with nothing after it opens a group with an empty title, and
+    /// its task says so.
+    #[test]
+    fn a_group_without_a_title_is_named_empty() {
+        let (span, md) =
+            hover_at("//- openspec/changes/c/tasks.md\n## \n- [ ] 1.$01 Lone\n").unwrap();
+        assert_eq!(span, "1.1");
+        assert_eq!(
+            md,
+            "**Task 1.1** · open · group **\n\n```markdown\n- [ ] 1.1 Lone\n```"
+        );
     }
 
     #[test]

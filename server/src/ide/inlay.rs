@@ -3,8 +3,8 @@
 //! agent)` without leaving the line. A done task is marked `✓`; an id that
 //! names nothing gets no hint (its diagnostic says why).
 
-use super::element::{dep_target, DepTarget};
 use super::taskgraph::{task_title, truncate};
+use crate::model::tasks::{Group, Task, TaskList};
 use crate::model::Span;
 use crate::workspace::Summary;
 use crate::workspace::Workspace;
@@ -63,6 +63,23 @@ pub fn inlay_hints(ws: &Workspace, rel: &str, range: Span) -> Vec<InlayHint> {
         });
     }
     out
+}
+
+/// What a dependency id names: a task, else a group (dialect 3.3).
+enum DepTarget<'a> {
+    Task(&'a Task),
+    Group(&'a Group),
+}
+
+fn dep_target<'a>(tasks: &'a TaskList, id: &str) -> Option<DepTarget<'a>> {
+    if let Some(t) = tasks.task(id) {
+        return Some(DepTarget::Task(t));
+    }
+    tasks
+        .groups
+        .iter()
+        .find(|g| g.id.as_deref() == Some(id))
+        .map(DepTarget::Group)
 }
 
 #[cfg(test)]

@@ -21,39 +21,34 @@
 //! The rest is ordered by path and position.
 
 use super::element::{
-    dep_target, element_at, file_nav, group_nav, heading_nav, line_around, link_target,
-    requirement_family, scenario_family, task_nav, DepTarget, Element, LinkTarget, Site,
+    element_at, file_nav, heading_nav, line_around, link_target, requirement_family,
+    scenario_family, Element, LinkTarget, Site,
 };
 use super::links::{self, resolve, scan_links, Resolved};
 use super::shaped;
 use super::NavTarget;
-use crate::model::tasks::{DepRef, Group, Task, TaskList};
 use crate::workspace::{FileKind, SourceFile, Summary, Workspace};
 
-/// Spec Kit and Kiro: every citation of the id under the cursor within its
-/// unit, after its definition when asked for.
+/// Over the shared shape: every citation of what the cursor names within
+/// its unit, after its definition when asked for; nothing for an id that
+/// names nothing. `None` when the cursor is on no id, task or phase.
 fn shaped_references(
     unit: &shaped::Unit,
     at: usize,
     offset: usize,
     include_declaration: bool,
-) -> Vec<NavTarget> {
-    let Some(cursor) = shaped::at_cursor(unit, at, offset) else {
-        return Vec::new();
+) -> Option<Vec<NavTarget>> {
+    let subject = shaped::subject_at(unit, at, offset)?;
+    let Some(def) = unit.resolve(subject) else {
+        return Some(Vec::new());
     };
-    let mut out = Vec::new();
-    if include_declaration {
-        if let Some(def) = unit.definition(&cursor.named) {
-            let (full, focus) = def.spans();
-            out.push(unit.nav(def.file(), full, focus));
-        }
-    }
-    out.extend(
-        unit.citations(&cursor.named)
-            .into_iter()
-            .map(|(f, span)| unit.nav(f, span, span)),
-    );
-    out
+    let decl = include_declaration.then(|| unit.def_nav(&def));
+    let cited = unit.cited(&def).into_iter();
+    Some(
+        decl.into_iter()
+            .chain(cited.map(|(f, span)| unit.citation_nav(f, span)))
+            .collect(),
+    )
 }
 
 pub fn references(
@@ -63,23 +58,20 @@ pub fn references(
     include_declaration: bool,
 ) -> Vec<NavTarget> {
     if let Some((unit, at)) = shaped::Unit::of(ws, rel) {
-        return shaped_references(&unit, at, offset, include_declaration);
+        return shaped_references(&unit, at, offset, include_declaration).unwrap_or_default();
+    }
+    // An OpenSpec task list: its tasks and groups over the shared shape,
+    // its links and other headings as in any OpenSpec file.
+    if let Some((file, doc)) = shaped::openspec_tasks(ws, rel) {
+        let unit = shaped::Unit::single(file, &doc);
+        if let Some(out) = shaped_references(&unit, 0, offset, include_declaration) {
+            return out;
+        }
     }
     let Some(el) = element_at(ws, rel, offset) else {
         return Vec::new();
     };
     let (decl, mut refs) = match el {
-        Element::Dep { file, tasks, dep } => match dep_target(tasks, &dep.id) {
-            Some(DepTarget::Task(t)) => (Some(task_nav(file, t)), task_refs(file, tasks, t)),
-            Some(DepTarget::Group(g)) => (Some(group_nav(file, g)), group_refs(file, tasks, g)),
-            None => return Vec::new(),
-        },
-        Element::Task {
-            file, tasks, task, ..
-        } => (Some(task_nav(file, task)), task_refs(file, tasks, task)),
-        Element::Group { file, tasks, group } => {
-            (Some(group_nav(file, group)), group_refs(file, tasks, group))
-        }
         Element::Link { file, link } => match link_target(ws, &file.rel, &link) {
             Some(LinkTarget::Site(site)) => site_refs(ws, site),
             _ => return Vec::new(),
@@ -151,49 +143,6 @@ fn links_to(ws: &Workspace, wanted: impl Fn(&SourceFile, Option<u32>) -> bool) -
         }
     }
     out
-}
-
-/// Dependencies naming `task`: by id, or by its group's id (a group
-/// dependency from inside the group does not count, as in the rules).
-fn task_refs(file: &SourceFile, tasks: &TaskList, task: &Task) -> Vec<NavTarget> {
-    let group_id = task
-        .group
-        .and_then(|g| tasks.groups.get(g))
-        .and_then(|g| g.id.as_deref());
-    let mut out = Vec::new();
-    for t in &tasks.tasks {
-        for d in &t.deps {
-            let by_id = task.id.as_deref() == Some(d.id.as_str());
-            let by_group = group_id == Some(d.id.as_str())
-                && tasks.task(&d.id).is_none()
-                && t.group != task.group;
-            if by_id || by_group {
-                out.push(dep_nav(file, d));
-            }
-        }
-    }
-    out
-}
-
-fn group_refs(file: &SourceFile, tasks: &TaskList, group: &Group) -> Vec<NavTarget> {
-    let Some(id) = group.id.as_deref() else {
-        return Vec::new();
-    };
-    if tasks.task(id).is_some() {
-        return Vec::new();
-    }
-    tasks
-        .tasks
-        .iter()
-        .flat_map(|t| &t.deps)
-        .filter(|d| d.id == id)
-        .map(|d| dep_nav(file, d))
-        .collect()
-}
-
-/// A dependency, with its line (the task line, or a `Requires:` bullet).
-fn dep_nav(file: &SourceFile, d: &DepRef) -> NavTarget {
-    NavTarget::new(&file.rel, line_around(file.text(), d.span), d.span)
 }
 
 fn capability_refs(ws: &Workspace, cap: &str) -> (Option<NavTarget>, Vec<NavTarget>) {

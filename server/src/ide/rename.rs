@@ -29,13 +29,15 @@ use std::collections::{HashMap, HashSet};
 
 use super::edit::{apply_to_text, SourceChange, TextEdit};
 use super::element::{
-    dep_target, element_at, main_requirement, requirement_family, scenario_family, DepTarget,
-    Element, ReqSite, ScenarioSite, Site,
+    element_at, main_requirement, requirement_family, scenario_family, Element, ReqSite,
+    ScenarioSite, Site,
 };
 use super::links::{self, resolve, scan_links, MdLink, Resolved};
-use super::shaped::{at_cursor, Def, Named, Unit};
-use crate::formats::shape::{PhaseKind, RequirementKind, Target};
-use crate::model::tasks::{task_id, Task, TaskList};
+use super::shaped::{
+    at_cursor, openspec_tasks, subject_at as subject_at_cursor, Def, Named, Subject as Shaped, Unit,
+};
+use crate::formats::shape::{PhaseKind, RequirementKind, Target, Task as ShapeTask};
+use crate::model::tasks::task_id;
 use crate::model::{anchor_names, headings, Span};
 use crate::syntax::Doc;
 use crate::text::anchor::AnchorId;
@@ -62,11 +64,6 @@ impl std::fmt::Display for RenameError {
 enum Subject<'a> {
     Req(ReqSite<'a>),
     Scenario(ScenarioSite<'a>),
-    Task {
-        file: &'a SourceFile,
-        tasks: &'a TaskList,
-        task: &'a Task,
-    },
 }
 
 fn archived(file: &SourceFile) -> bool {
@@ -84,16 +81,6 @@ fn subject_at<'a>(ws: &'a Workspace, rel: &str, offset: usize) -> Option<(Subjec
             let span = s.scenario.name_span;
             Some((Subject::Scenario(s), span))
         }
-        Element::Task {
-            file,
-            tasks,
-            task,
-            on_id: true,
-        } => Some((Subject::Task { file, tasks, task }, task.id_span?)),
-        Element::Dep { file, tasks, dep } => match dep_target(tasks, &dep.id)? {
-            DepTarget::Task(task) => Some((Subject::Task { file, tasks, task }, dep.span)),
-            DepTarget::Group(_) => None,
-        },
         _ => None,
     }
 }
@@ -104,11 +91,19 @@ pub fn prepare_rename(ws: &Workspace, rel: &str, offset: usize) -> Option<Rename
     if let Some((unit, at)) = Unit::of(ws, rel) {
         return shaped_prepare(&unit, at, offset);
     }
+    if let Some((file, doc)) = openspec_tasks(ws, rel) {
+        let unit = Unit::single(file, &doc);
+        if let Some((task, span)) = openspec_task_at(&unit, offset) {
+            return Some(Renameable {
+                span,
+                placeholder: task.id.clone()?,
+            });
+        }
+    }
     let (subject, span) = subject_at(ws, rel, offset)?;
     let placeholder = match subject {
         Subject::Req(r) => r.name.to_string(),
         Subject::Scenario(s) => s.scenario.name.clone(),
-        Subject::Task { task, .. } => task.id.clone()?,
     };
     Some(Renameable { span, placeholder })
 }
@@ -123,6 +118,12 @@ pub fn rename(
     if let Some((unit, at)) = Unit::of(ws, rel) {
         return shaped_rename(&unit, at, offset, new_name);
     }
+    if let Some((file, doc)) = openspec_tasks(ws, rel) {
+        let unit = Unit::single(file, &doc);
+        if let Some((task, _)) = openspec_task_at(&unit, offset) {
+            return rename_task(&unit, task, new_name);
+        }
+    }
     let Some((subject, _)) = subject_at(ws, rel, offset) else {
         return Err(RenameError(
             "Nothing to rename here: put the cursor on a requirement or scenario name, or on a task id."
@@ -132,7 +133,6 @@ pub fn rename(
     let mut change = match subject {
         Subject::Req(r) => rename_requirement(ws, &r, new_name)?,
         Subject::Scenario(s) => rename_scenario(ws, &s, new_name)?,
-        Subject::Task { file, tasks, task } => rename_task(file, tasks, task, new_name)?,
     };
     change.drop_overlaps();
     Ok(change)
@@ -255,12 +255,27 @@ fn rename_scenario(
     Ok(with_anchor_updates(ws, edits))
 }
 
-fn rename_task(
-    file: &SourceFile,
-    tasks: &TaskList,
-    task: &Task,
-    new_name: &str,
-) -> Result<SourceChange, RenameError> {
+/// The OpenSpec task whose id is at `offset` of a task list's unit, and
+/// that id's span: the task's own id, or a dependency naming the task (a
+/// group id is not renamed: it is its heading's number).
+fn openspec_task_at<'u>(unit: &Unit<'u>, offset: usize) -> Option<(&'u ShapeTask, Span)> {
+    match subject_at_cursor(unit, 0, offset)? {
+        Shaped::Id(c) => match unit.definition(&c.named)? {
+            Def::Task(_, task) => Some((task, c.span)),
+            _ => None,
+        },
+        Shaped::Def(Def::Task(_, task)) => {
+            let span = task.id_span.filter(|s| super::hit(*s, offset))?;
+            Some((task, span))
+        }
+        Shaped::Def(_) => None,
+    }
+}
+
+/// An OpenSpec task id renamed in its task list, with OpenSpec's id syntax
+/// (`2.3`, `C.2`); its dependencies follow. Spec Kit's and Kiro's ids keep
+/// their own form and bring nested ids along ([`shaped_rename`]).
+fn rename_task(unit: &Unit, task: &ShapeTask, new_name: &str) -> Result<SourceChange, RenameError> {
     let (Some(old), Some(span)) = (task.id.as_deref(), task.id_span) else {
         return Err(RenameError("This task has no id to rename.".into()));
     };
@@ -273,19 +288,20 @@ fn rename_task(
     if id == old {
         return Err(RenameError(format!("The task is already {id}.")));
     }
-    if let Some(other) = tasks.task(id) {
+    if let Some((f, k)) = unit.index.task(id) {
         return Err(RenameError(format!(
             "Task {id} already exists (line {}); pick another id.",
-            other.line + 1
+            unit.files[f].1.tasks[k].line + 1
         )));
     }
-    let mut edits = vec![TextEdit::new(&file.rel, span, id)];
-    for t in &tasks.tasks {
-        for d in t.deps.iter().filter(|d| d.id == old) {
-            edits.push(TextEdit::new(&file.rel, d.span, id));
-        }
+    let rel = &unit.files[0].0.rel;
+    let mut edits = vec![TextEdit::new(rel, span, id)];
+    for (f, cited) in unit.index.references_to(Target::Task, old) {
+        edits.push(TextEdit::new(&unit.files[f].0.rel, cited, id));
     }
-    Ok(SourceChange::new(edits))
+    let mut change = SourceChange::new(edits);
+    change.drop_overlaps();
+    Ok(change)
 }
 
 /// The id at `offset` of file `at` of a unit, narrowed to the id itself
@@ -308,12 +324,19 @@ fn shaped_subject(unit: &Unit, at: usize, offset: usize) -> Option<(Named, Span)
 
 fn shaped_prepare(unit: &Unit, at: usize, offset: usize) -> Option<Renameable> {
     let (named, span) = shaped_subject(unit, at, offset)?;
-    // A citation of nothing has nothing to rename with it.
-    unit.definition(&named)?;
+    // A citation of nothing has nothing to rename with it; a group's id is
+    // its heading's number, renumbered by hand.
+    if let Def::Phase(..) = unit.definition(&named)? {
+        return None;
+    }
     Some(Renameable {
         span,
         placeholder: unit.text(at, span).to_string(),
     })
+}
+
+fn group_id(id: &str) -> String {
+    format!("{id} names a group: renumber the group's heading and its tasks by hand.")
 }
 
 /// Where `id` stands in `text` as a whole word.
@@ -429,6 +452,7 @@ fn shaped_rename(
     let kind = match def {
         Def::Requirement(_, r) => Some(r.kind),
         Def::Task(..) => None,
+        Def::Phase(..) => return Err(RenameError(group_id(&named.id))),
     };
     let new = new_id(&named.id, kind, new_name)?;
     // The id and the ids nested below it (a task's sub-tasks, a Kiro
@@ -437,7 +461,7 @@ fn shaped_rename(
     let nested = format!("{}.", named.id);
     for (_, doc) in &unit.files {
         let ids: Vec<(&str, Target)> = match def {
-            Def::Task(..) => doc
+            Def::Task(..) | Def::Phase(..) => doc
                 .tasks
                 .iter()
                 .filter_map(|t| Some((t.id.as_deref()?, Target::Task)))

@@ -1,22 +1,41 @@
-//! Spec Kit and Kiro files in the editor features: the feature folder a file
-//! belongs to, read as one unit of the shared shape, and what sits under a
-//! cursor there. Every feature (definition, references, hover, outline,
-//! lens, symbols) asks this module rather than a format's own summaries, so
-//! a third format arrives with its reader and nothing here changes.
+//! Files read into the shared shape, in the editor features: the unit a
+//! file belongs to (a Spec Kit or Kiro feature folder; an OpenSpec task
+//! list, whose ids resolve within the file) and what sits under a cursor
+//! there. Every feature that has moved onto the shape (definition,
+//! references, hover, rename, outline, lens, symbols and completion for
+//! Spec Kit and Kiro; for OpenSpec task lists, what the cursor is on and
+//! what a dependency may name) asks this module rather than a format's own
+//! summaries, so a new format arrives with its reader and nothing here
+//! changes.
 //!
 //! An id under the cursor is either a definition (a requirement, story,
 //! criterion or property id; a task id) or a citation of one (a task's
 //! dependency or link, a plan's or checklist's reference). Both name the
 //! same thing, a [`Named`]: what the id means, by kind and id, within the
-//! unit.
+//! unit. A task id may also name a phase that has an id (an OpenSpec group:
+//! `requires 2` names `## 2. Calls`) when no task has it.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::element::{heading_nav, line_around};
+use super::links;
 use super::{hit, NavTarget};
-use crate::formats::shape::{Document, Requirement, RequirementKind, Target, Task};
+use crate::formats::openspec;
+use crate::formats::shape::{Document, Phase, Requirement, RequirementKind, Target, Task};
 use crate::formats::unit::Index;
 use crate::model::Span;
-use crate::workspace::{SourceFile, Workspace};
+use crate::workspace::{SourceFile, Summary, Workspace};
+
+/// An OpenSpec task list in the shared shape, built on demand: OpenSpec
+/// keeps its own summaries, and a unit of one file borrows this document
+/// ([`Unit::single`]).
+pub fn openspec_tasks<'w>(ws: &'w Workspace, rel: &str) -> Option<(&'w SourceFile, Document)> {
+    let file = ws.file(rel)?;
+    let Summary::Tasks(tasks) = &file.summary else {
+        return None;
+    };
+    Some((file, openspec::tasks(tasks, file.text())))
+}
 
 /// A feature folder's files in the shared shape, with their index.
 pub struct Unit<'w> {
@@ -46,17 +65,27 @@ impl<'w> Unit<'w> {
         Unit { files, index }
     }
 
+    /// A unit of one file: an OpenSpec task list, whose dependency ids name
+    /// tasks and groups of the same file.
+    pub fn single(file: &'w SourceFile, doc: &'w Document) -> Unit<'w> {
+        Unit {
+            files: vec![(file, doc)],
+            index: Index::build(&[doc]),
+        }
+    }
+
     pub fn text(&self, file: usize, span: Span) -> &'w str {
         self.files[file].0.text().get(span.range()).unwrap_or("")
     }
 
-    /// Where `named` is defined.
+    /// Where `named` is defined. A task id no task has names the first
+    /// phase with that id, if any.
     pub fn definition(&self, named: &Named) -> Option<Def<'w>> {
         match named.target {
-            Target::Task => {
-                let (f, k) = self.index.task(&named.id)?;
-                Some(Def::Task(f, &self.files[f].1.tasks[k]))
-            }
+            Target::Task => match self.index.task(&named.id) {
+                Some((f, k)) => Some(Def::Task(f, &self.files[f].1.tasks[k])),
+                None => self.phase(&named.id),
+            },
             Target::Property => {
                 let (f, k) = self.index.property(&named.id)?;
                 Some(Def::Requirement(f, &self.files[f].1.requirements[k]))
@@ -68,6 +97,103 @@ impl<'w> Unit<'w> {
                     .then_some(Def::Requirement(f, r))
             }
         }
+    }
+
+    fn phase(&self, id: &str) -> Option<Def<'w>> {
+        self.files.iter().enumerate().find_map(|(f, (_, d))| {
+            let k = d.phases.iter().position(|p| p.id.as_deref() == Some(id))?;
+            Some(Def::Phase(f, k, &d.phases[k]))
+        })
+    }
+
+    /// Every citation of what `def` defines, in file and position order: a
+    /// requirement's as [`Unit::citations`] finds them; a task's by its id,
+    /// and through its phase's id from tasks outside that phase (depending
+    /// on a group depends on each of its tasks, but a group's own tasks do
+    /// not depend on themselves); a phase's by its id, unless a task has
+    /// that id (the task wins).
+    pub fn cited(&self, def: &Def) -> Vec<(usize, Span)> {
+        let mut out = match *def {
+            Def::Requirement(_, r) => return self.citations(&Named::of_requirement(r)),
+            Def::Task(f, t) => {
+                let mut out = match &t.id {
+                    Some(id) => self.index.references_to(Target::Task, id),
+                    None => Vec::new(),
+                };
+                let phase = t.phase.map(|p| (p, &self.files[f].1.phases[p]));
+                if let Some((p, id)) = phase.and_then(|(p, ph)| Some((p, ph.id.as_deref()?))) {
+                    if self.index.task(id).is_none() {
+                        out.extend(self.dependencies_on(id, Some((f, p))));
+                    }
+                }
+                out
+            }
+            Def::Phase(_, _, p) => match p.id.as_deref() {
+                Some(id) if self.index.task(id).is_none() => self.dependencies_on(id, None),
+                _ => Vec::new(),
+            },
+        };
+        out.sort_by_key(|&(f, s)| (f, s.start));
+        out.dedup();
+        out
+    }
+
+    /// The dependencies naming `id`, but those of tasks in phase `except`
+    /// (a file and a phase of it).
+    fn dependencies_on(&self, id: &str, except: Option<(usize, usize)>) -> Vec<(usize, Span)> {
+        let mut out = Vec::new();
+        for (f, (_, d)) in self.files.iter().enumerate() {
+            for t in &d.tasks {
+                if except.is_some_and(|e| t.phase.map(|p| (f, p)) == Some(e)) {
+                    continue;
+                }
+                out.extend(
+                    t.dependencies
+                        .iter()
+                        .filter(|r| r.target == Target::Task && r.id == id)
+                        .map(|r| (f, r.span)),
+                );
+            }
+        }
+        out
+    }
+
+    /// What a dependency may name, in the order completion offers it:
+    /// every task with an id, file by file, then every phase with one (an
+    /// OpenSpec group). A task and a phase sharing an id both come, though
+    /// a dependency on that id names the task ([`Unit::definition`]).
+    pub fn dependable(&self) -> impl Iterator<Item = (&'w str, Def<'w>)> + '_ {
+        let tasks = self.files.iter().enumerate().flat_map(|(f, (_, d))| {
+            d.tasks
+                .iter()
+                .filter_map(move |t| Some((t.id.as_deref()?, Def::Task(f, t))))
+        });
+        let phases = self.files.iter().enumerate().flat_map(|(f, (_, d))| {
+            d.phases
+                .iter()
+                .enumerate()
+                .filter_map(move |(k, p)| Some((p.id.as_deref()?, Def::Phase(f, k, p))))
+        });
+        tasks.chain(phases)
+    }
+
+    /// Where a definition is: a phase as its heading's section, a task or a
+    /// requirement as its line with its id to select.
+    pub fn def_nav(&self, def: &Def) -> NavTarget {
+        let file = self.files[def.file()].0;
+        if let Def::Phase(_, _, p) = def {
+            if let Some(h) = file.headings().iter().find(|h| h.line == p.line) {
+                return heading_nav(file, h);
+            }
+        }
+        let (full, focus) = def.spans();
+        self.nav(def.file(), full, focus)
+    }
+
+    /// A citation: its line, with the id as written to select.
+    pub fn citation_nav(&self, file: usize, span: Span) -> NavTarget {
+        let full = line_around(self.files[file].0.text(), span);
+        self.nav(file, full, span)
     }
 
     /// Every citation of `named`: a story is cited by its labels and by
@@ -151,20 +277,23 @@ impl<'w> Citing<'w> {
 pub enum Def<'w> {
     Requirement(usize, &'w Requirement),
     Task(usize, &'w Task),
+    /// A phase of file `.0`, at index `.1` of its phases.
+    Phase(usize, usize, &'w Phase),
 }
 
 impl Def<'_> {
     pub fn file(&self) -> usize {
         match self {
-            Def::Requirement(f, _) | Def::Task(f, _) => *f,
+            Def::Requirement(f, _) | Def::Task(f, _) | Def::Phase(f, _, _) => *f,
         }
     }
 
-    /// The whole definition and its id.
+    /// The whole definition and its id (a phase's title).
     pub fn spans(&self) -> (Span, Span) {
         match self {
             Def::Requirement(_, r) => (r.span, r.id_span),
             Def::Task(_, t) => (t.span, t.id_span.unwrap_or(t.span)),
+            Def::Phase(_, _, p) => (p.heading, p.title),
         }
     }
 }
@@ -194,6 +323,55 @@ pub struct AtCursor {
     pub named: Named,
     /// The id as written where the cursor is.
     pub span: Span,
+}
+
+/// What definition and references are about at a cursor: an id (cited or
+/// defined there), or the task or phase whose line it is on.
+pub enum Subject<'w> {
+    /// An id, with where it is written.
+    Id(AtCursor),
+    Def(Def<'w>),
+}
+
+/// The subject at `offset` of file `at`: an id as [`at_cursor`] finds it
+/// but a task's own, then the task whose line holds the cursor, then the
+/// phase whose heading does. A task's own id stands for that task rather
+/// than for the first of its id, so a duplicate goes to itself. A link on
+/// a task line is the link's, not the task's: `None`, for the format's own
+/// link navigation to answer.
+pub fn subject_at<'w>(unit: &Unit<'w>, at: usize, offset: usize) -> Option<Subject<'w>> {
+    let (file, doc) = unit.files[at];
+    if let Some(c) = at_cursor(unit, at, offset) {
+        let own = doc
+            .tasks
+            .iter()
+            .any(|t| t.id_span == Some(c.span) && c.named.target == Target::Task);
+        if !own {
+            return Some(Subject::Id(c));
+        }
+    }
+    if links::is_markdown(&file.rel) && links::link_at(file.text(), offset).is_some() {
+        return None;
+    }
+    if let Some(t) = doc.tasks.iter().find(|t| hit(t.span, offset)) {
+        return Some(Subject::Def(Def::Task(at, t)));
+    }
+    let (k, p) = doc
+        .phases
+        .iter()
+        .enumerate()
+        .find(|(_, p)| hit(p.heading, offset))?;
+    Some(Subject::Def(Def::Phase(at, k, p)))
+}
+
+impl<'w> Unit<'w> {
+    /// What `subject` stands for, where it is defined.
+    pub fn resolve(&self, subject: Subject<'w>) -> Option<Def<'w>> {
+        match subject {
+            Subject::Id(c) => self.definition(&c.named),
+            Subject::Def(def) => Some(def),
+        }
+    }
 }
 
 /// The id at `offset` of file `at` of the unit: a citation first (it sits
@@ -348,6 +526,37 @@ mod tests {
                 r#"specs/001-notes/tasks.md:10 "T001""#
             ]
         );
+    }
+
+    /// The cursor rule is OpenSpec's for every format: a task's line and a
+    /// phase's heading stand for themselves, and an id nothing defines has
+    /// neither a definition nor references.
+    #[test]
+    fn spec_kit_task_lines_and_phase_headings_stand_for_themselves() {
+        let with = |tasks: &str| format!("{SPEC}{tasks}");
+        let on_line = TASKS.replace("Show notes in", "Show no$0tes in");
+        assert_eq!(
+            go(&with(&on_line)),
+            [r#"specs/001-notes/tasks.md:6 "T002""#]
+        );
+        assert_eq!(
+            refs(
+                &with(&TASKS.replace("Store notes in", "Store no$0tes in")),
+                false
+            ),
+            [
+                r#"specs/001-notes/tasks.md:6 "T001""#,
+                r#"specs/001-notes/tasks.md:10 "T001""#
+            ]
+        );
+        let on_phase = TASKS.replace("## Phase 4: User", "## Phase 4: Us$0er");
+        assert_eq!(
+            go(&with(&on_phase)),
+            [r#"specs/001-notes/tasks.md:8 "Phase 4: User Story 2 - Sort notes""#]
+        );
+        assert!(refs(&with(&on_phase), false).is_empty());
+        let unknown = TASKS.replace("(FR-002)", "(FR-0$009)");
+        assert!(refs(&with(&unknown), true).is_empty());
     }
 
     #[test]

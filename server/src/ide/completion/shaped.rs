@@ -22,7 +22,7 @@ use crate::formats::kiro::Summary as KiroSummary;
 use crate::formats::shape::{Requirement, RequirementKind};
 use crate::formats::speckit::FileKind as SpecKitKind;
 use crate::ide::fuzzy::Matcher;
-use crate::ide::shaped::Unit;
+use crate::ide::shaped::{Def, Unit};
 use crate::ide::snippet::{Piece, Snippet};
 use crate::ide::steps::StepIndex;
 use crate::syntax::js;
@@ -263,20 +263,19 @@ fn own_task<'u>(cx: &Cursor, unit: &Unit<'u>) -> Option<&'u str> {
 fn tasks(cx: &Cursor, unit: &Unit, list: &IdList, out: &mut Completions) {
     let own = own_task(cx, unit);
     let mut candidates = Vec::new();
-    for (f, (_, doc)) in unit.files.iter().enumerate() {
-        for t in &doc.tasks {
-            let Some(id) = t.id.as_deref() else { continue };
-            if Some(id) == own {
-                continue;
-            }
-            let mut title = unit.text(f, t.description);
-            if let Some(s) = t.id_span {
-                if s.end <= t.description.end && s.end >= t.description.start {
-                    title = &unit.files[f].0.text()[s.end as usize..t.description.end as usize];
-                }
-            }
-            candidates.push((id.to_string(), one_line(title), ItemKind::Task));
+    for (id, def) in unit.dependable() {
+        // Spec Kit and Kiro phases have no ids: only tasks come.
+        let Def::Task(f, t) = def else { continue };
+        if Some(id) == own {
+            continue;
         }
+        let mut title = unit.text(f, t.description);
+        if let Some(s) = t.id_span {
+            if s.end <= t.description.end && s.end >= t.description.start {
+                title = &unit.files[f].0.text()[s.end as usize..t.description.end as usize];
+            }
+        }
+        candidates.push((id.to_string(), one_line(title), ItemKind::Task));
     }
     push_ids(cx, list.start, candidates, &list.listed, "", out);
 }

@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::{filter_for, Completion, Completions, Cursor, ItemKind, Trigger, LIMIT};
+use crate::formats::openspec;
 use crate::ide::fuzzy::Matcher;
+use crate::ide::shaped::{Def, Unit};
 use crate::ide::snippet::Snippet;
 use crate::model::tasks::{parse_task_line, task_id, TaskList};
 use crate::model::Span;
@@ -193,21 +195,24 @@ fn task_ids(cx: &Cursor, list: &TaskList, dep: DepAt, out: &mut Completions) {
             },
         ));
     };
-    for (i, t) in list.tasks.iter().enumerate() {
-        if let Some(id) = &t.id {
-            push(
-                id,
-                task_title(t.description(cx.file.text())),
-                ItemKind::Task,
-                i,
-                &mut found,
-            );
-        }
-    }
-    for (i, g) in list.groups.iter().enumerate() {
-        if let Some(id) = &g.id {
-            let title = g.title.trim_start_matches(|c: char| c != ' ').trim();
-            push(id, title, ItemKind::Group, list.tasks.len() + i, &mut found);
+    // What a dependency may name comes from the shared shape, as Spec
+    // Kit's and Kiro's does; the words around it and the ranking are
+    // OpenSpec's.
+    let doc = openspec::tasks(list, cx.file.text());
+    let unit = Unit::single(cx.file, &doc);
+    for (order, (id, def)) in unit.dependable().enumerate() {
+        match def {
+            Def::Task(f, t) => {
+                let title = task_title(unit.text(f, t.description));
+                push(id, title, ItemKind::Task, order, &mut found);
+            }
+            Def::Phase(f, _, p) => {
+                // `2. Calls` → `Calls`.
+                let title = unit.text(f, p.title);
+                let title = title.trim_start_matches(|c: char| c != ' ').trim();
+                push(id, title, ItemKind::Group, order, &mut found);
+            }
+            Def::Requirement(..) => {}
         }
     }
     found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
