@@ -4,6 +4,7 @@
 
 use crate::model::{Heading, Span};
 use crate::syntax::Doc;
+use crate::text::anchor::AnchorId;
 use crate::text::percent::percent_decode;
 use crate::workspace::links::resolve_path;
 use crate::workspace::{SourceFile, Workspace};
@@ -102,10 +103,11 @@ fn resolve_file<'a>(ws: &'a Workspace, from: &str, path: &str) -> Option<&'a Sou
 /// as written, and an editor may also have percent-encoded a non-ASCII one.
 fn find_anchor<'a>(file: &'a SourceFile, fragment: &str) -> Option<&'a Heading> {
     let heads = file.headings();
-    heads.iter().find(|h| h.anchor.is(fragment)).or_else(|| {
-        let decoded = percent_decode(fragment);
-        heads.iter().find(|h| h.anchor.is(&decoded))
-    })
+    let find = |anchor: &str| {
+        let id = AnchorId::of(anchor);
+        heads.iter().find(|h| h.anchor == id)
+    };
+    find(fragment).or_else(|| find(&percent_decode(fragment)))
 }
 
 /// Every local link of `text` outside fenced code and front matter.

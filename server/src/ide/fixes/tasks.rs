@@ -14,6 +14,7 @@ use crate::ide::edit::{
 use crate::model::tasks::{indent_columns, Group, Task, TaskList};
 use crate::model::{Requirement, Scenario, Span};
 use crate::syntax::{js, Doc};
+use crate::text::anchor::AnchorId;
 use crate::text::nearest::nearest;
 use crate::workspace::links::{link_target_path, LinkResolver, Target};
 use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
@@ -70,7 +71,8 @@ pub(super) fn broken_acceptance_link(ws: &Workspace, file: &SourceFile, span: Sp
     ) else {
         return Vec::new();
     };
-    if target.headings().iter().any(|h| h.anchor.is(fragment)) {
+    let wanted = AnchorId::of(fragment);
+    if target.headings().iter().any(|h| h.anchor == wanted) {
         return Vec::new();
     }
     let names = target.anchors();
