@@ -25,7 +25,14 @@ pub struct Located<'a> {
 
 /// `root`'s file `rel` as the user's shell would name it.
 pub fn shown_path(root: &Path, rel: &str) -> String {
-    match display_root(root).as_str() {
+    in_shown_root(&display_root(root), rel)
+}
+
+/// `rel` under a root already shown by [`display_root`]: naming the root
+/// asks the file system for the current folder, once per root rather than
+/// once per diagnostic.
+fn in_shown_root(shown: &str, rel: &str) -> String {
+    match shown {
         "." => rel.to_string(),
         shown => format!("{shown}/{rel}"),
     }
@@ -35,9 +42,10 @@ pub fn shown_path(root: &Path, rel: &str) -> String {
 pub fn located(reports: &[RootReport]) -> Vec<Located<'_>> {
     let mut out = Vec::new();
     for r in reports {
+        let shown = display_root(&r.root);
         for (d, p) in r.diagnostics.iter().zip(&r.placed) {
             out.push(Located {
-                file: shown_path(&r.root, &d.path),
+                file: in_shown_root(&shown, &d.path),
                 start: p.start,
                 end: p.end,
                 severity: d.severity,

@@ -147,9 +147,19 @@ pub fn requirement_body_len(doc: &Doc, from: usize, to: usize) -> usize {
 /// The code-fence mask over a slice of lines (OpenSpec recomputes it for each
 /// piece of text it reads).
 pub fn fence_mask(lines: &[&str]) -> Vec<bool> {
-    let mut mask = vec![false; lines.len()];
-    let mut open: Option<(char, usize)> = None;
-    for (i, line) in lines.iter().enumerate() {
+    let mut fences = Fences::default();
+    lines.iter().map(|line| fences.masks(line)).collect()
+}
+
+/// [`fence_mask`] a line at a time, for walks that build no list of lines.
+#[derive(Default)]
+pub struct Fences {
+    open: Option<(char, usize)>,
+}
+
+impl Fences {
+    /// Whether `line`, the next line of the text, is masked.
+    pub fn masks(&mut self, line: &str) -> bool {
         let rest = js::trim_start(line);
         let run = rest
             .chars()
@@ -160,24 +170,24 @@ pub fn fence_mask(lines: &[&str]) -> Vec<bool> {
                 (c, n)
             });
         let run = run.filter(|&(_, n)| n >= 3);
-        match open {
+        match self.open {
             None => {
                 if run.is_some() {
-                    open = run;
-                    mask[i] = true;
+                    self.open = run;
+                    return true;
                 }
+                false
             }
             Some((c, n)) => {
-                mask[i] = true;
                 if let Some((c2, n2)) = run {
                     if c2 == c && n2 >= n && js::trim(&rest[n2 * c2.len_utf8()..]).is_empty() {
-                        open = None;
+                        self.open = None;
                     }
                 }
+                true
             }
         }
     }
-    mask
 }
 
 fn is_metadata_line(trimmed: &str) -> bool {
@@ -288,8 +298,7 @@ pub fn read_requirement(doc: &Doc, h: usize, end: usize) -> Requirement {
     let (name, name_at, spaced) = requirement_header(line).expect("caller checked the header");
     let base = doc.lines[h].start as usize;
     let name_end = base + js::trim_end(line).len();
-    let body: Vec<&str> = (h + 1..end).map(|i| doc.line(i)).collect();
-    let text = extract_requirement_body(&body);
+    let (has_text, shall_or_must) = body_facts(doc, h + 1, end);
     let (scenarios, empty_scenarios) = read_scenarios(doc, h + 1, end);
     let last = last_content_line(doc, h, end);
     let lowercase_keywords = lowercase_keywords(doc, h + 1, end);
@@ -299,13 +308,50 @@ pub fn read_requirement(doc: &Doc, h: usize, end: usize) -> Requirement {
         name_span: Span::new(base + name_at, name_end.max(base + name_at)),
         line: h as u32,
         spaced_header: spaced,
-        has_text: !text.is_empty(),
-        shall_or_must: js::contains_shall_or_must(&text),
+        has_text,
+        shall_or_must,
         scenarios,
         empty_scenarios: empty_scenarios as u32,
         block: Span::new(base, doc.lines[last].end as usize),
         extent: Span::new(base, extent_end(doc, end)),
         lowercase_keywords: lowercase_keywords.into(),
+    }
+}
+
+/// Whether the text [`extract_requirement_body`] reads from lines
+/// `from..to` is not empty, and whether it holds SHALL or MUST: the same
+/// walk, without building the text (a check reads every requirement, and
+/// keeps only these two facts of its body).
+pub fn body_facts(doc: &Doc, from: usize, to: usize) -> (bool, bool) {
+    let mut fences = Fences::default();
+    // (any line, any line with the keywords), for plain and `**Key**:` lines.
+    let mut captured = (false, false);
+    let mut metadata = (false, false);
+    for k in from..to {
+        let line = doc.line(k);
+        if fences.masks(line) {
+            continue;
+        }
+        if atx(line).is_some() {
+            break;
+        }
+        let t = js::trim(line);
+        if t.is_empty() {
+            continue;
+        }
+        let slot = if is_metadata_line(t) {
+            &mut metadata
+        } else {
+            &mut captured
+        };
+        slot.0 = true;
+        // The text joins its lines with newlines, which no word crosses.
+        slot.1 = slot.1 || js::contains_shall_or_must(t);
+    }
+    if captured.0 {
+        captured
+    } else {
+        metadata
     }
 }
 
@@ -595,6 +641,40 @@ mod tests {
             let lines: Vec<&str> = content.split('\n').collect();
             let want = js::utf16_len(&extract_requirement_body(&lines));
             assert_eq!(requirement_body_len(&doc, 1, doc.len()), want, "{body:?}");
+        }
+    }
+
+    /// The two facts a requirement keeps of its body are those of the text
+    /// OpenSpec reads, on bodies where each fact is decided by one kind of
+    /// line: a fence, a heading, `**Key**:` lines alone or beside plain ones.
+    #[test]
+    fn body_facts_match_the_text_reader() {
+        let cases = [
+            ("The system SHALL x.", (true, true)),
+            (
+                "**ID**: R1\n\nThe system does x.\n**Note**: it MUST y",
+                (true, false),
+            ),
+            ("**Only**: it MUST x\n**More**: lines", (true, true)),
+            ("```\nSHALL\n```\nafter the fence\n", (true, false)),
+            ("~~~~\nMUST\n~~~\nstill fenced MUST", (false, false)),
+            ("#### Scenario: a\nThe system SHALL x.", (false, false)),
+            ("SHALLOW and MUSTARD, not the words", (true, false)),
+            ("\u{a0}\u{3000}\n\tMUST\u{3000}", (true, true)),
+            ("", (false, false)),
+            ("\n\n", (false, false)),
+        ];
+        for (body, want) in cases {
+            let text = format!("### Requirement: X\n{body}");
+            let doc = Doc::new(&text);
+            let lines: Vec<&str> = (1..doc.len()).map(|i| doc.line(i)).collect();
+            let read = extract_requirement_body(&lines);
+            assert_eq!(
+                (!read.is_empty(), js::contains_shall_or_must(&read)),
+                want,
+                "{body:?}"
+            );
+            assert_eq!(body_facts(&doc, 1, doc.len()), want, "{body:?}");
         }
     }
 

@@ -198,6 +198,11 @@ pub struct ListedFile {
     pub rel: Box<str>,
     /// Whether the file is read (Markdown and change metadata).
     pub wanted: bool,
+    /// Whether the walk cannot vouch for the file being a regular one (it
+    /// was a link, or was not found by a walk): such a file is looked at
+    /// before it is opened ([`super::read_regular`]); one the walk saw as a
+    /// regular file is opened straight away ([`super::read_listed`]).
+    pub unvouched: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -243,11 +248,17 @@ pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
     if let Some(g) = load_gitignore(root) {
         matchers.push((root.to_path_buf(), g));
     }
-    // (folder, number of matchers that apply to it); OpenSpec's folder is
-    // listed even when it went missing, so that its absence is reported.
-    let mut stack: Vec<(PathBuf, usize)> = Vec::new();
+    // (folder, its path relative to the root, number of matchers that
+    // apply to it); OpenSpec's folder is listed even when it went missing,
+    // so that its absence is reported. Relative paths are built from their
+    // folder's, not by taking the root off every entry's path.
+    let mut stack: Vec<(PathBuf, String, usize)> = Vec::new();
     if formats.openspec || !formats.any() {
-        stack.push((root.join("openspec"), matchers.len()));
+        stack.push((
+            root.join("openspec"),
+            "openspec".to_string(),
+            matchers.len(),
+        ));
     }
     let mut starts: Vec<&str> = Vec::new();
     if formats.speckit {
@@ -259,16 +270,16 @@ pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
     for start in starts.into_iter().rev() {
         let dir = root.join(start);
         if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir()) && descend(start) {
-            stack.push((dir, matchers.len()));
+            stack.push((dir, start.to_string(), matchers.len()));
         }
     }
-    while let Some((dir, depth)) = stack.pop() {
+    while let Some((dir, dir_rel, depth)) = stack.pop() {
         matchers.truncate(depth);
         let entries: Vec<std::fs::DirEntry> = match std::fs::read_dir(&dir) {
             Ok(rd) => rd.flatten().collect(),
             Err(err) => {
                 out.problems.push(ReadProblem {
-                    rel: rel_of(root, &dir),
+                    rel: dir_rel,
                     message: format!("could not list the folder: {err}"),
                 });
                 continue;
@@ -290,7 +301,7 @@ pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
                 if name.starts_with('.') || ignored(&matchers, &path, true) {
                     continue;
                 }
-                let rel = rel_of(root, &path);
+                let rel = format!("{dir_rel}/{name}");
                 if !descend(&rel) {
                     continue;
                 }
@@ -304,13 +315,13 @@ pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
                     }
                     record_dir(&mut out, inner);
                 }
-                subdirs.push(path);
+                subdirs.push((path, rel));
                 continue;
             }
             if ignored(&matchers, &path, false) {
                 continue;
             }
-            let rel = rel_of(root, &path);
+            let rel = format!("{dir_rel}/{name}");
             if !ft.is_file() && !ft.is_symlink() {
                 // Reading a pipe would wait for a writer forever.
                 out.problems.push(ReadProblem {
@@ -352,6 +363,7 @@ pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
                     out.files.push(ListedFile {
                         rel: rel.into_boxed_str(),
                         wanted,
+                        unvouched: ft.is_symlink(),
                     });
                 }
                 continue;
@@ -370,11 +382,12 @@ pub fn list_filtered(root: &Path, descend: &dyn Fn(&str) -> bool) -> Listing {
             out.files.push(ListedFile {
                 rel: rel.into_boxed_str(),
                 wanted,
+                unvouched: ft.is_symlink(),
             });
         }
-        subdirs.sort();
-        for d in subdirs.into_iter().rev() {
-            stack.push((d, depth));
+        subdirs.sort_by(|a, b| a.0.cmp(&b.0));
+        for (d, rel) in subdirs.into_iter().rev() {
+            stack.push((d, rel, depth));
         }
     }
     out.files.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -405,11 +418,6 @@ fn ignored(matchers: &[(PathBuf, Gitignore)], path: &Path, is_dir: bool) -> bool
         }
     }
     false
-}
-
-fn rel_of(root: &Path, p: &Path) -> String {
-    let rel = p.strip_prefix(root).unwrap_or(p);
-    slash_path(rel)
 }
 
 /// `p` relative to `base`, `/`-separated, if it is under it.
