@@ -89,6 +89,24 @@ enum TasksFormat {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Ends a check without freeing what it read: the memory goes with the
+/// process, and freeing a large tree's summaries, then the allocator's
+/// tidying at exit, cost a few percent of the check's time.
+fn exit_now(code: i32) -> ! {
+    use std::io::Write;
+    // Buffered output is written first; a failure to write it was already
+    // reported by the `print!` that filled it.
+    let _ = std::io::stdout().flush();
+    #[cfg(unix)]
+    // SAFETY: `_exit` ends the process at once and touches no memory of it;
+    // nothing is left to write.
+    unsafe {
+        libc::_exit(code)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(code)
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -110,7 +128,7 @@ fn main() -> ExitCode {
                 OutputFormat::Sarif => Format::Sarif,
                 OutputFormat::Github => Format::Github,
             };
-            ExitCode::from(check::run(&paths, strict, format) as u8)
+            exit_now(check::run(&paths, strict, format))
         }
         Command::Tasks { change, format } => {
             use specls::cli::tasks::{self, Format as TasksOut};

@@ -68,12 +68,14 @@ pub struct Heading {
 /// Every unmasked ATX heading of a document, with unique anchors.
 pub fn headings(doc: &Doc) -> Vec<Heading> {
     let mut out = Vec::new();
-    let mut anchors = anchor::AnchorSet::default();
+    let mut anchors = anchor::AnchorIds::default();
+    let mut slug = String::new();
     for i in 0..doc.len() {
         let Some(atx) = doc.atx(i) else { continue };
         let line = doc.line(i);
         let title = js::strip_closing_hashes(&line[atx.level as usize..]);
-        let anchor = anchor::AnchorId::of(&anchors.unique(anchor::slug(title)));
+        anchor::slug_into(title, &mut slug);
+        let anchor = anchors.unique(&slug);
         let at = doc.lines[i].start as usize + (title.as_ptr() as usize - line.as_ptr() as usize);
         out.push(Heading {
             level: atx.level,

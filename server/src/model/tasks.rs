@@ -601,8 +601,8 @@ fn is_list_item(line: &str) -> bool {
 
 /// OpenSpec's numbering lint for one file: group mismatches and duplicate
 /// ids, on every line (code included), once any `## N.` group exists.
-fn numbering(doc: &Doc) -> Vec<Numbering> {
-    let numbered_group = |line: &str| -> Option<String> {
+fn numbering<'a>(doc: &Doc<'a>) -> Vec<Numbering> {
+    let numbered_group = |line: &'a str| -> Option<&'a str> {
         let sp = line.bytes().take_while(|&c| c == b' ').count();
         if sp > 3 {
             return None;
@@ -617,7 +617,7 @@ fn numbering(doc: &Doc) -> Vec<Numbering> {
             return None;
         }
         let after = r2[d..].strip_prefix('.')?;
-        (after.is_empty() || after.starts_with([' ', '\t'])).then(|| r2[..d].to_string())
+        (after.is_empty() || after.starts_with([' ', '\t'])).then(|| &r2[..d])
     };
     let level_two = |line: &str| -> bool {
         let sp = line.bytes().take_while(|&c| c == b' ').count();
@@ -633,23 +633,24 @@ fn numbering(doc: &Doc) -> Vec<Numbering> {
     if !(0..n).any(|i| numbered_group(doc.line(i)).is_some()) {
         return Vec::new();
     }
-    let strip_zeros = |s: &str| -> String {
+    let strip_zeros = |s: &'a str| -> &'a str {
         let t = s.trim_start_matches('0');
         if t.is_empty() {
-            "0".into()
+            "0"
         } else {
-            t.into()
+            t
         }
     };
     let mut out = Vec::new();
-    let mut first: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-    let mut current: Option<String> = None;
+    // Ids borrowed from the text: a task list is read on every keystroke.
+    let mut first: rustc_hash::FxHashMap<&str, u32> = Default::default();
+    let mut current: Option<&str> = None;
     for i in 0..n {
         let line = doc.line(i);
         if level_two(line) {
             current = numbered_group(line);
         }
-        let Some(group) = &current else { continue };
+        let Some(group) = current else { continue };
         let Some(tl) = parse_task_line(line) else {
             continue;
         };
@@ -659,13 +660,13 @@ fn numbering(doc: &Doc) -> Vec<Numbering> {
         };
         let at = doc.lines[i].start as usize + tl.description_at;
         let span = Span::new(at, at + id.len());
-        let task_group = id.split('.').next().unwrap_or_default().to_string();
-        if strip_zeros(&task_group) != strip_zeros(group) {
+        let task_group = id.split('.').next().unwrap_or_default();
+        if strip_zeros(task_group) != strip_zeros(group) {
             out.push(Numbering::GroupMismatch {
                 id: id.to_string(),
                 span,
-                group: group.clone(),
-                task_group,
+                group: group.to_string(),
+                task_group: task_group.to_string(),
             });
         }
         match first.get(id) {
@@ -675,7 +676,7 @@ fn numbering(doc: &Doc) -> Vec<Numbering> {
                 first_line: l,
             }),
             None => {
-                first.insert(id.to_string(), i as u32);
+                first.insert(id, i as u32);
             }
         }
     }

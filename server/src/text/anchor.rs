@@ -5,19 +5,24 @@ use rustc_hash::FxHashMap;
 /// The anchor GitHub computes for a heading: lowercase, characters other than
 /// letters, digits, spaces, `-` and `_` dropped, spaces turned into `-`.
 pub fn slug(title: &str) -> String {
-    if title.is_ascii() {
-        let mut out = Vec::with_capacity(title.len());
-        for &b in title.as_bytes() {
-            match b {
-                b' ' => out.push(b'-'),
-                b'A'..=b'Z' => out.push(b.to_ascii_lowercase()),
-                b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => out.push(b),
-                _ => {}
-            }
-        }
-        return String::from_utf8(out).expect("ASCII in, ASCII out");
-    }
     let mut out = String::with_capacity(title.len());
+    slug_into(title, &mut out);
+    out
+}
+
+/// [`slug`], written into `out` (cleared first): a reader that only hashes
+/// each heading's anchor reuses one buffer for all of them.
+pub fn slug_into(title: &str, out: &mut String) {
+    out.clear();
+    if title.is_ascii() {
+        out.extend(title.bytes().filter_map(|b| match b {
+            b' ' => Some('-'),
+            b'A'..=b'Z' => Some(b.to_ascii_lowercase() as char),
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => Some(b as char),
+            _ => None,
+        }));
+        return;
+    }
     for c in title.chars() {
         // Headings are mostly ASCII; keep that path free of Unicode tables.
         if c.is_ascii() {
@@ -31,7 +36,6 @@ pub fn slug(title: &str) -> String {
             out.extend(c.to_lowercase());
         }
     }
-    out
 }
 
 /// A heading's anchor as a hash. Every Markdown file's headings are kept for
@@ -81,6 +85,33 @@ impl AnchorSet {
     }
 }
 
+/// [`AnchorSet`] for a reader that keeps only each anchor's hash: the
+/// anchors seen are kept as hashes too, and a name is built only for a
+/// heading that repeats one. Gives the hashes of the names [`AnchorSet`]
+/// gives, in the same order.
+#[derive(Default)]
+pub struct AnchorIds {
+    seen: FxHashMap<AnchorId, usize>,
+}
+
+impl AnchorIds {
+    pub fn unique(&mut self, base: &str) -> AnchorId {
+        let id = AnchorId::of(base);
+        match self.seen.get_mut(&id) {
+            None => {
+                self.seen.insert(id, 0);
+                id
+            }
+            Some(n) => {
+                *n += 1;
+                let candidate = AnchorId::of(&format!("{base}-{n}"));
+                self.seen.insert(candidate, 0);
+                candidate
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +144,23 @@ mod tests {
         assert_eq!(set.unique("x".into()), "x-1");
         assert_eq!(set.unique("x".into()), "x-2");
         assert_eq!(set.unique("x-1".into()), "x-1-1");
+    }
+
+    /// The hashing reader names the same anchors as the one that keeps
+    /// strings, repeats and names that look like numbered repeats included.
+    #[test]
+    fn hashed_anchors_are_those_of_the_names() {
+        let bases = ["x", "x", "x-1", "y", "x", "x-1", "", "", "x-2"];
+        let mut names = AnchorSet::default();
+        let mut ids = AnchorIds::default();
+        for base in bases {
+            let name = names.unique(base.to_string());
+            assert_eq!(ids.unique(base), AnchorId::of(&name), "{base:?}");
+        }
+        let mut buf = String::from("left over");
+        for title in ["Scenario: `API` keys (v2)!", "Ünïcode ok_1", ""] {
+            slug_into(title, &mut buf);
+            assert_eq!(buf, slug(title));
+        }
     }
 }
