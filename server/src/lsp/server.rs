@@ -519,7 +519,7 @@ impl Inner {
             self.finding_roots.fetch_sub(1, Ordering::SeqCst);
         }
         self.read_done.notify_waiters();
-        // Watching starts before the roots are read: a file written between
+        // Each root is watched before it is read: a file written between
         // the read and the watch would be seen by neither. What changes
         // during the read is read again when it is installed.
         self.start_watching().await;
@@ -529,23 +529,53 @@ impl Inner {
             .unwrap_or_else(|e| e.into_inner())
             .take()
             .unwrap_or_default();
-        if let Some(w) = self
-            .watcher
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .as_mut()
-        {
-            for (_, root) in &early {
-                w.add(root);
-            }
-        }
         mine.extend(early);
         let total = mine.len();
-        for (k, (i, root)) in mine.into_iter().enumerate() {
+        // Roots are read side by side, as `specls check` reads them: one
+        // root's listing and assembly run alone on a thread, and a tree of
+        // many small roots left the other threads idle while each was read
+        // in turn. The server's own watches (a second walk of every folder)
+        // are placed on a thread of their own, a root at a time, each root
+        // read once its watches are in place rather than after all of them.
+        // Each root is installed as soon as it is read.
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || {
+            use rayon::iter::{ParallelBridge, ParallelIterator};
+            let (watched, ready) = std::sync::mpsc::channel();
+            std::thread::scope(|scope| {
+                scope.spawn(move || {
+                    for (i, root) in mine {
+                        me.watch_root(&root);
+                        if watched.send((i, root)).is_err() {
+                            break;
+                        }
+                    }
+                });
+                ready.into_iter().par_bridge().for_each_with(
+                    tx,
+                    |tx, (i, root): (usize, PathBuf)| {
+                        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            crate::host::index_root(&root)
+                        }));
+                        let _ = tx.send((i, root, read));
+                    },
+                );
+            });
+        });
+        let mut k = 0;
+        while let Some((i, root, read)) = rx.recv().await {
+            k += 1;
             if let Some(p) = &progress {
-                p.report(format!("{} ({}/{total})", root.display(), k + 1));
+                p.report(format!("{} ({k}/{total})", root.display()));
             }
-            self.load_root(i, root).await;
+            match read {
+                Ok(ws) => self.install_root(i, ws),
+                Err(_) => self.log(
+                    MessageType::ERROR,
+                    format!("specls: indexing {} failed", root.display()),
+                ),
+            }
         }
         let _ = tokio::task::spawn_blocking(super::memory::after_index).await;
         if let Some(p) = progress {
@@ -556,16 +586,18 @@ impl Inner {
     async fn load_root(self: &Arc<Self>, i: usize, root: PathBuf) {
         let ws = tokio::task::spawn_blocking(move || crate::host::index_root(&root)).await;
         match ws {
-            Ok(ws) => {
-                self.with_state("indexing", |st| {
-                    st.host.install_indexed(i, ws);
-                    st.lens_stale = true;
-                });
-                self.read_done.notify_waiters();
-                self.schedule();
-            }
+            Ok(ws) => self.install_root(i, ws),
             Err(e) => self.log(MessageType::ERROR, format!("specls: indexing failed: {e}")),
         }
+    }
+
+    fn install_root(self: &Arc<Self>, i: usize, ws: crate::host::Indexed) {
+        self.with_state("indexing", |st| {
+            st.host.install_indexed(i, ws);
+            st.lens_stale = true;
+        });
+        self.read_done.notify_waiters();
+        self.schedule();
     }
 
     /// For a document whose root is still being read: read first what its
@@ -605,6 +637,8 @@ impl Inner {
         if dynamic {
             // Not awaited here: the roots are read after this, and a client
             // slow to answer (or never answering) must not hold that up.
+            // Should it refuse, the server's own watcher starts on every
+            // root at once.
             let me = self.clone();
             tokio::spawn(async move {
                 let asked = me.client.register_capability(vec![watch::registration()]);
@@ -618,7 +652,20 @@ impl Inner {
             });
             return;
         }
-        self.watch_files(&roots);
+        // Each root is added as the index reaches it (`watch_root`).
+        self.watch_files(&[]);
+    }
+
+    /// Has the server's own watcher, if it runs, watch `root` too.
+    fn watch_root(&self, root: &std::path::Path) {
+        if let Some(w) = self
+            .watcher
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            w.add(root);
+        }
     }
 
     /// Watches `roots` with the server's own file-system watcher.
