@@ -89,9 +89,9 @@ enum TasksFormat {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Ends a check without freeing what it read: the memory goes with the
-/// process, and freeing a large tree's summaries, then the allocator's
-/// tidying at exit, cost a few percent of the check's time.
+/// Ends a check without freeing its reports or tidying the allocator's
+/// arenas (a few percent of a check's time): the memory goes with the
+/// process.
 fn exit_now(code: i32) -> ! {
     use std::io::Write;
     // Buffered output is written first; a failure to write it was already
