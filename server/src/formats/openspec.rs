@@ -30,11 +30,7 @@ pub fn tasks(t: &TaskList, text: &str) -> Document {
         .map(|task| Task {
             id: task.id.clone(),
             id_span: task.id_span,
-            state: if task.done {
-                TaskState::Done
-            } else {
-                TaskState::Open
-            },
+            state: TaskState::from_done(task.done),
             optional: false,
             parallel: false,
             checkbox: task.checkbox,
@@ -46,12 +42,7 @@ pub fn tasks(t: &TaskList, text: &str) -> Document {
             dependencies: task
                 .deps
                 .iter()
-                .map(|d| Reference {
-                    target: Target::Task,
-                    id: d.id.clone(),
-                    span: d.span,
-                    from_range: false,
-                })
+                .map(|d| Reference::new(Target::Task, d.id.as_str(), d.span))
                 .collect(),
             links: Vec::new(),
         })

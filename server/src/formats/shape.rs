@@ -98,6 +98,18 @@ pub enum TaskState {
     InProgress,
 }
 
+impl TaskState {
+    /// The state of a two-state checkbox (Spec Kit's, OpenSpec's).
+    pub fn from_done(done: bool) -> TaskState {
+        if done {
+            TaskState::Done
+        } else {
+            TaskState::Open
+        }
+    }
+}
+
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     Requirement,
@@ -116,6 +128,18 @@ pub struct Reference {
     /// such a reference cannot be renamed in place.
     pub span: Span,
     pub from_range: bool,
+}
+
+impl Reference {
+    /// A citation of `id` as written at `span`.
+    pub fn new(target: Target, id: impl Into<String>, span: Span) -> Reference {
+        Reference {
+            target,
+            id: id.into(),
+            span,
+            from_range: false,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
