@@ -96,6 +96,8 @@ impl<'w> Unit<'w> {
                 (named.target == Target::Requirement || r.kind == RequirementKind::Story)
                     .then_some(Def::Requirement(f, r))
             }
+            // A heading of any file: the workspace resolves it.
+            Target::Anchor => None,
         }
     }
 
@@ -221,7 +223,7 @@ impl<'w> Unit<'w> {
         let mut validated = FxHashSet::default();
         for (_, d) in &self.files {
             for t in &d.tasks {
-                for l in &t.links {
+                for l in t.links.iter().filter(|l| l.target != Target::Anchor) {
                     by_id.entry(l.id.as_str()).or_default().push((l.target, t));
                 }
             }
@@ -379,19 +381,18 @@ impl<'w> Unit<'w> {
 /// definition's id.
 pub fn at_cursor(unit: &Unit, at: usize, offset: usize) -> Option<AtCursor> {
     let doc = unit.files[at].1;
-    let cited = doc
-        .tasks
-        .iter()
-        .flat_map(|t| t.dependencies.iter().chain(&t.links))
-        .chain(&doc.references)
+    // A link (an acceptance criterion) is no id: its own navigation
+    // follows it.
+    let ids = || {
+        doc.tasks
+            .iter()
+            .flat_map(|t| t.dependencies.iter().chain(&t.links))
+            .chain(&doc.references)
+            .filter(|r| r.target != Target::Anchor)
+    };
+    let cited = ids()
         .find(|r| !r.from_range && hit(r.span, offset))
-        .or_else(|| {
-            doc.tasks
-                .iter()
-                .flat_map(|t| t.dependencies.iter().chain(&t.links))
-                .chain(&doc.references)
-                .find(|r| hit(r.span, offset))
-        });
+        .or_else(|| ids().find(|r| hit(r.span, offset)));
     if let Some(r) = cited {
         return Some(AtCursor {
             named: Named {
