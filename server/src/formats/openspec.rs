@@ -2,16 +2,19 @@
 //! logic written once over the shape serves OpenSpec too. Task lists come
 //! first: their dependencies and cycles are checked by
 //! [`unit::check_dependencies`](crate::formats::unit::check_dependencies),
-//! as Spec Kit's and Kiro's are.
+//! as Spec Kit's and Kiro's are; their acceptance links are references by
+//! anchor ([`Target::Anchor`]), which the workspace resolves to the
+//! scenarios they stand for.
 
 use super::shape::{Document, Phase, PhaseKind, Reference, Target, Task, TaskState};
 use crate::model::tasks::TaskList;
 use crate::model::Span;
 
 /// A change's tasks.md: each `## N. Group` a phase whose id dependencies
-/// may name, each task with its id, state, group and `depends on` ids.
-/// Acceptance links point at files, not ids, and stay with the OpenSpec
-/// rules.
+/// may name, each task with its id, state, group and `depends on` ids, and
+/// among its links the destinations of its acceptance links, as written.
+/// Built per request rather than kept: the destinations are copies of the
+/// task list's text.
 pub fn tasks(t: &TaskList, text: &str) -> Document {
     let phases = t
         .groups
@@ -30,11 +33,7 @@ pub fn tasks(t: &TaskList, text: &str) -> Document {
         .map(|task| Task {
             id: task.id.clone(),
             id_span: task.id_span,
-            state: if task.done {
-                TaskState::Done
-            } else {
-                TaskState::Open
-            },
+            state: TaskState::from_done(task.done),
             optional: false,
             parallel: false,
             checkbox: task.checkbox,
@@ -46,14 +45,17 @@ pub fn tasks(t: &TaskList, text: &str) -> Document {
             dependencies: task
                 .deps
                 .iter()
-                .map(|d| Reference {
-                    target: Target::Task,
-                    id: d.id.clone(),
-                    span: d.span,
-                    from_range: false,
+                .map(|d| Reference::new(Target::Task, d.id.as_str(), d.span))
+                .collect(),
+            links: task
+                .acceptance
+                .iter()
+                .flat_map(|a| &a.links)
+                .map(|l| {
+                    let written = text.get(l.target_span.range()).unwrap_or("");
+                    Reference::new(Target::Anchor, written, l.target_span)
                 })
                 .collect(),
-            links: Vec::new(),
         })
         .collect();
     Document {
@@ -77,4 +79,40 @@ fn title_span(text: &str, heading: Span, title: &str) -> Span {
                 Span::new(start, start + title.len())
             },
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Acceptance links are the task's links by anchor, as written at
+    /// their destination; a link's path and anchor come back apart.
+    #[test]
+    fn acceptance_links_are_references_by_anchor() {
+        let text = "## 1. Calls\n- [x] 1.1 Answer (requires 1.2)\n  - Acceptance: [a](specs/voice/spec.md#scenario-caller-asks), [b](#own), [c](x.md)\n- [ ] 1.2 Ring\n";
+        let doc = tasks(&TaskList::parse(text), text);
+        let t = &doc.tasks[0];
+        assert_eq!(t.state, TaskState::Done);
+        assert_eq!(
+            t.dependencies,
+            [Reference::new(Target::Task, "1.2", t.dependencies[0].span)]
+        );
+        let want = [
+            (
+                "specs/voice/spec.md#scenario-caller-asks",
+                ("specs/voice/spec.md", Some("scenario-caller-asks")),
+            ),
+            ("#own", ("", Some("own"))),
+            ("x.md", ("x.md", None)),
+        ];
+        assert_eq!(t.links.len(), want.len());
+        for (r, (id, parts)) in t.links.iter().zip(want) {
+            assert_eq!(r.target, Target::Anchor);
+            assert_eq!((&text[r.span.range()], r.id.as_str()), (id, id));
+            assert_eq!(r.link(), Some(parts));
+        }
+        assert!(doc.tasks[1].links.is_empty());
+        // An id is no link.
+        assert_eq!(t.dependencies[0].link(), None);
+    }
 }

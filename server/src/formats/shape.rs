@@ -15,7 +15,7 @@
 //! | [`Requirement`] | `FR-001`, `SC-001`, `NFR-001`, `R001` items; `US1` user stories | `Requirement N` (id `N`), criterion `N.M` (parent `N`), `Property k` | `### Requirement:` (id = its name) |
 //! | [`Scenario`] | acceptance scenarios, parent = their user story | — (criteria are requirements) | `#### Scenario:` |
 //! | [`Phase`] | `## Phase N: …` headings, with their kind | `### Phase N` groupings | `## N.` task groups |
-//! | [`Task`] | `T001` lines; links to `FR-`/`SC-` ids and `[USn]` labels | `N.M` lines; `_Requirements:_` links | `1.2` lines; acceptance links |
+//! | [`Task`] | `T001` lines; links to `FR-`/`SC-` ids and `[USn]` labels | `N.M` lines; `_Requirements:_` links | `1.2` lines; acceptance links ([`Target::Anchor`]) |
 //! | [`Reference`] outside tasks | ids cited in plan.md and checklists | `Validates:` lines of design.md | — |
 
 pub use crate::model::steps::{Keyword, Step, Style};
@@ -98,15 +98,35 @@ pub enum TaskState {
     InProgress,
 }
 
+impl TaskState {
+    /// The state of a two-state checkbox (Spec Kit's, OpenSpec's).
+    pub fn from_done(done: bool) -> TaskState {
+        if done {
+            TaskState::Done
+        } else {
+            TaskState::Open
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
     Requirement,
     Story,
     Task,
     Property,
+    /// A heading named by a Markdown link rather than by an id (OpenSpec's
+    /// acceptance criteria): the id is the link's destination as written,
+    /// `specs/auth/spec.md#scenario-login`, its path relative to the citing
+    /// file (empty for that file) and still percent-encoded. The heading
+    /// may sit in any file of the workspace, so the workspace resolves it
+    /// (`workspace::links`), never a unit's index; and under the cursor it
+    /// is a link, followed as links are, not an id.
+    Anchor,
 }
 
-/// An id cited somewhere, to be resolved by kind and id within the unit.
+/// An id cited somewhere, to be resolved by kind and id within the unit;
+/// or a heading cited by link ([`Target::Anchor`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reference {
     pub target: Target,
@@ -116,6 +136,27 @@ pub struct Reference {
     /// such a reference cannot be renamed in place.
     pub span: Span,
     pub from_range: bool,
+}
+
+impl Reference {
+    /// A citation of `id` as written at `span`.
+    pub fn new(target: Target, id: impl Into<String>, span: Span) -> Reference {
+        Reference {
+            target,
+            id: id.into(),
+            span,
+            from_range: false,
+        }
+    }
+
+    /// A [`Target::Anchor`] reference's path and anchor (`None` when the
+    /// link has no `#`); `None` for a reference by id.
+    pub fn link(&self) -> Option<(&str, Option<&str>)> {
+        (self.target == Target::Anchor).then(|| match self.id.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (self.id.as_str(), None),
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

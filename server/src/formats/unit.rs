@@ -90,11 +90,14 @@ impl Index {
                     ix.task_spans.insert((f, k), span);
                 }
             }
+            // Links by anchor name headings of any file, not ids of the
+            // unit: the workspace resolves them.
             let cited = doc
                 .tasks
                 .iter()
                 .flat_map(|t| t.links.iter().chain(&t.dependencies))
-                .chain(&doc.references);
+                .chain(&doc.references)
+                .filter(|r| r.target != Target::Anchor);
             for r in cited {
                 ix.citations
                     .entry((r.target, r.id.clone()))
@@ -135,6 +138,7 @@ impl Index {
                 let d = self.task(&r.id)?;
                 return Some((d.0, self.task_spans[&d]));
             }
+            Target::Anchor => None,
         }?;
         Some((at.0, self.requirement_spans[&at]))
     }

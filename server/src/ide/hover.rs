@@ -375,6 +375,8 @@ fn shaped_hover(unit: &shaped::Unit, at: usize, offset: usize) -> Option<Hover> 
         Target::Property => "property",
         Target::Story => "user story",
         Target::Requirement => "requirement",
+        // Never under the cursor as an id (`at_cursor`).
+        Target::Anchor => return None,
     };
     let Some(def) = unit.definition(&cursor.named) else {
         let md = not_found(&format!("No {what} `{}` in this feature.", cursor.named.id));

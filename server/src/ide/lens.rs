@@ -23,7 +23,6 @@ use crate::formats::openspec;
 use crate::formats::shape::{self, RequirementKind, TaskState};
 use crate::model::tasks::TaskList;
 use crate::model::Span;
-use crate::workspace::links::{LinkResolver, Target};
 use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +51,7 @@ pub fn code_lenses(ws: &Workspace, rel: &str) -> Vec<Lens> {
         }
         (FileKind::MainSpec { .. }, Summary::Main(_)) => change_lenses(ws, file),
         _ => match shaped::Unit::of(ws, rel) {
-            Some((unit, at)) => shaped_lenses(&unit, at),
+            Some((unit, at)) => shaped_lenses(ws, &unit, at),
             None => Vec::new(),
         },
     }
@@ -62,7 +61,7 @@ pub fn code_lenses(ws: &Workspace, rel: &str) -> Vec<Lens> {
 /// tasks that cite it and how many are done (a Kiro criterion also says
 /// whether a design property validates it); above each phase heading its
 /// progress; above a task with sub-tasks, theirs.
-fn shaped_lenses(unit: &shaped::Unit, at: usize) -> Vec<Lens> {
+fn shaped_lenses(ws: &Workspace, unit: &shaped::Unit, at: usize) -> Vec<Lens> {
     let (file, doc) = unit.files[at];
     let mut out = Vec::new();
     // The task graph, from a task list's first phase (else its first
@@ -82,7 +81,7 @@ fn shaped_lenses(unit: &shaped::Unit, at: usize) -> Vec<Lens> {
     }
     // Everything below is gathered in one pass each: looked up per
     // requirement or per task, a file of N of them cost N² steps.
-    let citing = unit.citing();
+    let citing = unit.citing(ws);
     let mut criteria: Vec<Vec<&shape::Requirement>> = vec![Vec::new(); doc.requirements.len()];
     for c in &doc.requirements {
         if let Some(list) = c.parent.and_then(|p| criteria.get_mut(p)) {
@@ -101,10 +100,8 @@ fn shaped_lenses(unit: &shaped::Unit, at: usize) -> Vec<Lens> {
         {
             tasks.extend(citing.tasks(&named));
         }
-        tasks.sort_by_key(|t| std::ptr::from_ref(*t) as usize);
-        tasks.dedup_by_key(|t| std::ptr::from_ref(*t) as usize);
-        let done = tasks.iter().filter(|t| t.state == TaskState::Done).count();
-        let mut title = match tasks.len() {
+        let (n, done) = tally(tasks);
+        let mut title = match n {
             0 => "no task".to_string(),
             1 => format!("1 task, {done} done"),
             n => format!("{n} tasks, {done} done"),
@@ -137,6 +134,16 @@ fn shaped_lenses(unit: &shaped::Unit, at: usize) -> Vec<Lens> {
     }
     out.sort_by_key(|l| l.span.start);
     out
+}
+
+/// How many distinct tasks `tasks` holds (a task may cite a thing through
+/// several of its links, or through its parts), and how many of them are
+/// done: every coverage lens counts so.
+fn tally(mut tasks: Vec<&shape::Task>) -> (usize, usize) {
+    tasks.sort_by_key(|t| std::ptr::from_ref(*t) as usize);
+    tasks.dedup_by_key(|t| std::ptr::from_ref(*t) as usize);
+    let done = tasks.iter().filter(|t| t.state == TaskState::Done).count();
+    (tasks.len(), done)
 }
 
 fn task_lenses(tasks: &TaskList, text: &str) -> Vec<Lens> {
@@ -193,6 +200,9 @@ fn tasks_of<'a>(ws: &'a Workspace, change: &ChangeRef) -> Option<(&'a SourceFile
     })
 }
 
+/// A delta spec's scenarios: how many tasks of the change cite each, read
+/// in the shared shape as [`shaped_lenses`] reads Spec Kit's and Kiro's
+/// citations. OpenSpec's lens says how many, not how many are done.
 fn coverage_lenses(ws: &Workspace, change: &ChangeRef, file: &SourceFile) -> Vec<Lens> {
     let Some((tasks_file, tasks)) = tasks_of(ws, change) else {
         return Vec::new();
@@ -200,33 +210,14 @@ fn coverage_lenses(ws: &Workspace, change: &ChangeRef, file: &SourceFile) -> Vec
     let Summary::Delta(delta) = &file.summary else {
         return Vec::new();
     };
-    // (requirement, scenario) of this file → tasks linking it.
-    let mut count: FxHashMap<(&str, &str), usize> = FxHashMap::default();
-    let mut resolver = LinkResolver::new(ws);
-    for t in &tasks.tasks {
-        let mut covered: Vec<(&str, &str)> = Vec::new();
-        for link in t.acceptance.iter().flat_map(|a| &a.links) {
-            if let Target::Scenarios(s) = resolver.resolve(&tasks_file.rel, link) {
-                covered.extend(
-                    s.into_iter()
-                        .filter(|(f, _, _)| *f == file.rel)
-                        .map(|(_, r, s)| (r, s)),
-                );
-            }
-        }
-        covered.sort_unstable();
-        covered.dedup();
-        for key in covered {
-            *count.entry(key).or_default() += 1;
-        }
-    }
+    let doc = openspec::tasks(tasks, tasks_file.text());
+    let unit = shaped::Unit::single(tasks_file, &doc);
+    let citing = unit.citing(ws);
     let mut out = Vec::new();
     for r in delta.requirements() {
         for s in r.scenarios.iter().filter(|s| s.has_body) {
-            let n = count
-                .get(&(r.name.as_str(), s.name.as_str()))
-                .copied()
-                .unwrap_or(0);
+            let key = (file.rel.as_str(), r.name.as_str(), s.name.as_str());
+            let (n, _) = tally(citing.linking(key).to_vec());
             let title = match n {
                 0 => "no task".to_string(),
                 1 => "1 task".to_string(),

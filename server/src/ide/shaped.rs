@@ -24,6 +24,7 @@ use crate::formats::openspec;
 use crate::formats::shape::{Document, Phase, Requirement, RequirementKind, Target, Task};
 use crate::formats::unit::Index;
 use crate::model::Span;
+use crate::workspace::links::{covered, ScenarioKey};
 use crate::workspace::{SourceFile, Summary, Workspace};
 
 /// An OpenSpec task list in the shared shape, built on demand: OpenSpec
@@ -96,6 +97,7 @@ impl<'w> Unit<'w> {
                 (named.target == Target::Requirement || r.kind == RequirementKind::Story)
                     .then_some(Def::Requirement(f, r))
             }
+            Target::Anchor => None, // a heading anywhere: the workspace resolves it
         }
     }
 
@@ -215,14 +217,26 @@ impl<'w> Unit<'w> {
 
     /// Who cites what in the unit, gathered once: asked requirement by
     /// requirement, scanning every task for each cost a unit of N
-    /// requirements and N tasks N² steps.
-    pub fn citing(&self) -> Citing<'w> {
+    /// requirements and N tasks N² steps. Ids are cited by id; scenarios
+    /// by links to their heading or their requirement's (OpenSpec's
+    /// acceptance criteria), which `ws` resolves.
+    pub fn citing(&self, ws: &'w Workspace) -> Citing<'w> {
         let mut by_id: FxHashMap<&'w str, Vec<(Target, &'w Task)>> = FxHashMap::default();
+        let mut by_scenario: FxHashMap<ScenarioKey<'w>, Vec<&'w Task>> = FxHashMap::default();
         let mut validated = FxHashSet::default();
-        for (_, d) in &self.files {
+        for (file, d) in &self.files {
             for t in &d.tasks {
-                for l in &t.links {
+                for l in t.links.iter().filter(|l| l.target != Target::Anchor) {
                     by_id.entry(l.id.as_str()).or_default().push((l.target, t));
+                }
+            }
+            let found = covered(ws, &file.rel, d);
+            for (t, mut keys) in d.tasks.iter().zip(found.tasks) {
+                // A task linking a scenario twice covers it once.
+                keys.sort_unstable();
+                keys.dedup();
+                for k in keys {
+                    by_scenario.entry(k).or_default().push(t);
                 }
             }
             for r in &d.references {
@@ -231,7 +245,11 @@ impl<'w> Unit<'w> {
                 }
             }
         }
-        Citing { by_id, validated }
+        Citing {
+            by_id,
+            by_scenario,
+            validated,
+        }
     }
 
     pub fn nav(&self, file: usize, full: Span, focus: Span) -> NavTarget {
@@ -243,6 +261,7 @@ impl<'w> Unit<'w> {
 /// outside tasks ([`Unit::citing`]).
 pub struct Citing<'w> {
     by_id: FxHashMap<&'w str, Vec<(Target, &'w Task)>>,
+    by_scenario: FxHashMap<ScenarioKey<'w>, Vec<&'w Task>>,
     validated: FxHashSet<&'w str>,
 }
 
@@ -263,6 +282,13 @@ impl<'w> Citing<'w> {
                     || (named.target == Target::Requirement && *target == Target::Story)
             })
             .map(|&(_, t)| t)
+    }
+
+    /// The tasks whose links by anchor name `scenario` (or its
+    /// requirement), each once.
+    pub fn linking<'a>(&'a self, scenario: ScenarioKey<'a>) -> &'a [&'a Task] {
+        let by: &'a FxHashMap<ScenarioKey<'a>, Vec<&'a Task>> = &self.by_scenario;
+        by.get(&scenario).map_or(&[], Vec::as_slice)
     }
 
     /// Whether a reference outside tasks (a design property's
@@ -379,19 +405,18 @@ impl<'w> Unit<'w> {
 /// definition's id.
 pub fn at_cursor(unit: &Unit, at: usize, offset: usize) -> Option<AtCursor> {
     let doc = unit.files[at].1;
-    let cited = doc
-        .tasks
-        .iter()
-        .flat_map(|t| t.dependencies.iter().chain(&t.links))
-        .chain(&doc.references)
+    // A link (an acceptance criterion) is no id: its own navigation
+    // follows it.
+    let ids = || {
+        doc.tasks
+            .iter()
+            .flat_map(|t| t.dependencies.iter().chain(&t.links))
+            .chain(&doc.references)
+            .filter(|r| r.target != Target::Anchor)
+    };
+    let cited = ids()
         .find(|r| !r.from_range && hit(r.span, offset))
-        .or_else(|| {
-            doc.tasks
-                .iter()
-                .flat_map(|t| t.dependencies.iter().chain(&t.links))
-                .chain(&doc.references)
-                .find(|r| hit(r.span, offset))
-        });
+        .or_else(|| ids().find(|r| hit(r.span, offset)));
     if let Some(r) = cited {
         return Some(AtCursor {
             named: Named {
@@ -867,5 +892,69 @@ mod symbol_tests {
             found("card is declined")[0],
             "WHEN the card is declined THE Shop SHALL say why in feature pay: .kiro/specs/pay/requirements.md:10 \"2\""
         );
+    }
+}
+
+#[cfg(test)]
+mod citing_tests {
+    use super::*;
+    use crate::workspace::fixture::workspace;
+
+    const CHANGE: &str = "//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Hold
+The agent SHALL hold.
+#### Scenario: Caller waits
+- **WHEN** nobody is free
+- **THEN** music plays
+#### Scenario: Caller hangs up
+- **WHEN** the caller hangs up
+- **THEN** the call ends
+//- openspec/changes/c/tasks.md
+## 1. Hold
+- [x] 1.1 Music
+  - Acceptance: [w](specs/voice/spec.md#scenario-caller-waits), [again](specs/voice/spec.md#scenario-caller-waits)
+- [ ] 1.2 Hold (requires 1.1)
+  - Acceptance: [all](specs/voice/spec.md#requirement-hold)
+";
+
+    /// The citations of an OpenSpec task list are gathered as a Spec Kit
+    /// unit's are: a scenario is cited by the tasks linking it or its
+    /// requirement, each task once; the links are not ids of the unit.
+    #[test]
+    fn acceptance_links_cite_scenarios_through_the_shared_path() {
+        let ws = workspace(CHANGE);
+        let (file, doc) = openspec_tasks(&ws, "openspec/changes/c/tasks.md").unwrap();
+        let unit = Unit::single(file, &doc);
+        let citing = unit.citing(&ws);
+        let spec = "openspec/changes/c/specs/voice/spec.md";
+        let ids = |scenario: &str| -> Vec<Option<String>> {
+            citing
+                .linking((spec, "Hold", scenario))
+                .iter()
+                .map(|t| t.id.clone())
+                .collect()
+        };
+        let some = |id: &str| Some(id.to_string());
+        assert_eq!(ids("Caller waits"), [some("1.1"), some("1.2")]);
+        assert_eq!(ids("Caller hangs up"), [some("1.2")]);
+        assert!(ids("Nobody").is_empty());
+        // Not ids: nothing in the index, nothing under the cursor.
+        let link = &doc.tasks[1].links[0];
+        assert!(unit
+            .index
+            .references_to(Target::Anchor, &link.id)
+            .is_empty());
+        assert!(at_cursor(&unit, 0, link.span.start as usize + 1).is_none());
+        assert!(unit
+            .definition(&Named {
+                target: Target::Anchor,
+                id: link.id.clone()
+            })
+            .is_none());
+        // The dependency beside them still is one.
+        let dep = doc.tasks[1].dependencies[0].span;
+        let c = at_cursor(&unit, 0, dep.start as usize).unwrap();
+        assert_eq!((c.named.target, c.named.id.as_str()), (Target::Task, "1.1"));
     }
 }

@@ -9,7 +9,7 @@ use super::{Code, Scope, Sink};
 use crate::formats::openspec;
 use crate::formats::unit::{check_dependencies as check_dependencies_of, UnitFile};
 use crate::model::tasks::{Numbering, Task, TaskList};
-use crate::workspace::links::{LinkResolver, Target};
+use crate::workspace::links::{covered, ScenarioKey};
 use crate::workspace::{ChangeRef, FileKind, Summary, Workspace};
 
 pub fn check(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
@@ -76,31 +76,25 @@ fn check_acceptance(
     path: &str,
     sink: &mut Sink,
 ) {
-    let mut covered: FxHashSet<(String, String, String)> = FxHashSet::default();
-    let mut any_links = false;
-    let mut resolver = LinkResolver::new(ws);
     for t in &tasks.tasks {
-        for a in &t.acceptance {
-            if a.links.is_empty() {
-                sink.push(Code::TasksUnlinkedAcceptance, path, a.span, format!("This acceptance criterion of task {} links no scenario. Link the scenario that proves it, e.g. [name](specs/<capability>/spec.md#scenario-<name>).", label(t, text)));
-            }
-            for link in &a.links {
-                any_links = true;
-                match resolver.resolve(path, link) {
-                    Target::Scenarios(s) => covered.extend(
-                        s.into_iter()
-                            .map(|(f, r, n)| (f.to_string(), r.to_string(), n.to_string())),
-                    ),
-                    Target::Broken(why) => sink.push(
-                        Code::TasksBrokenAcceptanceLink,
-                        path,
-                        link.target_span,
-                        format!("Broken acceptance link: {why}"),
-                    ),
-                }
-            }
+        for a in t.acceptance.iter().filter(|a| a.links.is_empty()) {
+            sink.push(Code::TasksUnlinkedAcceptance, path, a.span, format!("This acceptance criterion of task {} links no scenario. Link the scenario that proves it, e.g. [name](specs/<capability>/spec.md#scenario-<name>).", label(t, text)));
         }
     }
+    // The links themselves in the shared shape, read as the coverage lenses
+    // and the quick fixes read them.
+    let doc = openspec::tasks(tasks, text);
+    let found = covered(ws, path, &doc);
+    for (link, why) in &found.broken {
+        sink.push(
+            Code::TasksBrokenAcceptanceLink,
+            path,
+            link.span,
+            format!("Broken acceptance link: {why}"),
+        );
+    }
+    let any_links = doc.tasks.iter().any(|t| !t.links.is_empty());
+    let covered: FxHashSet<ScenarioKey> = found.tasks.into_iter().flatten().collect();
     let with_acceptance = tasks.tasks.iter().any(|t| !t.acceptance.is_empty());
     if with_acceptance {
         for t in tasks
@@ -119,7 +113,7 @@ fn check_acceptance(
         return;
     };
     // A scenario name repeated within one requirement is reported once.
-    let mut seen: HashSet<(String, String, String)> = HashSet::new();
+    let mut seen: HashSet<ScenarioKey> = HashSet::new();
     for &i in &info.files {
         let f = &ws.files[i];
         let (FileKind::DeltaSpec { .. }, Summary::Delta(d)) = (&f.kind, &f.summary) else {
@@ -127,7 +121,7 @@ fn check_acceptance(
         };
         for r in d.requirements() {
             for s in r.scenarios.iter().filter(|s| s.has_body) {
-                let key = (f.rel.clone(), r.name.clone(), s.name.clone());
+                let key = (f.rel.as_str(), r.name.as_str(), s.name.as_str());
                 if covered.contains(&key) || !seen.insert(key) {
                     continue;
                 }

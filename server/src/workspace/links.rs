@@ -6,17 +6,58 @@
 use rustc_hash::FxHashMap;
 
 use super::{SourceFile, Workspace};
+use crate::formats::shape::{Document, Reference};
 use crate::model::tasks::Link;
 use crate::model::{Heading, Requirement, Scenario};
 use crate::text::anchor::AnchorId;
 use crate::text::nearest::did_you_mean;
 use crate::text::percent::percent_decode;
 
+/// A scenario by where it is written: its file, its requirement's name and
+/// its own. Copies of a scenario in one file (a name repeated, a
+/// requirement both ADDED and MODIFIED) are one scenario.
+pub type ScenarioKey<'a> = (&'a str, &'a str, &'a str);
+
 /// What an acceptance link points at.
 pub enum Target<'a> {
-    /// Scenarios, by (file, requirement name, scenario name).
-    Scenarios(Vec<(&'a str, &'a str, &'a str)>),
+    Scenarios(Vec<ScenarioKey<'a>>),
     Broken(String),
+}
+
+/// What the links by anchor of a document's tasks (OpenSpec's acceptance
+/// criteria in the shared shape) stand for: the one reading of them that
+/// the acceptance rules, the coverage lenses and the quick fixes share.
+pub struct Covered<'a, 'd> {
+    /// Per task of the document, the scenarios its links name, link by
+    /// link (a requirement's link names each of its scenarios), repeats
+    /// included.
+    pub tasks: Vec<Vec<ScenarioKey<'a>>>,
+    /// The links that name no scenario or requirement, with why, in task
+    /// order.
+    pub broken: Vec<(&'d Reference, String)>,
+}
+
+/// Resolves the links by anchor of the tasks of `doc`, the file `from`.
+pub fn covered<'a, 'd>(ws: &'a Workspace, from: &str, doc: &'d Document) -> Covered<'a, 'd> {
+    let mut resolver = LinkResolver::new(ws);
+    let mut out = Covered {
+        tasks: Vec::with_capacity(doc.tasks.len()),
+        broken: Vec::new(),
+    };
+    for t in &doc.tasks {
+        let mut found = Vec::new();
+        for r in &t.links {
+            let Some((path, anchor)) = r.link() else {
+                continue;
+            };
+            match resolver.resolve_parts(from, path, anchor) {
+                Target::Scenarios(s) => found.extend(s),
+                Target::Broken(why) => out.broken.push((r, why)),
+            }
+        }
+        out.tasks.push(found);
+    }
+    out
 }
 
 /// Joins a link path to the folder of `from` (both workspace-relative).
@@ -38,10 +79,14 @@ pub fn resolve_path(from: &str, link: &str) -> Option<String> {
 /// The file an acceptance link in `from` points at, relative to the
 /// workspace root (the tasks file itself for a bare `#anchor`).
 pub fn link_target_path(from: &str, link: &Link) -> Option<String> {
-    if link.path.is_empty() {
+    target_path(from, &link.path)
+}
+
+fn target_path(from: &str, path: &str) -> Option<String> {
+    if path.is_empty() {
         Some(from.to_string())
     } else {
-        resolve_path(from, &percent_decode(&link.path))
+        resolve_path(from, &percent_decode(path))
     }
 }
 
@@ -86,16 +131,21 @@ impl<'a> LinkResolver<'a> {
     }
 
     pub fn resolve(&mut self, from: &str, link: &Link) -> Target<'a> {
+        self.resolve_parts(from, &link.path, link.fragment.as_deref())
+    }
+
+    /// Resolves the link `path#anchor` (`anchor` is `None` without a `#`)
+    /// written in `from`.
+    fn resolve_parts(&mut self, from: &str, path: &str, anchor: Option<&str>) -> Target<'a> {
         let ws = self.ws;
-        let path = link_target_path(from, link);
-        let Some(file) = path.as_deref().and_then(|p| ws.file(p)) else {
+        let target = target_path(from, path);
+        let Some(file) = target.as_deref().and_then(|p| ws.file(p)) else {
             return Target::Broken(format!(
-                "\"{}\" is not a file of this workspace (paths are relative to the tasks file).",
-                link.path
+                "\"{path}\" is not a file of this workspace (paths are relative to the tasks file)."
             ));
         };
-        let Some(fragment) = link.fragment.as_deref().filter(|f| !f.is_empty()) else {
-            return Target::Broken(format!("\"{}\" has no #anchor: link to a scenario or requirement heading, e.g. {}#scenario-<name>.", link.path, link.path));
+        let Some(fragment) = anchor.filter(|f| !f.is_empty()) else {
+            return Target::Broken(format!("\"{path}\" has no #anchor: link to a scenario or requirement heading, e.g. {path}#scenario-<name>."));
         };
         let targets = self.targets(file);
         let Some(heading) = targets.anchors.get(&AnchorId::of(fragment)).copied() else {
@@ -121,6 +171,77 @@ impl<'a> LinkResolver<'a> {
                 "#{fragment} is the heading \"{}\", which is not a requirement or a scenario.",
                 &file.text()[heading.title.range()]
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::openspec;
+    use crate::workspace::fixture::workspace;
+
+    const CHANGE: &str = "//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Hold
+The agent SHALL hold.
+#### Scenario: Caller waits
+- **WHEN** nobody is free
+- **THEN** music plays
+#### Scenario: Caller hangs up
+- **WHEN** the caller hangs up
+- **THEN** the call ends
+//- openspec/changes/c/tasks.md
+## 1. Hold
+- [ ] 1.1 Music
+  - Acceptance: [w](specs/voice/spec.md#scenario-caller-waits), [again](specs/voice/spec.md#scenario-caller-waits)
+- [ ] 1.2 Hold
+  - Acceptance: [all](specs/voice/spec.md#requirement-hold), [typo](specs/voice/spec.md#scenario-nope)
+- [ ] 1.3 Nothing
+  - Acceptance: [gone](specs/gone/spec.md#x), [bare](specs/voice/spec.md)
+";
+
+    /// The links of each task stand for scenarios, a requirement's for
+    /// each of its scenarios; the others are broken, each with why.
+    #[test]
+    fn links_by_anchor_stand_for_scenarios() {
+        let ws = workspace(CHANGE);
+        let rel = "openspec/changes/c/tasks.md";
+        let Some(crate::workspace::Summary::Tasks(list)) = ws.file(rel).map(|f| &f.summary) else {
+            panic!("no task list");
+        };
+        let doc = openspec::tasks(list, ws.file(rel).unwrap().text());
+        let found = covered(&ws, rel, &doc);
+        let spec = "openspec/changes/c/specs/voice/spec.md";
+        assert_eq!(
+            found.tasks,
+            [
+                vec![
+                    (spec, "Hold", "Caller waits"),
+                    (spec, "Hold", "Caller waits")
+                ],
+                vec![
+                    (spec, "Hold", "Caller waits"),
+                    (spec, "Hold", "Caller hangs up")
+                ],
+                vec![],
+            ]
+        );
+        let want = [
+            (
+                "specs/voice/spec.md#scenario-nope",
+                "No heading of openspec/changes/c/specs/voice/spec.md has the anchor #scenario-nope.",
+            ),
+            (
+                "specs/gone/spec.md#x",
+                "\"specs/gone/spec.md\" is not a file of this workspace",
+            ),
+            ("specs/voice/spec.md", "\"specs/voice/spec.md\" has no #anchor"),
+        ];
+        assert_eq!(found.broken.len(), want.len());
+        for ((r, why), (id, start)) in found.broken.iter().zip(want) {
+            assert_eq!(r.id, id);
+            assert!(why.starts_with(start), "{why}");
         }
     }
 }

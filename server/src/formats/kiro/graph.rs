@@ -158,12 +158,11 @@ pub fn design(d: &DesignDoc, items_of: &dyn Fn(u32) -> Option<u32>) -> Document 
                 line: p.line,
             });
         } else {
-            doc.references.push(Reference {
-                target: Target::Property,
-                id: p.number.to_string(),
-                span: p.number_span,
-                from_range: false,
-            });
+            doc.references.push(Reference::new(
+                Target::Property,
+                p.number.to_string(),
+                p.number_span,
+            ));
         }
     }
     for v in &d.validates {
@@ -189,12 +188,11 @@ pub fn tasks(t: &TasksDoc, items_of: &dyn Fn(u32) -> Option<u32>) -> Document {
             .iter()
             .flat_map(|l| requirement_refs(l, items_of))
             .collect();
-        links.extend(task.properties.iter().map(|p| Reference {
-            target: Target::Property,
-            id: p.number.to_string(),
-            span: p.span,
-            from_range: false,
-        }));
+        links.extend(
+            task.properties
+                .iter()
+                .map(|p| Reference::new(Target::Property, p.number.to_string(), p.span)),
+        );
         doc.tasks.push(Task {
             id: task.id.as_ref().map(|i| i.text.clone()),
             id_span: task.id.as_ref().map(|i| i.span),
@@ -214,12 +212,7 @@ pub fn tasks(t: &TasksDoc, items_of: &dyn Fn(u32) -> Option<u32>) -> Document {
             dependencies: task
                 .depends
                 .iter()
-                .map(|d| Reference {
-                    target: Target::Task,
-                    id: d.id.clone(),
-                    span: d.span,
-                    from_range: false,
-                })
+                .map(|d| Reference::new(Target::Task, d.id.as_str(), d.span))
                 .collect(),
             links,
         });

@@ -39,12 +39,7 @@ pub fn document(summary: &Summary) -> Document {
 }
 
 fn requirement_ref(r: &IdRef) -> Reference {
-    Reference {
-        target: Target::Requirement,
-        id: r.id.clone(),
-        span: r.span,
-        from_range: false,
-    }
+    Reference::new(Target::Requirement, r.id.as_str(), r.span)
 }
 
 pub fn spec(s: &SpecFile) -> Document {
@@ -119,22 +114,13 @@ pub fn task(task: &SkTask) -> Task {
     let mut links: Vec<Reference> = task.requirements.iter().map(requirement_ref).collect();
     for label in &task.stories {
         for n in &label.numbers {
-            links.push(Reference {
-                target: Target::Story,
-                id: format!("US{n}"),
-                span: label.span,
-                from_range: false,
-            });
+            links.push(Reference::new(Target::Story, format!("US{n}"), label.span));
         }
     }
     Task {
         id: task.id.clone(),
         id_span: task.id_span,
-        state: if task.done {
-            TaskState::Done
-        } else {
-            TaskState::Open
-        },
+        state: TaskState::from_done(task.done),
         optional: false,
         parallel: task.parallel.is_some(),
         checkbox: task.checkbox,
@@ -168,12 +154,11 @@ pub fn checklist(c: &Checklist) -> Document {
     let mut references = Vec::new();
     for item in &c.items {
         references.extend(item.requirements.iter().map(requirement_ref));
-        references.extend(item.stories.iter().map(|(n, span)| Reference {
-            target: Target::Story,
-            id: format!("US{n}"),
-            span: *span,
-            from_range: false,
-        }));
+        references.extend(
+            item.stories
+                .iter()
+                .map(|(n, span)| Reference::new(Target::Story, format!("US{n}"), *span)),
+        );
     }
     Document {
         references,

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 
 use super::Fix;
+use crate::formats::openspec;
 use crate::ide::edit::{
     line_ending, line_start, link_label, relative_link, SourceChange, TextEdit,
 };
@@ -16,7 +17,7 @@ use crate::model::{Requirement, Scenario, Span};
 use crate::syntax::{js, Doc};
 use crate::text::anchor::AnchorId;
 use crate::text::nearest::nearest;
-use crate::workspace::links::{link_target_path, LinkResolver, Target};
+use crate::workspace::links::{covered, link_target_path};
 use crate::workspace::{ChangeRef, FileKind, SourceFile, Summary, Workspace};
 
 fn tasks_of(file: &SourceFile) -> Option<(&ChangeRef, &TaskList)> {
@@ -297,7 +298,7 @@ pub(super) fn unlinked_acceptance(ws: &Workspace, file: &SourceFile, span: Span)
     scored.sort_by_key(|&(s, k, c)| (!c.in_change, std::cmp::Reverse(s), k));
     let chosen: Vec<(&Candidate, bool)> = if scored.is_empty() {
         // Nothing matches the words: offer what no task covers yet.
-        let covered = covered(ws, &file.rel, list);
+        let covered = covered_by(ws, &file.rel, list);
         all.iter()
             .filter(|c| c.in_change)
             .filter(|c| !covered.contains(&key(c)))
@@ -343,22 +344,18 @@ fn key(c: &Candidate) -> (String, String, String) {
 }
 
 /// The scenarios the tasks of `list` (the file `rel`) link, directly or
-/// through their requirement.
-fn covered(ws: &Workspace, rel: &str, list: &TaskList) -> HashSet<(String, String, String)> {
-    let mut resolver = LinkResolver::new(ws);
-    let mut out = HashSet::new();
-    for t in &list.tasks {
-        for link in t.acceptance.iter().flat_map(|a| &a.links) {
-            if let Target::Scenarios(found) = resolver.resolve(rel, link) {
-                out.extend(
-                    found
-                        .into_iter()
-                        .map(|(f, r, s)| (f.to_string(), r.to_string(), s.to_string())),
-                );
-            }
-        }
-    }
-    out
+/// through their requirement, as the acceptance rules read the links.
+fn covered_by(ws: &Workspace, rel: &str, list: &TaskList) -> HashSet<(String, String, String)> {
+    let Some(file) = ws.file(rel) else {
+        return HashSet::new();
+    };
+    let doc = openspec::tasks(list, file.text());
+    covered(ws, rel, &doc)
+        .tasks
+        .into_iter()
+        .flatten()
+        .map(|(f, r, s)| (f.to_string(), r.to_string(), s.to_string()))
+        .collect()
 }
 
 pub(super) fn uncovered_scenario(ws: &Workspace, file: &SourceFile, span: Span) -> Vec<Fix> {
@@ -442,19 +439,16 @@ pub(super) fn uncovered_scenario(ws: &Workspace, file: &SourceFile, span: Span) 
 /// scenarios of the same requirement, else of the same spec file, else the
 /// last numbered group, else the last group.
 fn pick_group(ws: &Workspace, rel: &str, list: &TaskList, target: &Candidate) -> Option<usize> {
-    let mut resolver = LinkResolver::new(ws);
     let mut same_req = vec![0usize; list.groups.len()];
     let mut same_file = vec![0usize; list.groups.len()];
-    for t in &list.tasks {
-        let Some(g) = t.group else { continue };
-        for link in t.acceptance.iter().flat_map(|a| &a.links) {
-            if let Target::Scenarios(found) = resolver.resolve(rel, link) {
-                for (f, r, _) in found {
-                    if f == target.file.rel {
-                        same_file[g] += 1;
-                        same_req[g] += usize::from(r == target.req.name);
-                    }
-                }
+    let text = ws.file(rel).map_or("", |f| f.text());
+    let doc = openspec::tasks(list, text);
+    for (t, found) in doc.tasks.iter().zip(covered(ws, rel, &doc).tasks) {
+        let Some(g) = t.phase else { continue };
+        for (f, r, _) in found {
+            if f == target.file.rel {
+                same_file[g] += 1;
+                same_req[g] += usize::from(r == target.req.name);
             }
         }
     }
