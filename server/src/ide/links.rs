@@ -4,9 +4,7 @@
 
 use crate::model::{Heading, Span};
 use crate::syntax::Doc;
-use crate::text::anchor::AnchorId;
-use crate::text::percent::percent_decode;
-use crate::workspace::links::resolve_path;
+use crate::workspace::links::{fragment_anchors, target_path};
 use crate::workspace::{SourceFile, Workspace};
 
 /// A link whose target is a file of the workspace.
@@ -86,28 +84,14 @@ pub(crate) fn resolve<'a>(ws: &'a Workspace, from: &str, link: &MdLink) -> Optio
 
 /// The file a link path names, relative to `from`.
 fn resolve_file<'a>(ws: &'a Workspace, from: &str, path: &str) -> Option<&'a SourceFile> {
-    if path.is_empty() {
-        return ws.file(from);
-    }
-    let decoded = percent_decode(path);
-    // GitHub reads a leading `/` as the repository root, which is the
-    // workspace root here.
-    let rel = match decoded.strip_prefix('/') {
-        Some(rooted) => resolve_path("", rooted)?,
-        None => resolve_path(from, &decoded)?,
-    };
-    ws.file(&rel)
+    ws.file(&target_path(from, path)?)
 }
 
-/// The heading `fragment` names: the acceptance-link rule compares anchors
-/// as written, and an editor may also have percent-encoded a non-ASCII one.
+/// The heading `fragment` names; the first of an anchor, as a browser
+/// goes to.
 fn find_anchor<'a>(file: &'a SourceFile, fragment: &str) -> Option<&'a Heading> {
     let heads = file.headings();
-    let find = |anchor: &str| {
-        let id = AnchorId::of(anchor);
-        heads.iter().find(|h| h.anchor == id)
-    };
-    find(fragment).or_else(|| find(&percent_decode(fragment)))
+    fragment_anchors(fragment).find_map(|id| heads.iter().find(|h| h.anchor == id))
 }
 
 /// Every local link of `text` outside fenced code and front matter.

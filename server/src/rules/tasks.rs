@@ -256,6 +256,35 @@ It SHALL transfer.
         );
     }
 
+    /// A rooted path and a percent-encoded anchor are links that land
+    /// (the editor follows them there), so they are not broken and they
+    /// cover their scenarios; a rooted path that misses is still broken.
+    #[test]
+    fn rooted_and_encoded_acceptance_links_are_not_broken() {
+        check_annotated_only(
+            r#"//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Transfer
+It SHALL transfer.
+#### Scenario: Caller asks for a human
+- **WHEN** asked
+- **THEN** transfer
+#### Scenario: Café full
+- **WHEN** busy
+- **THEN** queue
+//- openspec/changes/c/tasks.md
+## 1. A
+- [ ] 1.1 a
+  - Acceptance: [ok](/openspec/changes/c/specs/voice/spec.md#scenario-caller-asks-for-a-human)
+- [ ] 1.2 b
+  - Acceptance: [ok](specs/voice/spec.md#scenario-caf%C3%A9-full)
+  - Acceptance: [gone](/specs/voice/spec.md#scenario-café-full)
+                       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ error tasks/broken-acceptance-link
+"#,
+            "tasks/",
+        );
+    }
+
     #[test]
     fn uncovered_scenarios_of_each_capability_are_reported() {
         check_annotated_only(

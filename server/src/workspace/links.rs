@@ -82,12 +82,29 @@ pub fn link_target_path(from: &str, link: &Link) -> Option<String> {
     target_path(from, &link.path)
 }
 
-fn target_path(from: &str, path: &str) -> Option<String> {
+/// The file a link path written in `from` names, relative to the
+/// workspace root: `from` itself for an empty path, the path
+/// percent-decoded, and a leading `/` read as the workspace root, as
+/// GitHub reads it for the repository's. Following a link and the rules
+/// that report broken ones read paths this one way.
+pub fn target_path(from: &str, path: &str) -> Option<String> {
     if path.is_empty() {
-        Some(from.to_string())
-    } else {
-        resolve_path(from, &percent_decode(path))
+        return Some(from.to_string());
     }
+    let decoded = percent_decode(path);
+    match decoded.strip_prefix('/') {
+        Some(rooted) => resolve_path("", rooted),
+        None => resolve_path(from, &decoded),
+    }
+}
+
+/// The anchors a link's fragment may name, in the order they are tried:
+/// as written, then percent-decoded (an editor may have encoded a
+/// non-ASCII anchor).
+pub fn fragment_anchors(fragment: &str) -> impl Iterator<Item = AnchorId> {
+    let decoded = percent_decode(fragment);
+    let again = (decoded != fragment).then(|| AnchorId::of(&decoded));
+    std::iter::once(AnchorId::of(fragment)).chain(again)
 }
 
 /// The headings and requirement elements of one file, by anchor and line.
@@ -141,14 +158,16 @@ impl<'a> LinkResolver<'a> {
         let target = target_path(from, path);
         let Some(file) = target.as_deref().and_then(|p| ws.file(p)) else {
             return Target::Broken(format!(
-                "\"{path}\" is not a file of this workspace (paths are relative to the tasks file)."
+                "\"{path}\" is not a file of this workspace (paths are relative to the tasks file, or to the workspace root when they start with /)."
             ));
         };
         let Some(fragment) = anchor.filter(|f| !f.is_empty()) else {
             return Target::Broken(format!("\"{path}\" has no #anchor: link to a scenario or requirement heading, e.g. {path}#scenario-<name>."));
         };
         let targets = self.targets(file);
-        let Some(heading) = targets.anchors.get(&AnchorId::of(fragment)).copied() else {
+        let Some(heading) =
+            fragment_anchors(fragment).find_map(|id| targets.anchors.get(&id).copied())
+        else {
             let names = file.anchors();
             let anchors = names.iter().map(String::as_str);
             return Target::Broken(format!(
@@ -243,5 +262,54 @@ The agent SHALL hold.
             assert_eq!(r.id, id);
             assert!(why.starts_with(start), "{why}");
         }
+    }
+
+    /// A link rooted at the workspace (`/openspec/…`, as GitHub reads a
+    /// leading `/`) and an anchor an editor percent-encoded stand for
+    /// their scenarios, as following them in the editor lands there.
+    #[test]
+    fn rooted_paths_and_encoded_anchors_are_read_as_navigation_reads_them() {
+        let ws = workspace(
+            "//- openspec/changes/c/specs/voice/spec.md
+## ADDED Requirements
+### Requirement: Hold
+The agent SHALL hold.
+#### Scenario: Caller waits
+- **WHEN** nobody is free
+- **THEN** music plays
+#### Scenario: Café closes
+- **WHEN** the café closes
+- **THEN** the call ends
+//- openspec/changes/c/tasks.md
+## 1. Hold
+- [ ] 1.1 Music
+  - Acceptance: [w](/openspec/changes/c/specs/voice/spec.md#scenario-caller-waits)
+- [ ] 1.2 Close
+  - Acceptance: [c](specs/voice/spec.md#scenario-caf%C3%A9-closes), [gone](/specs/voice/spec.md#scenario-caller-waits)
+",
+        );
+        let rel = "openspec/changes/c/tasks.md";
+        let Some(crate::workspace::Summary::Tasks(list)) = ws.file(rel).map(|f| &f.summary) else {
+            panic!("no task list");
+        };
+        let doc = openspec::tasks(list, ws.file(rel).unwrap().text());
+        let found = covered(&ws, rel, &doc);
+        let spec = "openspec/changes/c/specs/voice/spec.md";
+        assert_eq!(
+            found.tasks,
+            [
+                vec![(spec, "Hold", "Caller waits")],
+                vec![(spec, "Hold", "Café closes")],
+            ]
+        );
+        // Rooted at the workspace, not at the change: no such file.
+        assert_eq!(found.broken.len(), 1);
+        assert_eq!(
+            found.broken[0].0.id,
+            "/specs/voice/spec.md#scenario-caller-waits"
+        );
+        assert!(found.broken[0]
+            .1
+            .contains("or to the workspace root when they start with /"));
     }
 }
