@@ -31,7 +31,7 @@ pub fn tasks(t: &TaskList, text: &str) -> Document {
         .tasks
         .iter()
         .map(|task| Task {
-            id: task.id.clone(),
+            id: task.id.as_deref().map(String::from),
             id_span: task.id_span,
             state: TaskState::from_done(task.done),
             optional: false,
@@ -40,8 +40,8 @@ pub fn tasks(t: &TaskList, text: &str) -> Document {
             span: task.span,
             description: task.description,
             line: task.line,
-            parent: task.parent,
-            phase: task.group,
+            parent: task.parent(),
+            phase: task.group(),
             dependencies: task
                 .deps
                 .iter()

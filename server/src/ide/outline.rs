@@ -142,7 +142,7 @@ impl<'a> Headings<'a> {
             Summary::Tasks(t) => {
                 let mut progress = vec![(0, 0); t.groups.len()];
                 for task in &t.tasks {
-                    if let Some(g) = task.group {
+                    if let Some(g) = task.group() {
                         progress[g].0 += usize::from(task.done);
                         progress[g].1 += 1;
                     }
@@ -432,7 +432,7 @@ fn task_symbols(text: &str, tasks: &TaskList) -> Vec<Symbol> {
     // turns them round once they are all there (inserting each at the front
     // would cost a parent of N sub-tasks N² moves).
     for i in (0..tasks.tasks.len()).rev() {
-        if let Some(p) = tasks.tasks[i].parent {
+        if let Some(p) = tasks.tasks[i].parent() {
             let mut child = syms[i].take().expect("each task is attached once");
             child.children.reverse();
             if let Some(parent) = syms[p].as_mut() {

@@ -41,7 +41,9 @@ pub struct Acceptance {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Task {
-    pub id: Option<String>,
+    /// A box rather than a `String`: no spare capacity, and a word less
+    /// per task.
+    pub id: Option<Box<str>>,
     pub id_span: Option<Span>,
     pub done: bool,
     /// The task line, trimmed.
@@ -53,9 +55,11 @@ pub struct Task {
     pub description: Span,
     pub line: u32,
     pub indent: u32,
-    pub group: Option<usize>,
-    /// The task this one is a sub-task of.
-    pub parent: Option<usize>,
+    /// Indices as `u32` (see [`Task::group`], [`Task::parent`]): a task list
+    /// is kept for every change of a tree, and a monorepo holds hundreds of
+    /// thousands of tasks.
+    group: Option<u32>,
+    parent: Option<u32>,
     /// Thin (one pointer, and no allocation while empty): most tasks have
     /// neither dependencies nor acceptance criteria, and a task list is
     /// kept for every change of a tree.
@@ -64,6 +68,17 @@ pub struct Task {
 }
 
 impl Task {
+    /// The group (`## N.` heading) the task is under, an index into
+    /// [`TaskList::groups`].
+    pub fn group(&self) -> Option<usize> {
+        self.group.map(|g| g as usize)
+    }
+
+    /// The task this one is a sub-task of, an index into [`TaskList::tasks`].
+    pub fn parent(&self) -> Option<usize> {
+        self.parent.map(|p| p as usize)
+    }
+
     /// The description, from the text of the file the task was read from.
     pub fn description<'a>(&self, text: &'a str) -> &'a str {
         text.get(self.description.range()).unwrap_or("")
@@ -160,7 +175,7 @@ impl TaskList {
                         let at = base
                             + desc_at
                             + (line[desc_at..].len() - js::trim_start(&line[desc_at..]).len());
-                        (Some(id.to_string()), Some(Span::new(at, at + id.len())))
+                        (Some(id.into()), Some(Span::new(at, at + id.len())))
                     }
                     None => (None, None),
                 };
@@ -177,8 +192,8 @@ impl TaskList {
                     },
                     line: i as u32,
                     indent: indent as u32,
-                    group: groups.len().checked_sub(1),
-                    parent: stack.last().copied(),
+                    group: groups.len().checked_sub(1).map(|g| g as u32),
+                    parent: stack.last().map(|&p| p as u32),
                     deps: deps.into(),
                     acceptance: ThinVec::new(),
                 });
@@ -233,7 +248,7 @@ impl TaskList {
     /// Tasks of the group with this id (`2`, `C`).
     pub fn group_tasks<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a Task> + 'a {
         self.tasks.iter().filter(move |t| {
-            t.group
+            t.group()
                 .and_then(|g| self.groups[g].id.as_deref())
                 .is_some_and(|g| g == group)
         })
@@ -744,7 +759,7 @@ mod tests {
             Some("scenario-ring")
         );
         assert_eq!(t.tasks[2].acceptance[0].links.len(), 2);
-        assert_eq!(t.tasks[3].parent, Some(2));
+        assert_eq!(t.tasks[3].parent(), Some(2));
         assert_eq!(t.tasks[3].id.as_deref(), Some("1.3.1"));
         let text = "- [ ] 1.2 Second (requires 1.1)";
         let d = &TaskList::parse(text).tasks[0].deps[0];

@@ -53,7 +53,8 @@ fn check_openspec_lints(tasks: &TaskList, path: &str, sink: &mut Sink) {
 }
 
 fn label(t: &Task, text: &str) -> String {
-    t.id.clone()
+    t.id.as_deref()
+        .map(String::from)
         .unwrap_or_else(|| t.description(text).chars().take(40).collect())
 }
 
@@ -100,7 +101,7 @@ fn check_acceptance(
         for t in tasks
             .tasks
             .iter()
-            .filter(|t| t.parent.is_none() && t.acceptance.is_empty())
+            .filter(|t| t.parent().is_none() && t.acceptance.is_empty())
         {
             sink.push(Code::TasksNoAcceptance, path, t.span, format!("Task {} has no acceptance criteria, while other tasks here do. Add \"- Acceptance: [scenario](specs/…#scenario-…)\" under it.", label(t, text)));
         }

@@ -401,7 +401,7 @@ pub(super) fn uncovered_scenario(ws: &Workspace, file: &SourceFile, span: Span) 
         .and_then(|g| {
             list.tasks
                 .iter()
-                .find(|t| t.group == Some(g) && t.parent.is_none())
+                .find(|t| t.group() == Some(g) && t.parent().is_none())
         })
         .map(|t: &Task| {
             let start = line_start(text, t.span.start as usize);

@@ -292,7 +292,7 @@ impl TaskGraph {
 pub fn task_title(task: &Task, text: &str) -> String {
     let mut d = js::trim(task.description(text));
     if let Some(id) = &task.id {
-        d = js::trim_start(d.strip_prefix(id.as_str()).unwrap_or(d));
+        d = js::trim_start(d.strip_prefix(&**id).unwrap_or(d));
     }
     if !task.deps.is_empty() && d.ends_with(')') {
         if let Some(open) = d.rfind('(') {
@@ -434,7 +434,7 @@ impl ChangeGraph<'_> {
     /// The index of the task's group (an OpenSpec group, a phase).
     fn group_of(&self, t: usize) -> Option<usize> {
         match self.tasks {
-            Tasks::OpenSpec(l, _) => l.tasks[t].group,
+            Tasks::OpenSpec(l, _) => l.tasks[t].group(),
             Tasks::Shaped(d, _) => d.tasks[t].phase,
         }
     }
