@@ -546,7 +546,12 @@ impl Inner {
             std::thread::scope(|scope| {
                 scope.spawn(move || {
                     for (i, root) in mine {
-                        me.watch_root(&root);
+                        // A root whose watches could not be placed is
+                        // still read, like one whose folder cannot be
+                        // watched.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            me.watch_root(&root)
+                        }));
                         if watched.send((i, root)).is_err() {
                             break;
                         }
