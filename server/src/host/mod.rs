@@ -1072,6 +1072,27 @@ mod tests {
         host.roots()[0].ws.file(rel).unwrap().text().to_string()
     }
 
+    /// Change metadata is the one text kept after indexing: each change of
+    /// the tree reads its own again whenever a file is created or deleted
+    /// (`Workspace::read_metadata`), which would otherwise be a read from
+    /// disk per change.
+    #[test]
+    fn change_metadata_text_stays_held_after_indexing() {
+        let (dir, _) = setup();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let meta = "openspec/changes/add-export/.openspec.yaml";
+        std::fs::write(root.join(meta), "schema: spec-driven\n").unwrap();
+        let indexed = index_root(&root);
+        let held: Vec<&str> = indexed
+            .ws
+            .files
+            .iter()
+            .filter(|f| f.holds_text())
+            .map(|f| f.rel.as_str())
+            .collect();
+        assert_eq!(held, [meta]);
+    }
+
     /// After indexing, the server holds summaries and not the text of
     /// closed files; what needs that text reads it back, and the
     /// diagnostics are those of a root checked with all its text at hand.
