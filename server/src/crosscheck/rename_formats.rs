@@ -114,6 +114,23 @@ fn a_spec_kit_task_id_with_its_dependencies() {
     );
 }
 
+/// A task whose id repeats an earlier one's is renamed alone: what cites
+/// the id names the earlier task and keeps doing so, and the repetition
+/// is undone rather than moved to the earlier task.
+#[test]
+fn a_repeated_spec_kit_task_id_is_renamed_alone() {
+    let fx = SPEC_KIT.replace("- [ ] T003 [US2]", "- [ ] T0$002 [US2]");
+    let (ws, files) = renamed(&fx, "T003");
+    let tasks = text(&files, "specs/001-notes/tasks.md");
+    assert!(tasks.contains("- [ ] T002 [US1] Show notes"));
+    assert!(tasks
+        .contains("- [ ] T003 [US2] Sort notes in src/sort.ts (FR-002) (depends on T001, T002)"));
+    assert_eq!(
+        goes(&ws, "specs/001-notes/tasks.md", "T001, T002", 7),
+        [r#"specs/001-notes/tasks.md:6 "T002""#]
+    );
+}
+
 #[test]
 fn a_spec_kit_requirement_id_in_spec_plan_and_tasks() {
     let fx = SPEC_KIT.replace("- **FR-002**", "- **FR-0$002**");

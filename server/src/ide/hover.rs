@@ -378,7 +378,9 @@ fn shaped_hover(unit: &shaped::Unit, at: usize, offset: usize) -> Option<Hover> 
         // Never under the cursor as an id (`at_cursor`).
         Target::Anchor => return None,
     };
-    let Some(def) = unit.definition(&cursor.named) else {
+    let repeated = shaped::repeated_own(unit, at, &cursor);
+    let first = unit.definition(&cursor.named);
+    let Some(def) = repeated.map(|t| shaped::Def::Task(at, t)).or(first) else {
         let md = not_found(&format!("No {what} `{}` in this feature.", cursor.named.id));
         return Some(Hover {
             markdown: md,
@@ -427,6 +429,22 @@ fn shaped_hover(unit: &shaped::Unit, at: usize, offset: usize) -> Option<Hover> 
             md.push_str(&fenced(unit.text(f, t.span), 1));
         }
         shaped::Def::Phase(f, k, p) => md.push_str(&phase(unit, f, k, p)),
+    }
+    if let (Some(_), Some(first)) = (repeated, first) {
+        let file = unit.files[first.file()].0;
+        let line = file.line_col(first.spans().0.start as usize).line + 1;
+        let _ = write!(
+            md,
+            "
+
+An earlier task has this id ({}, line {line}); what cites `{}` names that one.",
+            escape(&file.rel),
+            escape(&cursor.named.id)
+        );
+        return Some(Hover {
+            markdown: md,
+            span: cursor.span,
+        });
     }
     let cited = unit.citations(&cursor.named).len();
     let _ = write!(

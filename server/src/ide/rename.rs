@@ -34,7 +34,8 @@ use super::element::{
 };
 use super::links::{self, resolve, scan_links, MdLink, Resolved};
 use super::shaped::{
-    at_cursor, openspec_tasks, subject_at as subject_at_cursor, Def, Named, Subject as Shaped, Unit,
+    at_cursor, openspec_tasks, repeated_own, subject_at as subject_at_cursor, Def, Named,
+    Subject as Shaped, Unit,
 };
 use crate::formats::shape::{PhaseKind, RequirementKind, Target, Task as ShapeTask};
 use crate::model::tasks::task_id;
@@ -437,11 +438,15 @@ fn shaped_rename(
                 .into(),
         ));
     };
+    let repeated = repeated_own(unit, at, &found);
     let named = found.named;
     if named.target == Target::Property {
         return Err(RenameError(
             "Properties are numbered by the design; renumber them there by hand.".into(),
         ));
+    }
+    if let Some(own) = repeated {
+        return rename_repeated(unit, at, own, &named, new_name);
     }
     let Some(def) = unit.definition(&named) else {
         return Err(RenameError(format!(
@@ -539,6 +544,44 @@ fn shaped_rename(
     let mut change = SourceChange::new(edits);
     change.drop_overlaps();
     Ok(change)
+}
+
+/// Renames a task whose id repeats an earlier task's: that id alone, as
+/// the citations of the id name the earlier task.
+fn rename_repeated(
+    unit: &Unit,
+    at: usize,
+    own: &ShapeTask,
+    named: &Named,
+    new_name: &str,
+) -> Result<SourceChange, RenameError> {
+    let new = new_id(&named.id, None, new_name)?;
+    let taken = Named {
+        target: Target::Task,
+        id: new.clone(),
+    };
+    if let Some(other) = unit.definition(&taken) {
+        let f = other.file();
+        return Err(RenameError(format!(
+            "{new} already exists in {} (line {}); pick another id.",
+            unit.files[f].0.rel,
+            line_of(unit.files[f].0.text(), other.spans().0.start)
+        )));
+    }
+    let span = own.id_span.expect("a task found by its id's span");
+    let text = unit.text(at, span);
+    let Some(i) = find_id(text, &named.id) else {
+        return Err(RenameError(format!(
+            "{} is written as \"{text}\"; rename it by hand.",
+            named.id
+        )));
+    };
+    let s = span.start as usize + i;
+    Ok(SourceChange::new(vec![TextEdit::new(
+        &unit.files[at].0.rel,
+        Span::new(s, s + named.id.len()),
+        new.as_str(),
+    )]))
 }
 
 /// A citation of `named` produced by expanding a range cannot be renamed,

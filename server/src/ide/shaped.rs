@@ -390,6 +390,26 @@ pub fn subject_at<'w>(unit: &Unit<'w>, at: usize, offset: usize) -> Option<Subje
     Some(Subject::Def(Def::Phase(at, k, p)))
 }
 
+/// The task whose own id is `c`, when an earlier task of the unit has that
+/// id already: citations of the id name the earlier one
+/// ([`Unit::definition`]), and this one stands for itself alone. Hover
+/// describes it and rename renames it alone, which is how the repetition
+/// is undone.
+pub fn repeated_own<'w>(unit: &Unit<'w>, at: usize, c: &AtCursor) -> Option<&'w Task> {
+    if c.named.target != Target::Task {
+        return None;
+    }
+    let own = unit.files[at]
+        .1
+        .tasks
+        .iter()
+        .find(|t| t.id_span == Some(c.span))?;
+    match unit.definition(&c.named)? {
+        Def::Task(f, first) if f == at && std::ptr::eq(first, own) => None,
+        _ => Some(own),
+    }
+}
+
 impl<'w> Unit<'w> {
     /// What `subject` stands for, where it is defined.
     pub fn resolve(&self, subject: Subject<'w>) -> Option<Def<'w>> {
@@ -614,6 +634,44 @@ mod tests {
         assert_eq!(
             h.markdown,
             "**Not found:** No requirement `FR-009` in this feature."
+        );
+    }
+
+    /// A task whose id repeats an earlier one's describes itself, and says
+    /// that what cites the id names the earlier task; the earlier task's
+    /// hover is unchanged.
+    #[test]
+    fn spec_kit_hover_on_a_repeated_task_id_describes_that_task() {
+        let repeated = TASKS.replace("- [ ] T003 [US2]", "- [ ] T0$002 [US2]");
+        let f = Fixture::new(&format!("{SPEC}{repeated}"));
+        let h = hover(&f.ws, &f.rel, f.offset).unwrap();
+        assert!(h.markdown.starts_with("**Task T002**"), "{}", h.markdown);
+        assert!(
+            h.markdown.contains("Sort notes in src/sort.ts"),
+            "{}",
+            h.markdown
+        );
+        assert!(
+            h.markdown.ends_with(
+                "An earlier task has this id (specs/001-notes/tasks.md, line 6); what cites `T002` names that one."
+            ),
+            "{}",
+            h.markdown
+        );
+        let first = TASKS
+            .replace("- [ ] T003 [US2]", "- [ ] T002 [US2]")
+            .replace("- [ ] T002 [US1]", "- [ ] T0$002 [US1]");
+        let f = Fixture::new(&format!("{SPEC}{first}"));
+        let h = hover(&f.ws, &f.rel, f.offset).unwrap();
+        assert!(
+            h.markdown.contains("Show notes in src/board.ts"),
+            "{}",
+            h.markdown
+        );
+        assert!(
+            h.markdown.ends_with("Cited nowhere in this feature."),
+            "{}",
+            h.markdown
         );
     }
 
