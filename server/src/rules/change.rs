@@ -4,7 +4,7 @@
 
 use super::{Code, Scope, Sink};
 use crate::model::Span;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::workspace::{Change, ChangeRef, FileKind, Summary, Workspace};
 
@@ -98,7 +98,14 @@ struct Entry<'a> {
     creates: bool,
 }
 
-fn entries<'a>(ws: &'a Workspace, change: &'a ChangeRef, info: &'a Change) -> Vec<Entry<'a>> {
+/// The requirement names `change` adds, changes or removes in the
+/// capabilities for which `wanted` holds.
+fn entries<'a>(
+    ws: &'a Workspace,
+    change: &'a ChangeRef,
+    info: &'a Change,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<Entry<'a>> {
     let mut out = Vec::new();
     for &i in &info.files {
         let f = &ws.files[i];
@@ -106,6 +113,9 @@ fn entries<'a>(ws: &'a Workspace, change: &'a ChangeRef, info: &'a Change) -> Ve
         else {
             continue;
         };
+        if !wanted(capability) {
+            continue;
+        }
         let mut push = |op, name: &'a str, span, line, creates| {
             out.push(Entry {
                 change,
@@ -148,11 +158,28 @@ fn entries<'a>(ws: &'a Workspace, change: &'a ChangeRef, info: &'a Change) -> Ve
 /// overwrites the first one's edit. A change that MODIFIES what another
 /// ADDS is stacked on it, not in conflict.
 fn check_overlaps(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
+    let in_scope: Vec<&ChangeRef> = scope.changes(ws).into_iter().map(|(c, _)| c).collect();
+    // Only the capabilities the changes in scope touch can overlap: an
+    // editor checks one change at a time, and gathering every change's
+    // names for each of them made the index quadratic in changes.
+    let touched: FxHashSet<&str> = in_scope
+        .iter()
+        .filter(|c| !c.archived)
+        .filter_map(|c| ws.changes.get(*c))
+        .flat_map(|info| &info.files)
+        .filter_map(|&i| match &ws.files[i].kind {
+            FileKind::DeltaSpec { capability, .. } => Some(capability.as_str()),
+            _ => None,
+        })
+        .collect();
+    if touched.is_empty() {
+        return;
+    }
     let all: Vec<Entry> = ws
         .changes
         .iter()
         .filter(|(c, _)| !c.archived)
-        .flat_map(|(c, info)| entries(ws, c, info))
+        .flat_map(|(c, info)| entries(ws, c, info, &|cap| touched.contains(cap)))
         .collect();
     let mut by_key: FxHashMap<(&str, &str, bool), Vec<usize>> = FxHashMap::default();
     for (k, e) in all.iter().enumerate() {
@@ -161,7 +188,6 @@ fn check_overlaps(ws: &Workspace, scope: &Scope, sink: &mut Sink) {
             .or_default()
             .push(k);
     }
-    let in_scope: Vec<&ChangeRef> = scope.changes(ws).into_iter().map(|(c, _)| c).collect();
     for e in all.iter().filter(|e| in_scope.contains(&e.change)) {
         let others: Vec<&Entry> = by_key[&(e.capability, e.name, e.creates)]
             .iter()
