@@ -5,7 +5,8 @@
 //! and tasks, whichever file defines them.
 //!
 //! - task ids after `depends on` / `after` (Spec Kit) and `_Depends:`
-//!   (Kiro), and after each `,` of such a list;
+//!   (Kiro), and after each `,` of such a list, through the code every
+//!   format shares ([`super::task_ids`]);
 //! - story labels after `[US`;
 //! - requirement ids after `Spec §` in a checklist and in a task's
 //!   parenthesis of requirement ids;

@@ -1,6 +1,7 @@
-//! Completion in task lists and links: task ids after a dependency word,
-//! scenario links after `Acceptance:`, and scenario paths and anchors after
-//! `](` in any Markdown file.
+//! Completion in task lists and links: task ids after a dependency word
+//! (through [`super::task_ids`], with OpenSpec's data), scenario links
+//! after `Acceptance:`, and scenario paths and anchors after `](` in any
+//! Markdown file.
 
 use std::collections::HashSet;
 use std::rc::Rc;
