@@ -8,7 +8,7 @@ use super::shaped::{id_list, is_task_id, one_line, push_ids, Candidate, Rank};
 use super::{Completions, Cursor, ItemKind, Trigger};
 use crate::formats::shape::Task;
 use crate::ide::shaped::{Def, Unit};
-use crate::model::tasks::{parse_task_line, task_id};
+use crate::model::tasks::{parse_task_line, task_id, DEP_WORDS};
 use crate::syntax::js;
 use crate::workspace::Summary;
 
@@ -44,7 +44,9 @@ enum Title {
 }
 
 pub(super) const OPENSPEC: TaskIds = TaskIds {
-    words: &["requires", "depends on", "after", "blocked by"],
+    // The words its checker reads, so that completion offers ids where a
+    // dependency will be read.
+    words: DEP_WORDS,
     place: Place::ParenOrLabel,
     title: Title::WithoutDependencies,
     // A task list is short and its ids are typed as written: every id,
