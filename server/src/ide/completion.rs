@@ -26,6 +26,7 @@
 
 mod shaped;
 mod spec;
+mod task_ids;
 mod tasks;
 
 use super::snippet::Snippet;

@@ -5,7 +5,8 @@
 //! and tasks, whichever file defines them.
 //!
 //! - task ids after `depends on` / `after` (Spec Kit) and `_Depends:`
-//!   (Kiro), and after each `,` of such a list;
+//!   (Kiro), and after each `,` of such a list, through the code every
+//!   format shares ([`super::task_ids`]);
 //! - story labels after `[US`;
 //! - requirement ids after `Spec §` in a checklist and in a task's
 //!   parenthesis of requirement ids;
@@ -16,13 +17,14 @@
 //!   requirements document.
 
 use super::spec::step_texts;
+use super::task_ids::{self, TaskIds};
 use super::{filter_for, Completion, Completions, Cursor, ItemKind, Trigger, LIMIT};
 use crate::formats::kiro::roots::FileKind as KiroKind;
 use crate::formats::kiro::Summary as KiroSummary;
 use crate::formats::shape::{Requirement, RequirementKind};
 use crate::formats::speckit::FileKind as SpecKitKind;
 use crate::ide::fuzzy::Matcher;
-use crate::ide::shaped::{Def, Unit};
+use crate::ide::shaped::Unit;
 use crate::ide::snippet::{Piece, Snippet};
 use crate::ide::steps::StepIndex;
 use crate::syntax::js;
@@ -45,9 +47,9 @@ pub(super) fn shaped(
     match &cx.file.kind {
         FileKind::SpecKit { kind, feature } => match kind {
             SpecKitKind::Tasks => {
-                if let Some(list) = id_list(cx.before, &["depends on", "(after"], is_task_id) {
-                    if fits(&[' ', ',']) {
-                        tasks(cx, &unit, &list, out);
+                if let Some(list) = task_ids::SPEC_KIT.list(cx) {
+                    if TaskIds::fits(trigger) {
+                        task_ids::SPEC_KIT.offer(cx, &unit, &list, out);
                     }
                 } else if let Some(start) = story_label(cx.before) {
                     if fits(&['[', ' ']) {
@@ -80,9 +82,9 @@ pub(super) fn shaped(
         },
         FileKind::Kiro { kind, .. } => match kind {
             KiroKind::Tasks => {
-                if let Some(list) = id_list(cx.before, &["_depends:"], is_task_id) {
-                    if fits(&[' ', ',']) {
-                        tasks(cx, &unit, &list, out);
+                if let Some(list) = task_ids::KIRO.list(cx) {
+                    if TaskIds::fits(trigger) {
+                        task_ids::KIRO.offer(cx, &unit, &list, out);
                     }
                 } else if let Some(list) = id_list(cx.before, &["_requirements:"], is_number_id) {
                     if fits(&[' ', ',']) {
@@ -113,12 +115,12 @@ pub(super) fn shaped(
 
 /// An id list after one of `words`: where the id being typed starts in
 /// `before`, and the ids already listed.
-struct IdList {
-    start: usize,
-    listed: Vec<String>,
+pub(super) struct IdList {
+    pub start: usize,
+    pub listed: Vec<String>,
 }
 
-fn is_task_id(s: &str) -> bool {
+pub(super) fn is_task_id(s: &str) -> bool {
     let digits = s.strip_prefix(['T', 't']).unwrap_or(s);
     digits.chars().all(|c| c.is_ascii_digit() || c == '.')
 }
@@ -137,7 +139,7 @@ fn is_number_id(s: &str) -> bool {
 
 /// The last of `words` (any case) in `before`, followed by ids that `id`
 /// accepts separated by commas and blanks, the last one being typed.
-fn id_list(before: &str, words: &[&str], id: fn(&str) -> bool) -> Option<IdList> {
+pub(super) fn id_list(before: &str, words: &[&str], id: fn(&str) -> bool) -> Option<IdList> {
     let lower = before.to_ascii_lowercase();
     let (after, word) = words
         .iter()
@@ -183,13 +185,13 @@ fn story_label(before: &str) -> Option<usize> {
 fn id_tail(after: &str) -> usize {
     after
         .chars()
-        .take_while(|&c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        .take_while(|&c| is_id_char(c))
         .map(char::len_utf8)
         .sum()
 }
 
 /// Text of a span, on one line and trimmed, for a detail.
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     let s = s.split(['\n', '\r']).next().unwrap_or("");
     let s = js::trim(s);
     match s.char_indices().nth(80) {
@@ -198,33 +200,77 @@ fn one_line(s: &str) -> String {
     }
 }
 
-/// Ranks `(id, detail)` pairs against the typed id: ids it starts (any
-/// case) first, in document order, then fuzzy matches of id and detail.
-fn push_ids(
+/// An id that may be offered, with what its detail shows.
+pub(super) struct Candidate {
+    pub id: String,
+    pub title: String,
+    pub kind: ItemKind,
+}
+
+/// How ids are ranked against the typed one and how much of the text is
+/// an id.
+pub(super) struct Rank {
+    /// Whether an id that starts with what is typed in another case still
+    /// comes first.
+    pub any_case: bool,
+    /// At most this many; the list is then marked incomplete so that the
+    /// editor asks again as the id grows.
+    pub cap: Option<usize>,
+    /// The characters of an id, so that accepting replaces all of it.
+    pub id_char: fn(char) -> bool,
+}
+
+impl Rank {
+    /// Spec Kit's and Kiro's: their files are long and their ids carry
+    /// letters typed in either case.
+    pub const SHAPED: Rank = Rank {
+        any_case: true,
+        cap: Some(LIMIT),
+        id_char: is_id_char,
+    };
+}
+
+fn is_id_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '.' || c == '-'
+}
+
+/// Ranks candidates against the typed id: ids it starts first, in
+/// document order, then fuzzy matches of id and title.
+pub(super) fn push_ids(
     cx: &Cursor,
     start: usize,
-    candidates: Vec<(String, String, ItemKind)>,
+    candidates: Vec<Candidate>,
     listed: &[String],
     insert_suffix: &str,
+    rank: &Rank,
     out: &mut Completions,
 ) {
     let typed = &cx.before[start..];
-    let edit = cx.span(cx.line_start + start, cx.offset + id_tail(cx.after));
+    let tail = cx
+        .after
+        .chars()
+        .take_while(|&c| (rank.id_char)(c))
+        .map(char::len_utf8)
+        .sum::<usize>();
+    let edit = cx.span(cx.line_start + start, cx.offset + tail);
     let mut m = Matcher::new(typed);
     let mut found: Vec<(u8, f64, usize, Completion)> = Vec::new();
-    for (order, (id, detail, kind)) in candidates.into_iter().enumerate() {
+    for (order, Candidate { id, title, kind }) in candidates.into_iter().enumerate() {
         if listed.contains(&id) {
             continue;
         }
-        let natural = format!("{id} {detail}");
-        let (tier, score) = if id
-            .to_ascii_lowercase()
-            .starts_with(&typed.to_ascii_lowercase())
-        {
+        let natural = format!("{id} {title}");
+        let starts = if rank.any_case {
+            id.to_ascii_lowercase()
+                .starts_with(&typed.to_ascii_lowercase())
+        } else {
+            id.starts_with(typed)
+        };
+        let (tier, score) = if starts {
             (0, 0.0)
         } else {
             match m.score(&natural) {
-                Some(s) => (1, -s),
+                Some(s) => (1, s),
                 None => continue,
             }
         };
@@ -235,7 +281,11 @@ fn push_ids(
             Completion {
                 label: id.clone(),
                 kind,
-                detail: Some(detail),
+                detail: Some(if kind == ItemKind::Group {
+                    format!("group: {title}")
+                } else {
+                    title
+                }),
                 documentation: None,
                 edit,
                 filter: filter_for(typed, &natural),
@@ -243,41 +293,15 @@ fn push_ids(
             },
         ));
     }
-    found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
-    out.incomplete = true;
-    out.items
-        .extend(found.into_iter().take(LIMIT).map(|(_, _, _, c)| c));
-}
-
-/// The task whose line (or sub-bullet) the cursor is on.
-fn own_task<'u>(cx: &Cursor, unit: &Unit<'u>) -> Option<&'u str> {
-    let (_, doc) = unit.files.iter().find(|(f, _)| f.rel == cx.file.rel)?;
-    let line = cx.line as u32;
-    doc.tasks
-        .iter()
-        .rev()
-        .find(|t| t.line <= line)
-        .and_then(|t| t.id.as_deref())
-}
-
-fn tasks(cx: &Cursor, unit: &Unit, list: &IdList, out: &mut Completions) {
-    let own = own_task(cx, unit);
-    let mut candidates = Vec::new();
-    for (id, def) in unit.dependable() {
-        // Spec Kit and Kiro phases have no ids: only tasks come.
-        let Def::Task(f, t) = def else { continue };
-        if Some(id) == own {
-            continue;
+    found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let found = found.into_iter().map(|(_, _, _, c)| c);
+    match rank.cap {
+        Some(cap) => {
+            out.incomplete = true;
+            out.items.extend(found.take(cap));
         }
-        let mut title = unit.text(f, t.description);
-        if let Some(s) = t.id_span {
-            if s.end <= t.description.end && s.end >= t.description.start {
-                title = &unit.files[f].0.text()[s.end as usize..t.description.end as usize];
-            }
-        }
-        candidates.push((id.to_string(), one_line(title), ItemKind::Task));
+        None => out.items.extend(found),
     }
-    push_ids(cx, list.start, candidates, &list.listed, "", out);
 }
 
 fn stories(cx: &Cursor, unit: &Unit, start: usize, out: &mut Completions) {
@@ -288,7 +312,11 @@ fn stories(cx: &Cursor, unit: &Unit, start: usize, out: &mut Completions) {
             .iter()
             .filter(|r| r.kind == RequirementKind::Story)
         {
-            candidates.push((r.id.clone(), title_of(unit, f, r), ItemKind::Requirement));
+            candidates.push(Candidate {
+                id: r.id.clone(),
+                title: title_of(unit, f, r),
+                kind: ItemKind::Requirement,
+            });
         }
     }
     let closed = cx.after[id_tail(cx.after)..].starts_with(']');
@@ -298,6 +326,7 @@ fn stories(cx: &Cursor, unit: &Unit, start: usize, out: &mut Completions) {
         candidates,
         &[],
         if closed { "" } else { "]" },
+        &Rank::SHAPED,
         out,
     );
 }
@@ -320,15 +349,23 @@ fn requirements(cx: &Cursor, unit: &Unit, list: &IdList, criteria: bool, out: &m
                 RequirementKind::Story | RequirementKind::Property => false,
             };
             if fits {
-                candidates.push((
-                    r.id.clone(),
-                    one_line(unit.text(f, r.text)),
-                    ItemKind::Requirement,
-                ));
+                candidates.push(Candidate {
+                    id: r.id.clone(),
+                    title: one_line(unit.text(f, r.text)),
+                    kind: ItemKind::Requirement,
+                });
             }
         }
     }
-    push_ids(cx, list.start, candidates, &list.listed, "", out);
+    push_ids(
+        cx,
+        list.start,
+        candidates,
+        &list.listed,
+        "",
+        &Rank::SHAPED,
+        out,
+    );
 }
 
 /// In an acceptance scenario line, after a bold keyword and a blank: where

@@ -1,30 +1,32 @@
-//! Completion in task lists and links: task ids after a dependency word,
-//! scenario links after `Acceptance:`, and scenario paths and anchors after
-//! `](` in any Markdown file.
+//! Completion in task lists and links: task ids after a dependency word
+//! (through [`super::task_ids`], with OpenSpec's data), scenario links
+//! after `Acceptance:`, and scenario paths and anchors after `](` in any
+//! Markdown file.
 
 use std::collections::HashSet;
 use std::rc::Rc;
 
+use super::task_ids::{self, TaskIds};
 use super::{filter_for, Completion, Completions, Cursor, ItemKind, Trigger, LIMIT};
 use crate::formats::openspec;
 use crate::ide::fuzzy::Matcher;
-use crate::ide::shaped::{Def, Unit};
+use crate::ide::shaped::Unit;
 use crate::ide::snippet::Snippet;
-use crate::model::tasks::{parse_task_line, task_id, TaskList};
 use crate::model::Span;
 use crate::syntax::js;
 use crate::workspace::links::link_target_path;
 use crate::workspace::{FileKind, SourceFile, Summary, Workspace};
 
-const DEP_WORDS: [&str; 4] = ["requires", "depends on", "after", "blocked by"];
-
 pub(super) fn tasks(cx: &Cursor, ws: &Workspace, trigger: Trigger, out: &mut Completions) {
     let Summary::Tasks(list) = &cx.file.summary else {
         return;
     };
-    if let Some(dep) = dependency_context(cx, list) {
-        if matches!(trigger, Trigger::Invoked | Trigger::Char(' ' | ',')) {
-            task_ids(cx, list, dep, out);
+    if let Some(deps) = task_ids::OPENSPEC.list(cx) {
+        if TaskIds::fits(trigger) {
+            // Read into the shape only when ids are asked for.
+            let doc = openspec::tasks(list, cx.file.text());
+            let unit = Unit::single(cx.file, &doc);
+            task_ids::OPENSPEC.offer(cx, &unit, &deps, out);
         }
         return;
     }
@@ -36,187 +38,6 @@ pub(super) fn tasks(cx: &Cursor, ws: &Workspace, trigger: Trigger, out: &mut Com
             acceptance_links(cx, ws, start, out);
         }
     }
-}
-
-struct DepAt {
-    /// Where the id being typed starts in `before`.
-    start: usize,
-    /// The task whose dependencies these are.
-    owner: Option<usize>,
-    /// Ids already listed.
-    listed: Vec<String>,
-}
-
-/// `2.1`, `C`, `C.2`, or a start of one.
-fn looks_like_id(s: &str) -> bool {
-    let b = s.as_bytes();
-    match b.first() {
-        None => true,
-        Some(c) if c.is_ascii_digit() => true,
-        Some(c) if c.is_ascii_uppercase() => b.len() == 1 || b[1] == b'.',
-        _ => false,
-    }
-}
-
-fn is_id_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '.'
-}
-
-/// After a dependency word: in a trailing parenthesis of a task line
-/// (`(requires 1.1, `), or in a `- Requires:` sub-bullet.
-fn dependency_context(cx: &Cursor, list: &TaskList) -> Option<DepAt> {
-    let b = cx.before;
-    let line = cx.doc.line(cx.line);
-    let (list_start, owner) = if parse_task_line(line).is_some() {
-        let open = b.rfind('(')?;
-        let inner = js::trim_start(&b[open + 1..]);
-        let rest = DEP_WORDS.iter().find_map(|w| {
-            let r = js::strip_prefix_ci(inner, w)?;
-            r.starts_with([' ', ':']).then_some(r)
-        })?;
-        let owner = list.tasks.iter().position(|t| t.line as usize == cx.line);
-        (b.len() - rest.len(), owner)
-    } else {
-        let t = js::trim_start(b);
-        let item = js::trim_start(t.strip_prefix(['-', '*', '+'])?);
-        let (bold, item) = match item.strip_prefix("**") {
-            Some(r) => (true, r),
-            None => (false, item),
-        };
-        let rest = DEP_WORDS.iter().find_map(|w| {
-            let r = js::strip_prefix_ci(item, w)?;
-            if bold {
-                r.strip_prefix(":**").or_else(|| r.strip_prefix("**:"))
-            } else {
-                r.strip_prefix(':')
-            }
-        })?;
-        let indent = crate::model::tasks::indent_columns(line);
-        let owner = list
-            .tasks
-            .iter()
-            .rposition(|t| (t.line as usize) < cx.line && (t.indent as usize) < indent);
-        (b.len() - rest.len(), Some(owner?))
-    };
-    let ids = b[list_start..].trim_start_matches(':');
-    if !ids
-        .chars()
-        .all(|c| is_id_char(c) || c == ',' || c == '&' || c.is_whitespace())
-    {
-        return None;
-    }
-    let token = ids
-        .chars()
-        .rev()
-        .take_while(|&c| is_id_char(c))
-        .map(char::len_utf8)
-        .sum::<usize>();
-    let start = b.len() - token;
-    let listed: Vec<String> = ids[..ids.len() - token]
-        .split([',', '&', ' ', '\t'])
-        .filter(|w| !w.is_empty() && *w != "and")
-        .map(str::to_string)
-        .collect();
-    // Only ids: `(after the demo` is prose.
-    if !listed
-        .iter()
-        .map(String::as_str)
-        .chain([&b[start..]])
-        .all(looks_like_id)
-    {
-        return None;
-    }
-    Some(DepAt {
-        start,
-        owner,
-        listed,
-    })
-}
-
-/// A task's title: its description without the id and a trailing
-/// dependency parenthesis.
-fn task_title(description: &str) -> &str {
-    let d = match task_id(description) {
-        Some(id) => js::trim_start(&description[id.len()..]),
-        None => description,
-    };
-    let t = js::trim_end(d);
-    if let (Some(open), true) = (t.rfind('('), t.ends_with(')')) {
-        let inner = js::trim_start(&t[open + 1..]).to_ascii_lowercase();
-        if DEP_WORDS.iter().any(|w| inner.starts_with(w)) {
-            return js::trim_end(&t[..open]);
-        }
-    }
-    t
-}
-
-fn task_ids(cx: &Cursor, list: &TaskList, dep: DepAt, out: &mut Completions) {
-    let typed = &cx.before[dep.start..];
-    let tail = cx
-        .after
-        .chars()
-        .take_while(|&c| is_id_char(c))
-        .map(char::len_utf8)
-        .sum::<usize>();
-    let edit = cx.span(cx.line_start + dep.start, cx.offset + tail);
-    let own_id = dep.owner.and_then(|o| list.tasks[o].id.as_deref());
-    let mut m = Matcher::new(typed);
-    let mut found: Vec<(u8, f64, usize, Completion)> = Vec::new();
-    let mut push = |id: &str, title: &str, kind: ItemKind, order: usize, found: &mut Vec<_>| {
-        if Some(id) == own_id || dep.listed.iter().any(|l| l == id) {
-            return;
-        }
-        let tier = if id.starts_with(typed) { 0 } else { 1 };
-        let score = if tier == 0 {
-            0.0
-        } else {
-            match m.score(&format!("{id} {title}")) {
-                Some(s) => s,
-                None => return,
-            }
-        };
-        let natural = format!("{id} {title}");
-        found.push((
-            tier,
-            score,
-            order,
-            Completion {
-                label: id.to_string(),
-                kind,
-                detail: Some(if kind == ItemKind::Group {
-                    format!("group: {title}")
-                } else {
-                    title.to_string()
-                }),
-                documentation: None,
-                edit,
-                filter: filter_for(typed, &natural),
-                insert: Snippet::text(id),
-            },
-        ));
-    };
-    // What a dependency may name comes from the shared shape, as Spec
-    // Kit's and Kiro's does; the words around it and the ranking are
-    // OpenSpec's.
-    let doc = openspec::tasks(list, cx.file.text());
-    let unit = Unit::single(cx.file, &doc);
-    for (order, (id, def)) in unit.dependable().enumerate() {
-        match def {
-            Def::Task(f, t) => {
-                let title = task_title(unit.text(f, t.description));
-                push(id, title, ItemKind::Task, order, &mut found);
-            }
-            Def::Phase(f, _, p) => {
-                // `2. Calls` → `Calls`.
-                let title = unit.text(f, p.title);
-                let title = title.trim_start_matches(|c: char| c != ' ').trim();
-                push(id, title, ItemKind::Group, order, &mut found);
-            }
-            Def::Requirement(..) => {}
-        }
-    }
-    found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
-    out.items.extend(found.into_iter().map(|x| x.3));
 }
 
 /// On an `Acceptance:` item after its label, or on a bullet nested under
