@@ -296,3 +296,106 @@ fn the_server_watcher_recovers_after_the_spec_folder_is_replaced() {
     }
     lsp.shutdown_and_exit();
 }
+
+/// Writes that land while the server reads its roots: each root is watched
+/// just before it is read, and the roots are read side by side, so a write
+/// may land on a root not yet watched, watched but not yet read, being
+/// read, or read. Whichever it was, once the index has ended the server
+/// must say of every written file what `specls check` says, naming the last
+/// write's dependency. Thirty roots (copies of the examples' OpenSpec
+/// tree), the client watching nothing. (A server that left the roots
+/// unwatched fails this after a dozen rounds; one that watched each root
+/// only after reading it would lose only a write that fell in between and
+/// was the root's last, which this cannot force.)
+#[test]
+fn writes_during_the_index_are_seen_in_every_root() {
+    const ROOTS: usize = 30;
+    const TASKS: &str = "openspec/changes/add-call-transfer/tasks.md";
+    let ws = Workspace::empty();
+    for k in 0..ROOTS {
+        copy_dir(
+            &examples_dir().join("openspec"),
+            &ws.join(&format!("team{k:02}/openspec")),
+        );
+    }
+    let mut lsp = LspClient::start(ws.path());
+    lsp.initialize(
+        utf16_client().work_done_progress(true),
+        json!({"diagnostics": {"delay-ms": 0}}),
+        &[ws.path()],
+    );
+    let original: Vec<String> = (0..ROOTS)
+        .map(|k| std::fs::read_to_string(ws.join(&format!("team{k:02}/{TASKS}"))).unwrap())
+        .collect();
+    lsp.initialized();
+    // Round after round until the index ends, every root's task list is
+    // given a dependency on a task that does not exist, a new one each
+    // round, so that some rounds land on each root after it was read.
+    let ended = |lsp: &LspClient| {
+        lsp.notifications("$/progress")
+            .iter()
+            .any(|p| p["value"]["kind"] == "end")
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let mut round = 0;
+    while !ended(&lsp) {
+        round += 1;
+        for (k, text) in original.iter().enumerate() {
+            let late = format!(
+                "{text}\n## 9. Late\n\n- [ ] 9.1 Written during the index (requires 42.{round})\n"
+            );
+            std::fs::write(ws.join(&format!("team{k:02}/{TASKS}")), late).unwrap();
+        }
+        lsp.pump_for(Duration::from_millis(5));
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the index did not end"
+        );
+    }
+    for k in 0..ROOTS {
+        let root = ws.join(&format!("team{k:02}"));
+        let out = check(&root, &[]);
+        let mut want: Vec<(String, u32)> = specls_e2e::diagnostics(&out.json())
+            .into_iter()
+            .filter(|(_, path, _)| path == TASKS)
+            .map(|(code, _, line)| (code, line as u32 - 1))
+            .collect();
+        want.sort();
+        assert!(
+            want.iter().any(|(c, _)| c == "tasks/unknown-dependency"),
+            "check does not see the write in team{k:02}: {want:?}"
+        );
+        // The message names the last round's id: compare it too.
+        let want_last = format!("42.{round}");
+        let uri = file_uri(&root.join(TASKS));
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        loop {
+            let latest = lsp.latest_diagnostics(&uri);
+            let got: Vec<(String, u32)> = latest
+                .map(|p| {
+                    let mut v: Vec<(String, u32)> = p
+                        .diagnostics
+                        .iter()
+                        .map(|d| (d.code.clone(), d.range.start.line))
+                        .collect();
+                    v.sort();
+                    v
+                })
+                .unwrap_or_default();
+            let names_last = latest.is_some_and(|p| {
+                p.diagnostics
+                    .iter()
+                    .any(|d| d.code == "tasks/unknown-dependency" && d.message.contains(&want_last))
+            });
+            if got == want && names_last {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "team{k:02} after {round} rounds: the server says\n{got:?}\nand check says\n{want:?} (naming {want_last}: {names_last})"
+            );
+            lsp.pump_for(Duration::from_millis(100));
+        }
+    }
+    lsp.shutdown_and_exit();
+}
