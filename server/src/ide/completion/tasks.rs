@@ -3,8 +3,9 @@
 //! after `Acceptance:`, and scenario paths and anchors after `](` in any
 //! Markdown file.
 
-use std::collections::HashSet;
 use std::rc::Rc;
+
+use rustc_hash::FxHashMap;
 
 use super::task_ids::{self, TaskIds};
 use super::{filter_for, Completion, Completions, Cursor, ItemKind, Trigger, LIMIT};
@@ -14,6 +15,7 @@ use crate::ide::shaped::Unit;
 use crate::ide::snippet::Snippet;
 use crate::model::Span;
 use crate::syntax::js;
+use crate::text::anchor::AnchorId;
 use crate::workspace::links::link_target_path;
 use crate::workspace::{FileKind, SourceFile, Summary, Workspace};
 
@@ -88,6 +90,14 @@ struct LinkTarget<'a> {
     target_rel: &'a str,
     /// Shared by the scenarios of one file.
     path: Rc<str>,
+    file: &'a SourceFile,
+    /// The scenario's heading, an index into the file's headings.
+    heading: usize,
+    /// The heading's anchor as the summary keeps it (a hash).
+    id: AnchorId,
+    /// The anchor's name: computed from the file's text, which a closed
+    /// file reads back from disk, so only for the targets shown or matched
+    /// by their link ([`name_anchors`]).
     anchor: String,
     own: bool,
 }
@@ -107,7 +117,8 @@ impl LinkTarget<'_> {
 }
 
 /// The scenarios of the change's own delta specs (ADDED and MODIFIED), then
-/// those of every main spec, with paths relative to `from`.
+/// those of every main spec, with paths relative to `from`; their anchors
+/// unnamed.
 fn link_targets<'a>(ws: &'a Workspace, from: &'a SourceFile) -> Vec<LinkTarget<'a>> {
     let mut files: Vec<(&SourceFile, bool)> = Vec::new();
     if let Some(change) = from.kind.change() {
@@ -129,24 +140,36 @@ fn link_targets<'a>(ws: &'a Workspace, from: &'a SourceFile) -> Vec<LinkTarget<'
     for (f, own) in files {
         let path: Rc<str> = relative_path(&from.rel, &f.rel).into();
         let headings = f.headings();
-        let mut names: Option<Vec<String>> = None;
         for (r, s) in f.summary.scenarios() {
             // Headings are in document order.
             let Ok(h) = headings.binary_search_by_key(&s.line, |h| h.line) else {
                 continue;
             };
-            let names = names.get_or_insert_with(|| f.anchors());
             out.push(LinkTarget {
                 scenario: &s.name,
                 requirement: &r.name,
                 target_rel: &f.rel,
                 path: Rc::clone(&path),
-                anchor: names[h].clone(),
+                file: f,
+                heading: h,
+                id: headings[h].anchor,
+                anchor: String::new(),
                 own,
             });
         }
     }
     out
+}
+
+/// Names the anchors of `targets`, reading each file's anchors once.
+fn name_anchors(targets: &mut [LinkTarget]) {
+    let mut names: FxHashMap<&str, Vec<String>> = FxHashMap::default();
+    for t in targets {
+        let of_file = names
+            .entry(t.target_rel)
+            .or_insert_with(|| t.file.anchors());
+        t.anchor = of_file.get(t.heading).cloned().unwrap_or_default();
+    }
 }
 
 /// The path of `to` relative to the folder of `from` (both relative to the
@@ -180,20 +203,27 @@ fn encode(segment: &str) -> String {
     out
 }
 
-/// The targets already linked from `file` (tasks: every acceptance link),
-/// as `file#anchor`.
-fn linked(file: &SourceFile) -> HashSet<String> {
+/// The targets already linked from `file` (tasks: every acceptance link):
+/// by the anchor as written (hashed, as headings keep theirs), the files
+/// it is linked in.
+type Linked = FxHashMap<AnchorId, Vec<String>>;
+
+fn linked(file: &SourceFile) -> Linked {
+    let mut out = Linked::default();
     let Summary::Tasks(list) = &file.summary else {
-        return HashSet::new();
+        return out;
     };
-    list.tasks
+    for l in list
+        .tasks
         .iter()
         .flat_map(|t| t.acceptance.iter().flat_map(|a| a.links.iter()))
-        .filter_map(|l| {
-            let rel = link_target_path(&file.rel, l)?;
-            Some(format!("{rel}#{}", l.fragment.as_deref().unwrap_or("")))
-        })
-        .collect()
+    {
+        if let Some(rel) = link_target_path(&file.rel, l) {
+            let id = AnchorId::of(l.fragment.as_deref().unwrap_or(""));
+            out.entry(id).or_default().push(rel);
+        }
+    }
+    out
 }
 
 /// Ranks targets for `query`: the change's own first, then not yet linked,
@@ -203,7 +233,7 @@ fn ranked<'a>(
     targets: Vec<LinkTarget<'a>>,
     query: &str,
     key: impl Fn(&LinkTarget, &mut String),
-    linked: &HashSet<String>,
+    linked: &Linked,
 ) -> (Vec<LinkTarget<'a>>, bool) {
     let mut m = Matcher::new(query);
     let mut buf = String::new();
@@ -212,13 +242,9 @@ fn ranked<'a>(
         buf.clear();
         key(&t, &mut buf);
         let Some(s) = m.score(&buf) else { continue };
-        let done = !linked.is_empty() && {
-            buf.clear();
-            buf.push_str(t.target_rel);
-            buf.push('#');
-            buf.push_str(&t.anchor);
-            linked.contains(buf.as_str())
-        };
+        let done = linked
+            .get(&t.id)
+            .is_some_and(|rels| rels.iter().any(|r| r == t.target_rel));
         scored.push((t.own, done, s, i, t));
     }
     let order = |a: &(bool, bool, f64, usize, LinkTarget),
@@ -247,7 +273,7 @@ fn acceptance_links(cx: &Cursor, ws: &Workspace, start: usize, out: &mut Complet
     }
     let edit = cx.span(cx.line_start + start, end);
     let done = linked(cx.file);
-    let (targets, _) = ranked(
+    let (mut targets, _) = ranked(
         link_targets(ws, cx.file),
         query,
         |t, buf| {
@@ -257,6 +283,8 @@ fn acceptance_links(cx: &Cursor, ws: &Workspace, start: usize, out: &mut Complet
         },
         &done,
     );
+    // Matched by name: only the anchors shown are named.
+    name_anchors(&mut targets);
     for t in targets {
         let label = t.scenario.replace(['[', ']'], "");
         let text = format!("[{label}]({})", t.target());
@@ -303,17 +331,18 @@ pub(super) fn link_target(
     let closed = cx.after[stretch..].starts_with(')');
     let edit = cx.span(cx.line_start + start, cx.offset + stretch);
     let done = linked(cx.file);
-    let targets = link_targets(ws, cx.file);
+    // Matched by their link: every anchor is named.
+    let named = |ws, file| {
+        let mut targets = link_targets(ws, file);
+        name_anchors(&mut targets);
+        targets
+    };
+    let targets = named(ws, cx.file);
     let (targets, _) = if typed.is_empty() && !label.trim().is_empty() {
         // The label says which scenario is meant.
         let (by_label, more) = ranked(targets, label, |t, buf| buf.push_str(t.scenario), &done);
         if by_label.is_empty() {
-            ranked(
-                link_targets(ws, cx.file),
-                "",
-                |t, buf| t.write_target(buf),
-                &done,
-            )
+            ranked(named(ws, cx.file), "", |t, buf| t.write_target(buf), &done)
         } else {
             (by_label, more)
         }
