@@ -131,6 +131,20 @@ fn a_repeated_spec_kit_task_id_is_renamed_alone() {
     );
 }
 
+/// The same for a requirement id defined twice (`speckit/duplicate-id`):
+/// the repeat is renamed alone, and what cites the id keeps naming the
+/// first.
+#[test]
+fn a_repeated_spec_kit_requirement_id_is_renamed_alone() {
+    let fx = SPEC_KIT.replace("- **FR-002**", "- **FR-0$001**");
+    let (_, files) = renamed(&fx, "FR-002");
+    let rels: Vec<&str> = files.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(rels, ["specs/001-notes/spec.md"]);
+    let spec = text(&files, "specs/001-notes/spec.md");
+    assert!(spec.contains("- **FR-001**: The board MUST keep notes."));
+    assert!(spec.contains("- **FR-002**: The board MUST sort notes by age."));
+}
+
 #[test]
 fn a_spec_kit_requirement_id_in_spec_plan_and_tasks() {
     let fx = SPEC_KIT.replace("- **FR-002**", "- **FR-0$002**");

@@ -380,7 +380,7 @@ fn shaped_hover(unit: &shaped::Unit, at: usize, offset: usize) -> Option<Hover> 
     };
     let repeated = shaped::repeated_own(unit, at, &cursor);
     let first = unit.definition(&cursor.named);
-    let Some(def) = repeated.map(|t| shaped::Def::Task(at, t)).or(first) else {
+    let Some(def) = repeated.or(first) else {
         let md = not_found(&format!("No {what} `{}` in this feature.", cursor.named.id));
         return Some(Hover {
             markdown: md,
@@ -437,7 +437,7 @@ fn shaped_hover(unit: &shaped::Unit, at: usize, offset: usize) -> Option<Hover> 
             md,
             "
 
-An earlier task has this id ({}, line {line}); what cites `{}` names that one.",
+An earlier {what} has this id ({}, line {line}); what cites `{}` names that one.",
             escape(&file.rel),
             escape(&cursor.named.id)
         );

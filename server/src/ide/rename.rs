@@ -546,18 +546,22 @@ fn shaped_rename(
     Ok(change)
 }
 
-/// Renames a task whose id repeats an earlier task's: that id alone, as
-/// the citations of the id name the earlier task.
+/// Renames a task or requirement whose id repeats an earlier one's: that
+/// id alone, as the citations of the id name the earlier one.
 fn rename_repeated(
     unit: &Unit,
     at: usize,
-    own: &ShapeTask,
+    own: Def,
     named: &Named,
     new_name: &str,
 ) -> Result<SourceChange, RenameError> {
-    let new = new_id(&named.id, None, new_name)?;
+    let kind = match own {
+        Def::Requirement(_, r) => Some(r.kind),
+        _ => None,
+    };
+    let new = new_id(&named.id, kind, new_name)?;
     let taken = Named {
-        target: Target::Task,
+        target: named.target,
         id: new.clone(),
     };
     if let Some(other) = unit.definition(&taken) {
@@ -568,7 +572,7 @@ fn rename_repeated(
             line_of(unit.files[f].0.text(), other.spans().0.start)
         )));
     }
-    let span = own.id_span.expect("a task found by its id's span");
+    let span = own.spans().1;
     let text = unit.text(at, span);
     let Some(i) = find_id(text, &named.id) else {
         return Err(RenameError(format!(

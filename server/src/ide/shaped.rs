@@ -390,24 +390,31 @@ pub fn subject_at<'w>(unit: &Unit<'w>, at: usize, offset: usize) -> Option<Subje
     Some(Subject::Def(Def::Phase(at, k, p)))
 }
 
-/// The task whose own id is `c`, when an earlier task of the unit has that
-/// id already: citations of the id name the earlier one
+/// The task or requirement whose own id is `c`, when an earlier one of the
+/// unit has that id already: citations of the id name the earlier one
 /// ([`Unit::definition`]), and this one stands for itself alone. Hover
 /// describes it and rename renames it alone, which is how the repetition
-/// is undone.
-pub fn repeated_own<'w>(unit: &Unit<'w>, at: usize, c: &AtCursor) -> Option<&'w Task> {
-    if c.named.target != Target::Task {
-        return None;
-    }
-    let own = unit.files[at]
-        .1
-        .tasks
-        .iter()
-        .find(|t| t.id_span == Some(c.span))?;
-    match unit.definition(&c.named)? {
-        Def::Task(f, first) if f == at && std::ptr::eq(first, own) => None,
-        _ => Some(own),
-    }
+/// is undone. Requirements only where an id stands alone (`FR-`, `SC-`): a
+/// story's number and a Kiro requirement's criteria are not repeated that
+/// simply.
+pub fn repeated_own<'w>(unit: &Unit<'w>, at: usize, c: &AtCursor) -> Option<Def<'w>> {
+    let doc = unit.files[at].1;
+    let own = match c.named.target {
+        Target::Task => Def::Task(at, doc.tasks.iter().find(|t| t.id_span == Some(c.span))?),
+        Target::Requirement => Def::Requirement(
+            at,
+            doc.requirements.iter().find(|r| {
+                r.id_span == c.span
+                    && matches!(
+                        r.kind,
+                        RequirementKind::Functional | RequirementKind::SuccessCriterion
+                    )
+            })?,
+        ),
+        _ => return None,
+    };
+    let first = unit.definition(&c.named)?;
+    (first.file() != at || first.spans() != own.spans()).then_some(own)
 }
 
 impl<'w> Unit<'w> {
@@ -670,6 +677,25 @@ mod tests {
         );
         assert!(
             h.markdown.ends_with("Cited nowhere in this feature."),
+            "{}",
+            h.markdown
+        );
+    }
+
+    #[test]
+    fn spec_kit_hover_on_a_repeated_requirement_id_describes_that_one() {
+        let spec = SPEC.replace("- **FR-002**", "- **FR-0$001**");
+        let f = Fixture::new(&format!("{spec}{TASKS}"));
+        let h = hover(&f.ws, &f.rel, f.offset).unwrap();
+        assert!(
+            h.markdown.starts_with("**Requirement FR-001**"),
+            "{}",
+            h.markdown
+        );
+        assert!(h.markdown.contains("sort"), "{}", h.markdown);
+        assert!(
+            h.markdown
+                .contains("An earlier requirement has this id (specs/001-notes/spec.md, line"),
             "{}",
             h.markdown
         );
