@@ -189,13 +189,29 @@ fn assert_serving(lsp: &mut LspClient, ws: &Workspace, after: &str) {
 }
 
 /// `(code, zero-based line)` of what `specls check` reports for `rel`.
-fn check_says(ws: &Workspace, rel: &str) -> Vec<(String, u32)> {
-    let out = check(ws.path(), &[]);
+fn check_says(root: &Path, rel: &str) -> Vec<(String, u32)> {
+    let out = check(root, &[]);
     let mut v: Vec<(String, u32)> = specls_e2e::diagnostics(&out.json())
         .into_iter()
         .filter(|(_, path, _)| path == rel)
         .map(|(code, _, line)| (code, line as u32 - 1))
         .collect();
+    v.sort();
+    v
+}
+
+/// The codes and lines of the server's latest diagnostics for `uri`, sorted
+/// as [`check_says`] gives them.
+fn server_says(lsp: &LspClient, uri: &str) -> Vec<(String, u32)> {
+    let mut v: Vec<(String, u32)> = lsp
+        .latest_diagnostics(uri)
+        .map(|p| {
+            p.diagnostics
+                .iter()
+                .map(|d| (d.code.clone(), d.range.start.line))
+                .collect()
+        })
+        .unwrap_or_default();
     v.sort();
     v
 }
@@ -210,22 +226,11 @@ fn assert_agrees_with_check(
     after: &str,
 ) {
     for (rel, uri) in open {
-        let want = check_says(ws, rel);
+        let want = check_says(ws.path(), rel);
         let deadline = std::time::Instant::now() + Duration::from_secs(15);
         loop {
             lsp.pump_for(Duration::from_millis(100));
-            let got: Vec<(String, u32)> = lsp
-                .latest_diagnostics(uri)
-                .map(|p| {
-                    let mut v: Vec<(String, u32)> = p
-                        .diagnostics
-                        .iter()
-                        .map(|d| (d.code.clone(), d.range.start.line))
-                        .collect();
-                    v.sort();
-                    v
-                })
-                .unwrap_or_default();
+            let got = server_says(lsp, uri);
             if got == want {
                 break;
             }
@@ -354,13 +359,7 @@ fn writes_during_the_index_are_seen_in_every_root() {
     }
     for k in 0..ROOTS {
         let root = ws.join(&format!("team{k:02}"));
-        let out = check(&root, &[]);
-        let mut want: Vec<(String, u32)> = specls_e2e::diagnostics(&out.json())
-            .into_iter()
-            .filter(|(_, path, _)| path == TASKS)
-            .map(|(code, _, line)| (code, line as u32 - 1))
-            .collect();
-        want.sort();
+        let want = check_says(&root, TASKS);
         assert!(
             want.iter().any(|(c, _)| c == "tasks/unknown-dependency"),
             "check does not see the write in team{k:02}: {want:?}"
@@ -370,19 +369,8 @@ fn writes_during_the_index_are_seen_in_every_root() {
         let uri = file_uri(&root.join(TASKS));
         let deadline = std::time::Instant::now() + Duration::from_secs(15);
         loop {
-            let latest = lsp.latest_diagnostics(&uri);
-            let got: Vec<(String, u32)> = latest
-                .map(|p| {
-                    let mut v: Vec<(String, u32)> = p
-                        .diagnostics
-                        .iter()
-                        .map(|d| (d.code.clone(), d.range.start.line))
-                        .collect();
-                    v.sort();
-                    v
-                })
-                .unwrap_or_default();
-            let names_last = latest.is_some_and(|p| {
+            let got = server_says(&lsp, &uri);
+            let names_last = lsp.latest_diagnostics(&uri).is_some_and(|p| {
                 p.diagnostics
                     .iter()
                     .any(|d| d.code == "tasks/unknown-dependency" && d.message.contains(&want_last))

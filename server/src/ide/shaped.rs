@@ -368,11 +368,7 @@ pub enum Subject<'w> {
 pub fn subject_at<'w>(unit: &Unit<'w>, at: usize, offset: usize) -> Option<Subject<'w>> {
     let (file, doc) = unit.files[at];
     if let Some(c) = at_cursor(unit, at, offset) {
-        let own = doc
-            .tasks
-            .iter()
-            .any(|t| t.id_span == Some(c.span) && c.named.target == Target::Task);
-        if !own {
+        if !matches!(own_def(unit, at, &c), Some(Def::Task(..))) {
             return Some(Subject::Id(c));
         }
     }
@@ -398,8 +394,15 @@ pub fn subject_at<'w>(unit: &Unit<'w>, at: usize, offset: usize) -> Option<Subje
 /// story's number and a Kiro requirement's criteria are not repeated that
 /// simply.
 pub fn repeated_own<'w>(unit: &Unit<'w>, at: usize, c: &AtCursor) -> Option<Def<'w>> {
+    let own = own_def(unit, at, c)?;
+    let first = unit.definition(&c.named)?;
+    (first.file() != at || first.spans() != own.spans()).then_some(own)
+}
+
+/// The task or standalone requirement (`FR-`, `SC-`) whose own id is `c`.
+fn own_def<'w>(unit: &Unit<'w>, at: usize, c: &AtCursor) -> Option<Def<'w>> {
     let doc = unit.files[at].1;
-    let own = match c.named.target {
+    Some(match c.named.target {
         Target::Task => Def::Task(at, doc.tasks.iter().find(|t| t.id_span == Some(c.span))?),
         Target::Requirement => Def::Requirement(
             at,
@@ -412,9 +415,7 @@ pub fn repeated_own<'w>(unit: &Unit<'w>, at: usize, c: &AtCursor) -> Option<Def<
             })?,
         ),
         _ => return None,
-    };
-    let first = unit.definition(&c.named)?;
-    (first.file() != at || first.spans() != own.spans()).then_some(own)
+    })
 }
 
 impl<'w> Unit<'w> {

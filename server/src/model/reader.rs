@@ -205,21 +205,10 @@ fn is_metadata_line(trimmed: &str) -> bool {
 /// fenced and blank lines skipped, `**Key**:` lines kept only when nothing
 /// else is there.
 pub fn extract_requirement_body(lines: &[&str]) -> String {
-    let mask = fence_mask(lines);
     let mut captured: Vec<&str> = Vec::new();
     let mut metadata: Vec<&str> = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        if mask[i] {
-            continue;
-        }
-        if atx(line).is_some() {
-            break;
-        }
-        let t = js::trim(line);
-        if t.is_empty() {
-            continue;
-        }
-        if is_metadata_line(t) {
+    for (t, meta) in body_lines(lines.iter().copied()) {
+        if meta {
             metadata.push(t);
         } else {
             captured.push(t);
@@ -230,6 +219,19 @@ pub fn extract_requirement_body(lines: &[&str]) -> String {
     } else {
         captured.join("\n")
     }
+}
+
+/// The lines [`extract_requirement_body`] reads, trimmed, each with whether
+/// it is a `**Key**:` line: up to the first heading, fenced and blank lines
+/// skipped.
+fn body_lines<'a>(lines: impl Iterator<Item = &'a str>) -> impl Iterator<Item = (&'a str, bool)> {
+    let mut fences = Fences::default();
+    lines
+        .filter(move |line| !fences.masks(line))
+        .take_while(|line| atx(line).is_none())
+        .map(js::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| (t, is_metadata_line(t)))
 }
 
 /// `/^###\s*Requirement:\s*(.+)\s*$/i`: the requirement name (normalised) and
@@ -323,27 +325,11 @@ pub fn read_requirement(doc: &Doc, h: usize, end: usize) -> Requirement {
 /// walk, without building the text (a check reads every requirement, and
 /// keeps only these two facts of its body).
 pub fn body_facts(doc: &Doc, from: usize, to: usize) -> (bool, bool) {
-    let mut fences = Fences::default();
     // (any line, any line with the keywords), for plain and `**Key**:` lines.
     let mut captured = (false, false);
     let mut metadata = (false, false);
-    for k in from..to {
-        let line = doc.line(k);
-        if fences.masks(line) {
-            continue;
-        }
-        if atx(line).is_some() {
-            break;
-        }
-        let t = js::trim(line);
-        if t.is_empty() {
-            continue;
-        }
-        let slot = if is_metadata_line(t) {
-            &mut metadata
-        } else {
-            &mut captured
-        };
+    for (t, meta) in body_lines((from..to).map(|k| doc.line(k))) {
+        let slot = if meta { &mut metadata } else { &mut captured };
         slot.0 = true;
         // The text joins its lines with newlines, which no word crosses.
         slot.1 = slot.1 || js::contains_shall_or_must(t);

@@ -220,16 +220,21 @@ The agent SHALL hold.
   - Acceptance: [gone](specs/gone/spec.md#x), [bare](specs/voice/spec.md)
 ";
 
+    /// The task list `rel` of `ws` in the shared shape.
+    fn tasks_doc(ws: &Workspace, rel: &str) -> Document {
+        let Some(crate::workspace::Summary::Tasks(list)) = ws.file(rel).map(|f| &f.summary) else {
+            panic!("no task list");
+        };
+        openspec::tasks(list, ws.file(rel).unwrap().text())
+    }
+
     /// The links of each task stand for scenarios, a requirement's for
     /// each of its scenarios; the others are broken, each with why.
     #[test]
     fn links_by_anchor_stand_for_scenarios() {
         let ws = workspace(CHANGE);
         let rel = "openspec/changes/c/tasks.md";
-        let Some(crate::workspace::Summary::Tasks(list)) = ws.file(rel).map(|f| &f.summary) else {
-            panic!("no task list");
-        };
-        let doc = openspec::tasks(list, ws.file(rel).unwrap().text());
+        let doc = tasks_doc(&ws, rel);
         let found = covered(&ws, rel, &doc);
         let spec = "openspec/changes/c/specs/voice/spec.md";
         assert_eq!(
@@ -289,10 +294,7 @@ The agent SHALL hold.
 ",
         );
         let rel = "openspec/changes/c/tasks.md";
-        let Some(crate::workspace::Summary::Tasks(list)) = ws.file(rel).map(|f| &f.summary) else {
-            panic!("no task list");
-        };
-        let doc = openspec::tasks(list, ws.file(rel).unwrap().text());
+        let doc = tasks_doc(&ws, rel);
         let found = covered(&ws, rel, &doc);
         let spec = "openspec/changes/c/specs/voice/spec.md";
         assert_eq!(
